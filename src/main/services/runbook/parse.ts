@@ -1,0 +1,26 @@
+/**
+ * Markdown text in, runbook model out: the guard, then unified with
+ * remark-parse, remark-gfm (task lists, tables, strikethrough, autolinks)
+ * and remark-frontmatter (a deployment profile may sit at the top of the
+ * file), then the builder. Pure and synchronous; the worker in
+ * parse-worker.ts runs it off the main thread with a deadline.
+ */
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
+import { RunbookBuilder } from './build';
+import { guardMarkdown } from './guard';
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
+
+export function parseMarkdownTree(text: string) {
+  return processor.parse(text);
+}
+
+export function parseRunbook(text: string, source: RunbookSource): RunbookDoc {
+  guardMarkdown(text, source.name);
+  const tree = parseMarkdownTree(text);
+  return new RunbookBuilder(text, source).build(tree);
+}

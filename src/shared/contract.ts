@@ -1,0 +1,129 @@
+/**
+ * The contract between the renderer and main: every call and every event,
+ * with zod schemas. Main validates each input against it before acting and
+ * refuses names that are not here; the preload and the browser bridge build
+ * `window.flightdeck` from the same names, so nothing else can be reached.
+ */
+import { z } from 'zod';
+import { RunbookDocSchema } from './runbook-model';
+import { JournalEntrySchema } from './session-model';
+
+const MAX_RUNBOOK_BYTES = 10 * 1024 * 1024;
+export const LIMITS = {
+  runbookBytes: MAX_RUNBOOK_BYTES,
+  noteChars: 10_000,
+  operatorChars: 80,
+  pathChars: 4096,
+} as const;
+
+const ItemId = z.string().min(1).max(200);
+
+export const PrefsSchema = z.object({
+  /** Who ticks: recorded with every journal entry. */
+  operator: z.string(),
+  theme: z.enum(['dark', 'light']),
+});
+export type Prefs = z.infer<typeof PrefsSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  platform: z.string(),
+  /** Native File > Open dialog available (Electron only). */
+  nativeOpenDialog: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const NoticeSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
+/** Everything the renderer needs to draw the cockpit, fetched once. */
+export const CockpitSchema = z.object({
+  app: AppInfoSchema,
+  prefs: PrefsSchema,
+  runbook: RunbookDocSchema.nullable(),
+  /** The session's journal entries are not sent; their folded state is. */
+  session: z
+    .object({
+      id: z.string(),
+      dir: z.string(),
+      startedAt: z.string(),
+      closedAt: z.string().nullable(),
+      ticks: z.record(z.string(), z.object({ checked: z.boolean(), by: z.string().nullable(), at: z.string(), seq: z.number() })),
+      notes: z.record(z.string(), z.array(z.object({ text: z.string(), by: z.string().nullable(), at: z.string(), seq: z.number() }))),
+      entries: z.number(),
+      head: z.string(),
+      runbook: z.object({ name: z.string(), path: z.string().nullable(), sha256: z.string(), title: z.string() }),
+      updatedAt: z.string(),
+    })
+    .nullable(),
+  notices: z.array(NoticeSchema),
+});
+export type Cockpit = z.infer<typeof CockpitSchema>;
+export type CockpitSession = NonNullable<Cockpit['session']>;
+
+const Empty = z.object({}).strict();
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string) {
+  return { input, output, doc };
+}
+
+export const calls = {
+  getCockpit: call(Empty, CockpitSchema, 'The whole cockpit state; the renderer fetches it once, then applies events.'),
+  openRunbookPath: call(
+    z.object({ path: z.string().min(1).max(LIMITS.pathChars) }).strict(),
+    CockpitSchema,
+    'Open a markdown file by path (drag and drop in the desktop app).',
+  ),
+  openRunbookText: call(
+    z.object({ name: z.string().min(1).max(255), text: z.string().max(LIMITS.runbookBytes) }).strict(),
+    CockpitSchema,
+    'Open markdown the renderer read from a file it was given (browser mode has no paths).',
+  ),
+  chooseRunbook: call(Empty, CockpitSchema.nullable(), 'Show the native File > Open dialog; null when cancelled.'),
+  openDemo: call(Empty, CockpitSchema, 'Open the bundled demo runbook.'),
+  startNewSession: call(Empty, CockpitSchema, 'Close the current session and start a fresh run of the same runbook.'),
+  tickItem: call(z.object({ itemId: ItemId, checked: z.boolean() }).strict(), JournalEntrySchema, 'Tick or untick an item; answers once the entry is on disk.'),
+  addNote: call(
+    z.object({ itemId: ItemId, text: z.string().trim().min(1).max(LIMITS.noteChars) }).strict(),
+    JournalEntrySchema,
+    'Attach a note to an item; answers once the entry is on disk.',
+  ),
+  writeTicksToFile: call(Empty, z.object({ path: z.string(), changed: z.number().int() }), "Write the session's ticks into the markdown file, changing only the tick characters."),
+  setOperator: call(z.object({ name: z.string().trim().min(1).max(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
+  setTheme: call(z.object({ theme: z.enum(['dark', 'light']) }).strict(), PrefsSchema, 'Dark or light.'),
+  openExternal: call(z.object({ url: z.string().max(2048) }).strict(), z.object({ opened: z.boolean() }), 'Open an https link the user clicked in the system browser.'),
+} as const;
+
+export const events = {
+  /** A journal entry was made durable; the renderer folds it into its state. */
+  sessionEntry: z.object({ sessionId: z.string(), entry: JournalEntrySchema }),
+  /** A different runbook or session is now open: replace everything. */
+  cockpitReplaced: CockpitSchema,
+  prefsChanged: PrefsSchema,
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.infer<Calls[N]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.infer<Events[N]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** Electron IPC channel names; one per call and event, never a catch-all. */
+export const callChannel = (name: CallName): string => `flightdeck:call:${name}`;
+export const eventChannel = (name: EventName): string => `flightdeck:event:${name}`;

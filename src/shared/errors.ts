@@ -1,0 +1,73 @@
+/**
+ * Errors that cross process boundaries keep their fields: Electron's IPC
+ * and JSON both drop everything but `message` from a thrown Error, so calls
+ * answer with an envelope and the caller rebuilds a FlightdeckError.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'bad-input', // the caller sent something malformed or out of range
+  'not-found', // a file, item or session that does not exist
+  'too-large', // a file over the size limit
+  'encoding', // a file that is not UTF-8
+  'too-complex', // nesting or line length past what the parser accepts
+  'timeout', // an operation that ran past its deadline
+  'locked', // another Flightdeck holds the session
+  'conflict', // the file changed under us
+  'unsupported', // not available in this mode
+  'unknown-call', // a call name the contract does not have
+  'forbidden', // refused by a security rule
+  'internal', // a bug: reported, never swallowed
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorInfoSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  field: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+export class FlightdeckError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, where: { file?: string; line?: number; column?: number; field?: string } = {}) {
+    super(message);
+    this.name = 'FlightdeckError';
+    this.code = code;
+    this.file = where.file;
+    this.line = where.line;
+    this.column = where.column;
+    this.field = where.field;
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.file !== undefined) info.file = this.file;
+    if (this.line !== undefined) info.line = this.line;
+    if (this.column !== undefined) info.column = this.column;
+    if (this.field !== undefined) info.field = this.field;
+    return info;
+  }
+
+  static fromInfo(info: ErrorInfo): FlightdeckError {
+    return new FlightdeckError(info.code, info.message, info);
+  }
+}
+
+/** "file.md:12:3: message", the form editors and terminals link. */
+export function formatError(info: ErrorInfo): string {
+  if (!info.file) return info.message;
+  const where = [info.file, info.line, info.column].filter((part) => part !== undefined).join(':');
+  return `${where}: ${info.message}`;
+}
+
+/** Envelope every call answers with, in every transport. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
