@@ -1,0 +1,313 @@
+/**
+ * The session's append-only journal: the truth a session's state is
+ * computed from. Every entry is on disk (fsync) before `append` returns, so
+ * anything the user was told is recorded survives a crash or power cut; a
+ * crash can only leave a torn last line, which opening drops. Entries form a
+ * hash chain, so an edited, reordered or removed line in the middle is
+ * refused rather than silently believed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { FlightdeckError } from '../../../shared/errors';
+import { GENESIS_HASH, JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
+import { canonicalJson } from './canonical-json';
+import { fsyncDir, writeFileAtomic } from './durable-fs';
+import { acquireLock, type Lock } from './lock';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+export const SNAPSHOT_FILE = 'snapshot.json';
+
+export interface JournalOptions {
+  clock?: () => Date;
+  /** Entries after the last snapshot at which `snapshotDue()` turns true. */
+  snapshotEvery?: number;
+  /** Read without taking the lock; nothing is created, truncated or appended. */
+  readOnly?: boolean;
+}
+
+export interface Snapshot {
+  seq: number;
+  hash: string;
+  state: unknown;
+}
+
+/** What opening dropped from the end of the file: a write a crash cut short. */
+export interface Recovery {
+  line: number;
+  bytes: number;
+  reason: string;
+}
+
+export type ChainCheck = { ok: true } | { ok: false; index: number; reason: string };
+
+export function entryHash(entry: Omit<JournalEntry, 'hash'>): string {
+  const { seq, ts, type, by, data, prev } = entry;
+  return createHash('sha256').update(canonicalJson({ seq, ts, type, by, data, prev })).digest('hex');
+}
+
+export class Journal {
+  private closed = false;
+  private broken: string | null = null;
+  private snapshotSeq = -1;
+
+  private constructor(
+    readonly dir: string,
+    readonly file: string,
+    readonly readOnly: boolean,
+    readonly recovered: Recovery | null,
+    private readonly entries: JournalEntry[],
+    private size: number,
+    private readonly fd: number | null,
+    private readonly lock: Lock | null,
+    private readonly clock: () => Date,
+    private readonly snapshotEvery: number,
+  ) {
+    this.snapshotSeq = this.readSnapshot()?.seq ?? -1;
+  }
+
+  static open(dir: string, options: JournalOptions = {}): Journal {
+    const clock = options.clock ?? (() => new Date());
+    const snapshotEvery = options.snapshotEvery ?? 500;
+    if (!(snapshotEvery > 0)) throw new FlightdeckError('bad-input', `snapshotEvery must be positive, not ${snapshotEvery}.`, { field: 'snapshotEvery' });
+    const file = path.join(dir, JOURNAL_FILE);
+    if (options.readOnly) {
+      const { entries, validBytes, torn } = parseJournal(readJournalBytes(file), file);
+      return new Journal(dir, file, true, torn, entries, validBytes, null, null, clock, snapshotEvery);
+    }
+    makeDir(dir);
+    const lock = acquireLock(dir);
+    let fd: number | null = null;
+    try {
+      const existed = fs.existsSync(file);
+      fd = fs.openSync(file, 'a');
+      if (!existed) fsyncDir(dir);
+      const bytes = fs.readFileSync(file);
+      const { entries, validBytes, torn } = parseJournal(bytes, file);
+      if (validBytes < bytes.length) {
+        // The next append must start on a clean line, and after a second crash too.
+        fs.ftruncateSync(fd, validBytes);
+        fs.fsyncSync(fd);
+      }
+      removeStaleTemps(dir);
+      return new Journal(dir, file, false, torn, entries, validBytes, fd, lock, clock, snapshotEvery);
+    } catch (err) {
+      if (fd !== null) fs.closeSync(fd);
+      lock.release();
+      throw err;
+    }
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  get head(): string {
+    return this.entries.at(-1)?.hash ?? GENESIS_HASH;
+  }
+
+  all(): readonly JournalEntry[] {
+    return this.entries;
+  }
+
+  /** Records one entry; it is on disk when this returns, and it throws otherwise. */
+  append(type: string, by: string | null, data: Record<string, unknown>): JournalEntry {
+    const fd = this.writableFd();
+    const seq = this.entries.length;
+    const prev = this.head;
+    const ts = this.clock().toISOString();
+    let line: string;
+    try {
+      line = JSON.stringify({ seq, ts, type, by, data, prev, hash: entryHash({ seq, ts, type, by, data, prev }) });
+    } catch (err) {
+      throw new FlightdeckError('bad-input', `A ${type} entry cannot be journaled: ${messageOf(err)}.`, { field: 'data' });
+    }
+    // A raw newline would split the entry into two torn lines.
+    if (line.includes('\n')) throw new FlightdeckError('internal', `A ${type} entry serialized to more than one line.`);
+    // Keep exactly what reopening will read, so memory and disk cannot disagree.
+    const read = readLine(line);
+    if (typeof read === 'string') throw new FlightdeckError('bad-input', `A ${type} entry would not read back (${read}).`, { field: 'data' });
+    const bytes = Buffer.from(`${line}\n`, 'utf8');
+    try {
+      const written = fs.writeSync(fd, bytes);
+      if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes`);
+      fs.fsyncSync(fd);
+    } catch (err) {
+      this.broken = messageOf(err);
+      try {
+        fs.ftruncateSync(fd, this.size);
+        fs.fsyncSync(fd);
+      } catch {
+        // Whatever stays behind is a torn tail that the next open drops.
+      }
+      throw new FlightdeckError('internal', `Could not record ${type} in ${this.file}: ${this.broken}. Reopen the session to continue.`, { file: this.file });
+    }
+    this.size += bytes.length;
+    this.entries.push(Object.freeze(read));
+    return read;
+  }
+
+  /** True once `snapshotEvery` entries have been appended since the last snapshot. */
+  snapshotDue(): boolean {
+    return this.entries.length - 1 - this.snapshotSeq >= this.snapshotEvery;
+  }
+
+  /** Saves the state as of the last entry, so opening need not replay everything. */
+  writeSnapshot(state: unknown): void {
+    this.writableFd();
+    const last = this.entries.at(-1);
+    if (!last) throw new FlightdeckError('bad-input', 'There is nothing to snapshot: the journal is empty.');
+    if (state === undefined) throw new FlightdeckError('bad-input', 'A snapshot needs a state.', { field: 'state' });
+    writeFileAtomic(path.join(this.dir, SNAPSHOT_FILE), JSON.stringify({ seq: last.seq, hash: last.hash, state }));
+    this.snapshotSeq = last.seq;
+  }
+
+  /**
+   * The snapshot, if it was taken at an entry this journal holds with the
+   * same hash. Anything else (missing, garbled, from a journal that was
+   * replaced or lost its tail) is ignored: a snapshot never outranks the journal.
+   */
+  readSnapshot(): Snapshot | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(fs.readFileSync(path.join(this.dir, SNAPSHOT_FILE), 'utf8'));
+    } catch {
+      return null;
+    }
+    if (typeof value !== 'object' || value === null || !('state' in value)) return null;
+    const { seq, hash, state } = value as { seq: unknown; hash: unknown; state: unknown };
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || typeof hash !== 'string') return null;
+    if (this.entries[seq]?.hash !== hash) return null;
+    return { seq, hash, state };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.fd !== null) fs.closeSync(this.fd);
+    } finally {
+      this.lock?.release();
+    }
+  }
+
+  static verifyChain(entries: readonly JournalEntry[]): ChainCheck {
+    let prev = GENESIS_HASH;
+    for (const [index, entry] of entries.entries()) {
+      const reason = entryProblem(entry) ?? linkProblem(entry, index, prev);
+      if (reason) return { ok: false, index, reason };
+      prev = entry.hash;
+    }
+    return { ok: true };
+  }
+
+  private writableFd(): number {
+    if (this.readOnly) throw new FlightdeckError('unsupported', `The journal in ${this.dir} was opened read-only.`, { file: this.file });
+    if (this.closed || this.fd === null) throw new FlightdeckError('internal', `The journal in ${this.dir} is closed.`, { file: this.file });
+    if (this.broken) throw new FlightdeckError('internal', `The journal in ${this.dir} stopped after a failed write (${this.broken}). Reopen the session to continue.`, { file: this.file });
+    return this.fd;
+  }
+}
+
+/**
+ * Reads and verifies a journal without changing it. A torn last line is
+ * reported and left out; any other bad line throws, naming it.
+ */
+export function readJournalFile(file: string): { entries: JournalEntry[]; tornTail: boolean } {
+  const { entries, torn } = parseJournal(readJournalBytes(file), file);
+  return { entries, tornTail: torn !== null };
+}
+
+interface Parsed {
+  entries: JournalEntry[];
+  /** Bytes up to the end of the last good line. */
+  validBytes: number;
+  torn: Recovery | null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJournal(bytes: Uint8Array, file: string): Parsed {
+  const entries: JournalEntry[] = [];
+  let prev = GENESIS_HASH;
+  let start = 0;
+  for (let line = 1; start < bytes.length; line++) {
+    const torn = (reason: string): Parsed => ({ entries, validBytes: start, torn: { line, bytes: bytes.length - start, reason } });
+    const end = bytes.indexOf(0x0a, start);
+    if (end === -1) return torn('no newline at the end');
+    const isLast = end === bytes.length - 1;
+    let read: JournalEntry | string;
+    try {
+      read = readLine(utf8.decode(bytes.subarray(start, end)));
+    } catch {
+      read = 'not UTF-8';
+    }
+    // A crash leaves a prefix of a line, or garbage where the filesystem had
+    // reserved space; a line that is whole and chained wrongly is tampering.
+    if (typeof read === 'string' && isLast) return torn(read);
+    const reason = typeof read === 'string' ? read : linkProblem(read, entries.length, prev);
+    if (reason) throw new FlightdeckError('conflict', `${JOURNAL_FILE} line ${line}: ${reason}`, { file, line });
+    entries.push(Object.freeze(read as JournalEntry));
+    prev = (read as JournalEntry).hash;
+    start = end + 1;
+  }
+  return { entries, validBytes: start, torn: null };
+}
+
+/** The entry on a line, or why the line holds none. */
+function readLine(text: string): JournalEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'bad JSON';
+  }
+  const parsed = JournalEntrySchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `not a journal entry (${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'invalid'})`;
+  }
+  return entryProblem(parsed.data) ?? parsed.data;
+}
+
+function entryProblem(entry: JournalEntry): string | null {
+  return entryHash(entry) === entry.hash ? null : 'hash mismatch';
+}
+
+function linkProblem(entry: JournalEntry, index: number, prev: string): string | null {
+  if (entry.seq !== index) return `seq ${entry.seq} out of order (expected ${index})`;
+  if (entry.prev !== prev) return 'prev does not match the previous hash';
+  return null;
+}
+
+function readJournalBytes(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FlightdeckError('not-found', `There is no session journal at ${file}.`, { file });
+    throw err;
+  }
+}
+
+/** mkdir -p, with each new directory's name made durable in its parent. */
+function makeDir(dir: string): void {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first === undefined) return;
+  const top = path.resolve(first);
+  for (let created = path.resolve(dir); ; created = path.dirname(created)) {
+    fsyncDir(path.dirname(created));
+    if (created === top || created === path.dirname(created)) return;
+  }
+}
+
+/** Temp files of snapshots a crash interrupted; only the lock holder writes them. */
+function removeStaleTemps(dir: string): void {
+  const stale = new RegExp(`^${SNAPSHOT_FILE.replace('.', '\\.')}\\.[0-9a-f]+\\.tmp$`);
+  for (const name of fs.readdirSync(dir)) {
+    if (stale.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
