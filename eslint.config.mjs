@@ -25,6 +25,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // CommonJS entry points (bin, test bootstraps) require by design.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Services are plain Node: the Electron shell adapts them, never the reverse.
     files: ['src/main/services/**/*.ts'],
     rules: {

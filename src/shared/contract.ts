@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { RunbookDocSchema } from './runbook-model';
-import { JournalEntrySchema } from './session-model';
+import { JournalEntrySchema, SessionStateSchema } from './session-model';
 
 const MAX_RUNBOOK_BYTES = 10 * 1024 * 1024;
 export const LIMITS = {
@@ -46,20 +46,7 @@ export const CockpitSchema = z.object({
   prefs: PrefsSchema,
   runbook: RunbookDocSchema.nullable(),
   /** The session's journal entries are not sent; their folded state is. */
-  session: z
-    .object({
-      id: z.string(),
-      dir: z.string(),
-      startedAt: z.string(),
-      closedAt: z.string().nullable(),
-      ticks: z.record(z.string(), z.object({ checked: z.boolean(), by: z.string().nullable(), at: z.string(), seq: z.number() })),
-      notes: z.record(z.string(), z.array(z.object({ text: z.string(), by: z.string().nullable(), at: z.string(), seq: z.number() }))),
-      entries: z.number(),
-      head: z.string(),
-      runbook: z.object({ name: z.string(), path: z.string().nullable(), sha256: z.string(), title: z.string() }),
-      updatedAt: z.string(),
-    })
-    .nullable(),
+  session: SessionStateSchema.extend({ dir: z.string() }).nullable(),
   notices: z.array(NoticeSchema),
 });
 export type Cockpit = z.infer<typeof CockpitSchema>;

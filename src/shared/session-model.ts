@@ -35,33 +35,26 @@ export const EntryData = {
 export type EntryType = keyof typeof EntryData;
 export type EntryDataOf<T extends EntryType> = z.infer<(typeof EntryData)[T]>;
 
-export interface TickState {
-  checked: boolean;
-  by: string | null;
-  at: string;
-  seq: number;
-}
+export const TickStateSchema = z.object({ checked: z.boolean(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });
+export type TickState = z.infer<typeof TickStateSchema>;
 
-export interface NoteState {
-  text: string;
-  by: string | null;
-  at: string;
-  seq: number;
-}
+export const NoteStateSchema = z.object({ text: z.string(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });
+export type NoteState = z.infer<typeof NoteStateSchema>;
 
-export interface SessionState {
-  id: string;
-  runbook: { name: string; path: string | null; sha256: string; title: string };
-  startedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
+export const SessionStateSchema = z.object({
+  id: z.string(),
+  runbook: z.object({ name: z.string(), path: z.string().nullable(), sha256: z.string(), title: z.string() }),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
   /** Latest tick per item; items absent here keep the state the file gives them. */
-  ticks: Record<string, TickState>;
-  notes: Record<string, NoteState[]>;
+  ticks: z.record(z.string(), TickStateSchema),
+  notes: z.record(z.string(), z.array(NoteStateSchema)),
   /** Number of entries and the hash of the last one: the head of the chain. */
-  entries: number;
-  head: string;
-}
+  entries: z.number().int(),
+  head: z.string(),
+});
+export type SessionState = z.infer<typeof SessionStateSchema>;
 
 export function emptySessionState(id: string): SessionState {
   return {
@@ -83,8 +76,8 @@ export function emptySessionState(id: string): SessionState {
  * version does not know only advances the head, so an older app can still
  * open a newer journal.
  */
-export function applyEntry(state: SessionState, entry: JournalEntry): SessionState {
-  const next: SessionState = { ...state };
+export function applyEntry<S extends SessionState>(state: S, entry: JournalEntry): S {
+  const next: S = { ...state };
   foldEntry(next, entry, true);
   return next;
 }
@@ -106,6 +99,7 @@ function foldEntry(s: SessionState, entry: JournalEntry, copyOnWrite: boolean): 
   switch (entry.type) {
     case 'session.started': {
       const d = data as EntryDataOf<'session.started'>;
+      s.id = d.sessionId;
       s.runbook = { ...d.runbook };
       s.startedAt = entry.ts;
       break;

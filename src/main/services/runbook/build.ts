@@ -33,6 +33,11 @@ export function tickOffsetOf(text: string, itemStart: number): number {
   return m ? itemStart + m[0].length - 2 : -1;
 }
 
+/** "ops/deploy-checklist.md" -> "deploy-checklist": the title of a file without a level-1 heading. */
+function fileTitle(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? name).replace(/\.(md|markdown|mdown|mkd|txt)$/i, '');
+}
+
 function lineOf(node: { position?: { start: { line: number } } | undefined }): number {
   return node.position?.start.line ?? 0;
 }
@@ -62,7 +67,7 @@ export class RunbookBuilder {
     for (const node of tree.children) this.top(node);
     const sections = this.phases.reduce((n, p) => n + p.sections.length, 0);
     return {
-      title: this.title ?? this.source.name.replace(/\.(md|markdown|mdown|txt)$/i, ''),
+      title: this.title ?? fileTitle(this.source.name),
       source: this.source,
       preamble: this.preamble,
       phases: this.phases,
@@ -89,7 +94,7 @@ export class RunbookBuilder {
       return;
     }
     if (node.type === 'yaml' || node.type === 'definition') return;
-    if (!this.current && node.type === 'list' && containsTask(node)) this.startPhase(this.title ?? this.source.name, lineOf(node));
+    if (!this.current && node.type === 'list' && containsTask(node)) this.startPhase(this.title ?? fileTitle(this.source.name), lineOf(node));
     const ctx = this.current;
     const block = this.block(node, ctx);
     if (!block) return;
@@ -110,7 +115,7 @@ export class RunbookBuilder {
       this.startPhase(title, line);
       return;
     }
-    if (!this.current) this.startPhase(this.title ?? this.source.name, line);
+    if (!this.current) this.startPhase(this.title ?? fileTitle(this.source.name), line);
     const ctx = this.current!;
     while (this.sectionStack.length > 0 && this.sectionStack[this.sectionStack.length - 1]!.depth >= node.depth) this.sectionStack.pop();
     const path = [ctx.phase.title, ...this.sectionStack.map((s) => s.title)];

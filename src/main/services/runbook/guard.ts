@@ -19,6 +19,13 @@ export const GUARD_LIMITS = {
   lineChars: 5_000,
   /** Emphasis, bracket and code delimiters in one paragraph. */
   paragraphDelimiters: 2_000,
+  /**
+   * Sum over paragraphs of (delimiters in the paragraph)^2: the parser's
+   * cost grows with that square, so many paragraphs each just under the
+   * limit above are refused too. A real runbook of 20,000 items with a
+   * dozen delimiters each totals about 3 million.
+   */
+  documentDelimiterWork: 40_000_000,
 } as const;
 
 const FENCE = /^ *(`{3,}|~{3,})/;
@@ -55,6 +62,14 @@ export function guardMarkdown(text: string, file: string): void {
   let fence: string | null = null;
   let paragraphStart = 0; // 0: the next non-blank line starts a paragraph
   let paragraphDelimiters = 0;
+  let work = 0; // sum of squares of the finished paragraphs' delimiter counts
+  const finishParagraph = (lineNo: number) => {
+    work += paragraphDelimiters * paragraphDelimiters;
+    paragraphDelimiters = 0;
+    if (work > GUARD_LIMITS.documentDelimiterWork) {
+      refuse(file, lineNo, `By line ${lineNo} the file holds so many emphasis, link and code delimiters per paragraph that parsing it would take too long.`);
+    }
+  };
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
@@ -68,6 +83,7 @@ export function guardMarkdown(text: string, file: string): void {
     }
     if (fenceMatch) {
       fence = fenceMatch[1]!;
+      finishParagraph(lineNo);
       paragraphStart = 0;
       continue;
     }
@@ -76,6 +92,7 @@ export function guardMarkdown(text: string, file: string): void {
       refuse(file, lineNo, `Line ${lineNo} is ${line.length.toLocaleString('en-US')} characters long; lines outside code blocks may have up to ${GUARD_LIMITS.lineChars.toLocaleString('en-US')}.`);
     }
     if (line.trim() === '') {
+      finishParagraph(lineNo);
       paragraphStart = 0;
       continue;
     }
@@ -88,8 +105,8 @@ export function guardMarkdown(text: string, file: string): void {
     }
 
     if (paragraphStart === 0 || BLOCK_START.test(line)) {
+      finishParagraph(lineNo);
       paragraphStart = lineNo;
-      paragraphDelimiters = 0;
     }
     const delimiters = line.match(DELIMITERS);
     if (delimiters) {
@@ -99,4 +116,5 @@ export function guardMarkdown(text: string, file: string): void {
       }
     }
   }
+  finishParagraph(lines.length);
 }

@@ -5,21 +5,14 @@
  * link keeps a clickable target only when it is https without credentials.
  */
 import type { PhrasingContent } from 'mdast';
+import { isSafeExternalUrl } from '../../../shared/links';
 import type { Inline } from '../../../shared/runbook-model';
 import { repairMojibake } from './mojibake';
 import type { WarningSink } from './warnings';
 
-/** The only links Flightdeck will ever hand to the system browser. */
+/** A link keeps a clickable target only when it may leave the app. */
 export function safeHref(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'https:') return null;
-  if (parsed.username || parsed.password) return null;
-  return parsed.href;
+  return isSafeExternalUrl(url) ? new URL(url).href : null;
 }
 
 const HARMLESS_SCHEMES = /^(https?:|mailto:|#|\.{0,2}\/|[\w.-]+(\/|$|\.\w+))/i;

@@ -29,7 +29,7 @@ function cp1252Table(): ReverseTable {
 }
 
 function decoderTable(encoding: string): ReverseTable | null {
-  let decoder: TextDecoder;
+  let decoder;
   try {
     decoder = new TextDecoder(encoding);
   } catch {
@@ -51,7 +51,7 @@ function legacyTables(): ReverseTable[] {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const NON_ASCII_RUN = /[^\x00-\x7f]{2,}/g;
+const NON_ASCII_RUN = /[\u0080-\uffff]{2,}/g;
 
 function repairRun(run: string): string | null {
   for (const table of legacyTables()) {
@@ -85,7 +85,7 @@ export interface RepairResult {
 /** Repairs every mojibake run in `text`; fast when there is nothing to do. */
 export function repairMojibake(text: string): RepairResult {
   // Fast path: pure ASCII, or no run of two or more non-ASCII characters.
-  if (!/[^\x00-\x7f]{2}/.test(text)) return { text, repaired: false };
+  if (!/[\u0080-\uffff]{2}/.test(text)) return { text, repaired: false };
   let repaired = false;
   const out = text.replace(NON_ASCII_RUN, (run) => {
     const fixed = repairRun(run);

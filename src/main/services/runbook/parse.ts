@@ -10,13 +10,21 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
+import type { Root } from 'mdast';
 import { RunbookBuilder } from './build';
+import { parseInChunks } from './chunked-parse';
 import { guardMarkdown } from './guard';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
 
-export function parseMarkdownTree(text: string) {
+/** The mdast tree of a whole document, in one piece. */
+export function parseWhole(text: string): Root {
   return processor.parse(text);
+}
+
+/** The same tree, parsed phase by phase when the file is long (see chunked-parse.ts). */
+export function parseMarkdownTree(text: string): Root {
+  return parseInChunks(text, parseWhole);
 }
 
 export function parseRunbook(text: string, source: RunbookSource): RunbookDoc {

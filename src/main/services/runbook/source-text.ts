@@ -89,7 +89,7 @@ export function decodeSource(bytes: Uint8Array, file: string): SourceText {
     const byte = body[bad] ?? 0;
     throw new FlightdeckError(
       'encoding',
-      `is not valid UTF-8: byte 0x${byte.toString(16).padStart(2, '0')} at line ${where.line}, column ${where.column}. Save the file as UTF-8 and open it again.`,
+      `is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')}). Save the file as UTF-8 and open it again.`,
       { file, line: where.line, column: where.column },
     );
   }

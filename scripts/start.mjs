@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: sets up and runs the cockpit.
+ *
+ * 1. Installs dependencies when node_modules is missing or older than the
+ *    lock file (retrying without the Electron binary if it cannot be
+ *    downloaded).
+ * 2. Builds when a source file is newer than the build.
+ * 3. Starts the desktop app, or browser mode when Electron cannot start
+ *    here (no binary, no display, or it exits at once), saying why in one
+ *    line. FLIGHTDECK_MODE=electron|browser (or --electron / --browser)
+ *    chooses explicitly; --port N (or FLIGHTDECK_PORT) fixes browser mode's
+ *    port. Any other argument is passed on: a runbook path, --data-dir DIR.
+ *
+ * No shell anywhere: every child gets an argv array.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => process.stderr.write(`flightdeck: ${line}\n`);
+
+function run(command, args, env = process.env) {
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env }).status === 0;
+}
+
+function npm(args, env) {
+  // Under `npm start`, npm tells us where its own CLI is; otherwise use npm from PATH.
+  const cli = process.env.npm_execpath;
+  return cli ? run(process.execPath, [cli, ...args], env) : run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, env);
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestUnder(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : mtime(path));
+  }
+  return newest;
+}
+
+function ensureDependencies() {
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && mtime(installed) >= mtime(join(root, 'package-lock.json'))) return;
+  say('installing dependencies (npm ci)…');
+  if (npm(['ci'])) return;
+  say('installing with the Electron binary failed; retrying without it (browser mode will be used)…');
+  if (!npm(['ci'], { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' })) {
+    say('npm ci failed; see the messages above.');
+    process.exit(1);
+  }
+}
+
+function ensureBuild() {
+  const built = mtime(join(root, 'out', 'main', 'index.js'));
+  const sources = Math.max(newestUnder(join(root, 'src')), mtime(join(root, 'electron.vite.config.ts')), mtime(join(root, 'package.json')));
+  if (built >= sources) return;
+  say('building…');
+  if (!run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])) {
+    say('the build failed; see the messages above.');
+    process.exit(1);
+  }
+}
+
+/** Why Electron cannot start here, or null when it might. */
+function electronUnavailable() {
+  let binary;
+  try {
+    binary = createRequire(join(root, 'package.json'))('electron');
+  } catch {
+    return 'the Electron binary is not installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD)';
+  }
+  if (typeof binary !== 'string' || !existsSync(binary)) return 'the Electron binary is not installed here';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
+  return null;
+}
+
+function forward(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+}
+
+function startBrowser(args, port) {
+  const argv = [join(root, 'out', 'main', 'browser.js'), ...args];
+  if (port) argv.push('--port', port);
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: 'inherit' });
+  forward(child);
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+function startElectron(args, fallback) {
+  const binary = createRequire(join(root, 'package.json'))('electron');
+  const started = Date.now();
+  const child = spawn(binary, [root, ...args], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    process.stderr.write(chunk);
+  });
+  forward(child);
+  child.on('exit', (code) => {
+    // A crash in the first seconds means Electron cannot run on this machine.
+    if (code !== 0 && Date.now() - started < 5000) {
+      const reason = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${code}`;
+      return fallback(`Electron did not start (${reason.trim().slice(0, 120)})`);
+    }
+    process.exit(code ?? 0);
+  });
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const take = (flag) => {
+    const i = args.indexOf(flag);
+    if (i === -1) return null;
+    const [, value] = args.splice(i, 2);
+    return value ?? null;
+  };
+  const takeFlag = (flag) => {
+    const i = args.indexOf(flag);
+    if (i !== -1) args.splice(i, 1);
+    return i !== -1;
+  };
+  const port = take('--port') ?? process.env.FLIGHTDECK_PORT ?? null;
+  let mode = process.env.FLIGHTDECK_MODE ?? null;
+  if (takeFlag('--browser')) mode = 'browser';
+  if (takeFlag('--electron')) mode = 'electron';
+  if (mode && mode !== 'browser' && mode !== 'electron') {
+    say(`FLIGHTDECK_MODE=${mode}: use "electron" or "browser".`);
+    process.exit(2);
+  }
+
+  ensureDependencies();
+  ensureBuild();
+
+  if (mode === 'browser') return startBrowser(args, port);
+  const why = electronUnavailable();
+  if (why && mode === 'electron') {
+    say(`cannot start the desktop app: ${why}.`);
+    process.exit(1);
+  }
+  const fallback = (reason) => {
+    say(`${reason}; starting browser mode instead.`);
+    startBrowser(args, port);
+  };
+  if (why) return fallback(why);
+  startElectron(args, fallback);
+}
+
+main();

@@ -1,0 +1,290 @@
+/**
+ * The cockpit: the open runbook, its session and the operator's prefs, and
+ * every action the contract offers on them. Both the Electron shell and the
+ * browser bridge drive this one object, so the two modes behave the same.
+ */
+import type { AppInfo, Cockpit as CockpitState, Notice, Prefs } from '../../shared/contract';
+import { FlightdeckError } from '../../shared/errors';
+import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
+import { isChecked, type JournalEntry } from '../../shared/session-model';
+import type { PrefsStore } from '../services/prefs/prefs-store';
+import { MARKDOWN_EXTENSIONS, type LoadedRunbook, type RunbookLoader } from '../services/runbook/runbook-loader';
+import { decodeSource } from '../services/runbook/source-text';
+import { applyTicks, writeMarkdownFile } from '../services/runbook/writeback';
+import { RUNBOOK_COPY, Session, type RunbookRef } from '../services/session/session';
+import type { RunbookKey, SessionRegistry } from '../services/session/session-registry';
+import type { EventSink } from './event-hub';
+import type { Logger } from './log';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface CockpitDeps {
+  app: AppInfo;
+  loader: RunbookLoader;
+  registry: SessionRegistry;
+  prefs: PrefsStore;
+  events: EventSink;
+  log: Logger;
+  demoRunbookPath: string;
+  clock?: () => Date;
+}
+
+interface Open {
+  key: RunbookKey;
+  runbook: LoadedRunbook;
+  items: Map<string, TaskItem>;
+  session: Session;
+}
+
+function refOf(doc: RunbookDoc): RunbookRef {
+  return { name: doc.source.name, path: doc.source.path, sha256: doc.source.sha256, title: doc.title };
+}
+
+export class Cockpit {
+  private open: Open | null = null;
+  private notices: Notice[] = [];
+  /** Opening is async (parsing); one at a time so sessions never interleave. */
+  private opening: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: CockpitDeps) {}
+
+  state(): CockpitState {
+    const open = this.open;
+    return {
+      app: this.deps.app,
+      prefs: this.deps.prefs.get(),
+      runbook: open?.runbook.doc ?? null,
+      session: open ? { ...open.session.state, dir: open.session.dir } : null,
+      notices: this.notices,
+    };
+  }
+
+  /** What to show at launch: the file asked for, else the last runbook, else the demo. */
+  async startup(requestedPath: string | null): Promise<void> {
+    if (requestedPath) {
+      try {
+        await this.openPath(requestedPath, requestedPath);
+        return;
+      } catch (error) {
+        this.notice('error', this.describe(error));
+      }
+    }
+    const last = this.deps.registry.last();
+    if (last && !requestedPath) {
+      try {
+        await this.reopen(last.key, last.dir);
+        return;
+      } catch (error) {
+        this.notice('warning', `The last runbook could not be reopened: ${this.describe(error)}`);
+      }
+    }
+    await this.openDemo();
+    this.notice('info', 'This is the bundled demo runbook. Open your own checklist with Open, by dropping a markdown file here, or by naming it on the command line.');
+  }
+
+  async openPath(path: string, label = path): Promise<CockpitState> {
+    if (!MARKDOWN_EXTENSIONS.test(path)) {
+      throw new FlightdeckError('bad-input', 'is not a markdown file (.md, .markdown, .mdown, .mkd or .txt).', { file: label });
+    }
+    return this.exclusive(async () => {
+      const runbook = await this.deps.loader.loadFile(path, 'file', label);
+      return this.activate(`file:${runbook.doc.source.path}`, runbook);
+    });
+  }
+
+  async openText(name: string, text: string): Promise<CockpitState> {
+    return this.exclusive(async () => {
+      const runbook = await this.deps.loader.loadText(name, text);
+      return this.activate(`import:${runbook.doc.source.sha256}`, runbook);
+    });
+  }
+
+  async openDemo(): Promise<CockpitState> {
+    return this.exclusive(async () => {
+      const runbook = await this.deps.loader.loadFile(this.deps.demoRunbookPath, 'demo', 'demo runbook');
+      return this.activate('demo', runbook);
+    });
+  }
+
+  /** Closes the current session and starts a fresh run of the same runbook. */
+  async startNewSession(): Promise<CockpitState> {
+    return this.exclusive(async () => {
+      const open = this.requireOpen();
+      open.session.finish('new session started', this.operator());
+      open.session.close();
+      const session = this.createSession(open.runbook);
+      this.deps.registry.remember(open.key, session.dir);
+      this.open = { ...open, session };
+      return this.replaced();
+    });
+  }
+
+  tick(itemId: string, checked: boolean): JournalEntry {
+    const open = this.requireOpen();
+    const item = this.requireItem(open, itemId);
+    const entry = open.session.tick(item.id, checked, item.text, this.operator());
+    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
+    return entry;
+  }
+
+  note(itemId: string, text: string): JournalEntry {
+    const open = this.requireOpen();
+    const item = this.requireItem(open, itemId);
+    const entry = open.session.note(item.id, text, item.text, this.operator());
+    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
+    return entry;
+  }
+
+  /**
+   * Writes the session's ticks into the markdown file. When the file changed
+   * since it was read, it is read again first: ids are stable, so the ticks
+   * still land on the right items, and nobody's edit is overwritten.
+   */
+  async writeTicksToFile(): Promise<{ path: string; changed: number }> {
+    return this.exclusive(async () => {
+      const open = this.requireOpen();
+      const { doc } = open.runbook;
+      if (!doc.source.writable || !doc.source.path) {
+        const why = doc.source.origin === 'demo' ? 'the demo runbook is read-only' : doc.source.origin === 'import' ? 'it was opened as text and has no file to write to' : 'the file is not writable';
+        throw new FlightdeckError('unsupported', `Ticks cannot be written back: ${why}.`, { file: doc.source.name });
+      }
+      const path = doc.source.path;
+      const onDisk = decodeSource(await readFile(path), doc.source.name);
+      let current = open.runbook;
+      if (onDisk.sha256 !== doc.source.sha256) {
+        current = await this.deps.loader.loadFile(path, 'file', doc.source.name);
+        open.session.recordRunbook(refOf(current.doc), current.text, this.operator());
+      }
+      const session = open.session.state;
+      const edit = applyTicks(current.text, current.doc.items, (item) => isChecked(session, item.id, item.checked), doc.source.name);
+      if (edit.changed > 0) {
+        writeMarkdownFile(path, edit.text, current.bom);
+        const after = await this.deps.loader.loadFile(path, 'file', doc.source.name);
+        open.session.recordWriteBack({ path, sha256Before: current.doc.source.sha256, sha256After: after.doc.source.sha256, changed: edit.changed }, after.text, this.operator());
+        current = after;
+      }
+      this.open = { ...open, runbook: current, items: indexItems(current.doc) };
+      this.replaced();
+      return { path, changed: edit.changed };
+    });
+  }
+
+  setOperator(name: string): Prefs {
+    const prefs = this.deps.prefs.update({ operator: name });
+    this.deps.events.emit('prefsChanged', prefs);
+    return prefs;
+  }
+
+  setTheme(theme: Prefs['theme']): Prefs {
+    const prefs = this.deps.prefs.update({ theme });
+    this.deps.events.emit('prefsChanged', prefs);
+    return prefs;
+  }
+
+  /** Releases the session's journal (app quit). */
+  close(): void {
+    this.open?.session.close();
+    this.open = null;
+  }
+
+  private async reopen(key: RunbookKey, dir: string): Promise<void> {
+    if (key === 'demo') {
+      await this.openDemo();
+    } else if (key.startsWith('file:')) {
+      await this.openPath(key.slice('file:'.length), key.slice('file:'.length));
+    } else {
+      // Imported text lives on only as the session's copy.
+      const text = await readFile(join(dir, RUNBOOK_COPY), 'utf8');
+      const session = Session.open(dir);
+      const name = session.state.runbook.name;
+      session.close();
+      await this.openText(name, text);
+    }
+  }
+
+  private activate(key: RunbookKey, runbook: LoadedRunbook): CockpitState {
+    const previous = this.open;
+    let session: Session | null = null;
+    const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
+    if (previous && previous.session.dir === existing) {
+      session = previous.session;
+    } else {
+      previous?.session.close();
+      if (existing) session = this.resume(existing);
+    }
+    this.open = null;
+    if (session) {
+      const changed = session.recordRunbook(refOf(runbook.doc), runbook.text, this.operator());
+      if (changed) this.notice('info', 'The runbook changed since this session last read it; ticks and notes stay with their items.');
+    } else {
+      session = this.createSession(runbook);
+    }
+    this.deps.registry.remember(key, session.dir);
+    this.open = { key, runbook, items: indexItems(runbook.doc), session };
+    return this.replaced();
+  }
+
+  /** Resumes an unfinished session; a finished or unreadable one makes way for a new one. */
+  private resume(dir: string): Session | null {
+    let session: Session;
+    try {
+      session = Session.open(dir);
+    } catch (error) {
+      if (error instanceof FlightdeckError && error.code === 'locked') throw error;
+      this.notice('warning', `The previous session could not be resumed (${this.describe(error)}); a new one was started. The old one is kept in ${dir}.`);
+      return null;
+    }
+    if (session.state.closedAt) {
+      session.close();
+      return null;
+    }
+    return session;
+  }
+
+  private createSession(runbook: LoadedRunbook): Session {
+    const dir = this.deps.registry.newSessionDir(runbook.doc.title);
+    return Session.create(dir, refOf(runbook.doc), runbook.text, this.operator(), this.deps.clock);
+  }
+
+  private replaced(): CockpitState {
+    const state = this.state();
+    this.deps.events.emit('cockpitReplaced', state);
+    this.notices = [];
+    return state;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.opening.then(work);
+    this.opening = run.catch(() => undefined);
+    return run;
+  }
+
+  private requireOpen(): Open {
+    if (!this.open) throw new FlightdeckError('bad-input', 'No runbook is open.');
+    return this.open;
+  }
+
+  private requireItem(open: Open, itemId: string): TaskItem {
+    const item = open.items.get(itemId);
+    if (!item) throw new FlightdeckError('not-found', `No item "${itemId}" in ${open.runbook.doc.source.name}.`, { field: 'itemId' });
+    return item;
+  }
+
+  private operator(): string {
+    return this.deps.prefs.get().operator;
+  }
+
+  private notice(level: Notice['level'], message: string): void {
+    this.notices.push({ level, message });
+  }
+
+  private describe(error: unknown): string {
+    if (error instanceof FlightdeckError) return error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}` : error.message;
+    this.deps.log.error('unexpected error', error);
+    return 'an unexpected error; see the log';
+  }
+}
+
+function indexItems(doc: RunbookDoc): Map<string, TaskItem> {
+  return new Map(doc.items.map((item) => [item.id, item]));
+}

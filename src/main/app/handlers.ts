@@ -1,0 +1,39 @@
+/**
+ * Binds each contract call to the cockpit. The few calls that depend on the
+ * shell (a native file dialog, the system browser) go through Platform.
+ */
+import { FlightdeckError } from '../../shared/errors';
+import type { Cockpit } from './cockpit';
+import type { Handlers } from './dispatch';
+import { isSafeExternalUrl } from '../../shared/links';
+
+export interface Platform {
+  /** Native File > Open dialog: a path, or null when cancelled. Absent in browser mode. */
+  chooseFile?: () => Promise<string | null>;
+  /** Hands an https URL to the system browser; false when nothing could open it. */
+  openExternal: (url: string) => Promise<boolean>;
+}
+
+export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
+  return {
+    getCockpit: () => cockpit.state(),
+    openRunbookPath: ({ path }) => cockpit.openPath(path),
+    openRunbookText: ({ name, text }) => cockpit.openText(name, text),
+    chooseRunbook: async () => {
+      if (!platform.chooseFile) throw new FlightdeckError('unsupported', 'There is no file dialog in browser mode; use the file picker or drop a file.');
+      const path = await platform.chooseFile();
+      return path ? cockpit.openPath(path) : null;
+    },
+    openDemo: () => cockpit.openDemo(),
+    startNewSession: () => cockpit.startNewSession(),
+    tickItem: ({ itemId, checked }) => cockpit.tick(itemId, checked),
+    addNote: ({ itemId, text }) => cockpit.note(itemId, text),
+    writeTicksToFile: () => cockpit.writeTicksToFile(),
+    setOperator: ({ name }) => cockpit.setOperator(name),
+    setTheme: ({ theme }) => cockpit.setTheme(theme),
+    openExternal: async ({ url }) => {
+      if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
+      return { opened: await platform.openExternal(url) };
+    },
+  };
+}

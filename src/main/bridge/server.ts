@@ -1,0 +1,184 @@
+/**
+ * Browser mode's bridge: serves the built renderer on 127.0.0.1 and carries
+ * the contract, calls as POST /api/call/<name> and events as a server-sent
+ * event stream at /api/events. Every request passes request-guard first.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LIMITS } from '../../shared/contract';
+import type { App } from '../app/create-app';
+import { dispatchCall } from '../app/dispatch';
+import { cookieName, guardRequest } from './request-guard';
+import { readStatic } from './static-files';
+
+export interface BridgeOptions {
+  app: App;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  port?: number;
+  /** Fixed token for tests; normally a fresh random one per launch. */
+  token?: string;
+}
+
+export interface Bridge {
+  /** The address to open: it carries the launch token. */
+  launchUrl: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), bluetooth=()',
+};
+
+/** An event stream whose client stops reading is cut rather than buffered without end. */
+const MAX_STREAM_BACKLOG = 8 * 1024 * 1024;
+const MAX_BODY = LIMITS.runbookBytes * 2 + 64 * 1024;
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { app } = options;
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const unsubscribe = app.events.subscribe((name, payload) => {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of streams) {
+      if (res.writableLength > MAX_STREAM_BACKLOG) {
+        res.destroy();
+        streams.delete(res);
+        continue;
+      }
+      res.write(frame);
+    }
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const verdict = guardRequest({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers }, { token, port });
+    if (verdict.allow === false) {
+      send(res, verdict.status, 'text/plain; charset=utf-8', `${verdict.reason}\n`);
+      return;
+    }
+    if (verdict.allow === 'launch') {
+      res.writeHead(303, {
+        ...SECURITY_HEADERS,
+        Location: '/',
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+
+    if (url.pathname.startsWith('/api/call/')) {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Calls are POST requests.\n');
+      // A JSON content type cannot be sent cross-origin without a preflight we never approve.
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, 'text/plain; charset=utf-8', 'Calls carry JSON.\n');
+      let input: unknown;
+      try {
+        const body = await readBody(req);
+        input = body.length === 0 ? {} : JSON.parse(body);
+      } catch {
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-input', message: 'The call body is not JSON, or is too large.' } }));
+      }
+      const result = await dispatchCall(app.handlers, decodeURIComponent(url.pathname.slice('/api/call/'.length)), input, app.log);
+      return send(res, 200, 'application/json', JSON.stringify(result));
+    }
+
+    if (url.pathname === '/api/events') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write('retry: 1000\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Not allowed.\n');
+    const file = await readStatic(options.staticDir, url.pathname);
+    if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found.\n');
+    const cache: Record<string, string> = url.pathname.startsWith('/assets/') ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {};
+    send(res, 200, file.type, req.method === 'HEAD' ? '' : file.body, cache);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      app.log.error('bridge request failed', error);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error; see the log.\n');
+      else res.destroy();
+    });
+  });
+  // Keep-alive streams would otherwise hold close() open.
+  const heartbeat = setInterval(() => {
+    for (const res of streams) res.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port;
+      const origin = `http://127.0.0.1:${port}`;
+      resolve({
+        launchUrl: `${origin}/?token=${token}`,
+        origin,
+        port,
+        token,
+        close: () =>
+          new Promise<void>((done) => {
+            clearInterval(heartbeat);
+            unsubscribe();
+            for (const res of streams) res.end();
+            streams.clear();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * The `flightdeck` command: the cockpit's services without a window.
+ * Usage is in cli/commands.ts (and `flightdeck --help`).
+ */
+import { Worker } from 'node:worker_threads';
+import { bundleLayout } from './app/paths';
+import { run } from './cli/commands';
+import { EXIT, describeError, exitCodeFor, processIo } from './cli/io';
+import { RunbookLoader } from './services/runbook/runbook-loader';
+import { RunbookParser } from './services/runbook/runbook-parser';
+
+async function main(): Promise<void> {
+  const layout = bundleLayout(__dirname);
+  const parser = new RunbookParser({ createWorker: () => new Worker(layout.workerScript) });
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2), processIo, new RunbookLoader(parser));
+  } catch (error) {
+    processIo.err(`flightdeck: ${describeError(error)}`);
+    code = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS') ? EXIT.badInput : exitCodeFor(error);
+  }
+  await parser.close();
+  process.exitCode = code;
+}
+
+void main();

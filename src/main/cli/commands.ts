@@ -1,0 +1,77 @@
+/**
+ * Reads the command line and runs one command. Kept apart from the entry
+ * so tests can run commands in-process with their own Io and loader.
+ */
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { VERSION } from '../app/version';
+import { EXIT, UsageError, type Io } from './io';
+import { parseCommand } from './runbook-commands';
+import { sessionNew, sessionNote, sessionStatus, sessionTick } from './session-commands';
+import type { RunbookLoader } from '../services/runbook/runbook-loader';
+
+const USAGE = `Usage:
+  flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
+  flightdeck session new RUNBOOK --dir DIR [--by NAME]  start a session in DIR
+  flightdeck session tick DIR ITEM_ID --by NAME         tick an item (untick: session untick)
+  flightdeck session note DIR ITEM_ID TEXT --by NAME    attach a note to an item
+  flightdeck session status DIR [--json]                progress, who ticked what, and when
+  flightdeck --version
+
+Exit status: 0 done, 2 bad input (the message names the file and line), 1 other failures.`;
+
+function need(value: string | undefined, what: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing ${what}\n\n${USAGE}`);
+  return value;
+}
+
+export async function run(argv: string[], io: Io, loader: RunbookLoader): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      by: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
+    },
+  });
+  if (values.version) {
+    io.out(VERSION);
+    return EXIT.ok;
+  }
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    io.out(USAGE);
+    return values.help ? EXIT.ok : EXIT.badInput;
+  }
+  switch (command) {
+    case 'parse':
+      await parseCommand(loader, need(sub, 'FILE'), values.json, io);
+      return EXIT.ok;
+    case 'session': {
+      switch (sub) {
+        case 'new':
+          await sessionNew(loader, need(rest[0], 'RUNBOOK'), need(values.dir, '--dir DIR'), values.by ?? userInfo().username, io);
+          return EXIT.ok;
+        case 'tick':
+        case 'untick':
+          await sessionTick(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), sub === 'tick', need(values.by, '--by NAME'), io);
+          return EXIT.ok;
+        case 'note':
+          await sessionNote(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), need(values.by, '--by NAME'), io);
+          return EXIT.ok;
+        case 'status':
+          await sessionStatus(loader, need(rest[0], 'DIR'), values.json, io);
+          return EXIT.ok;
+        default:
+          throw new UsageError(`unknown session command "${sub ?? ''}"\n\n${USAGE}`);
+      }
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+

@@ -1,0 +1,117 @@
+/**
+ * `flightdeck session new|tick|untick|note|status`: a session driven from a
+ * terminal, with the same journal, the same ids and the same durability as
+ * the app. A session open in the app is locked; status reads without the
+ * lock, so it works while the app flies the session.
+ */
+import { existsSync } from 'node:fs';
+import { FlightdeckError } from '../../shared/errors';
+import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
+import { isChecked, type SessionState } from '../../shared/session-model';
+import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
+import { Session, type RunbookRef } from '../services/session/session';
+import { json, type Io } from './io';
+
+function refOf(doc: RunbookDoc): RunbookRef {
+  return { name: doc.source.name, path: doc.source.path, sha256: doc.source.sha256, title: doc.title };
+}
+
+/** The session's runbook: the file when it is still there, else the copy kept in the session. */
+async function loadSessionRunbook(loader: RunbookLoader, session: Session): Promise<{ runbook: LoadedRunbook; fromFile: boolean }> {
+  const path = session.state.runbook.path;
+  if (path && existsSync(path)) return { runbook: await loader.loadFile(path, 'file', path), fromFile: true };
+  return { runbook: await loader.loadText(session.state.runbook.name, session.readRunbookCopy()), fromFile: false };
+}
+
+function findItem(doc: RunbookDoc, itemId: string, file: string): TaskItem {
+  const item = doc.items.find((candidate) => candidate.id === itemId);
+  if (item) return item;
+  const near = doc.items.filter((candidate) => candidate.id.startsWith(itemId.split('-').slice(0, 2).join('-'))).slice(0, 3);
+  const hint = near.length > 0 ? ` Did you mean ${near.map((n) => n.id).join(', ')}?` : ' `flightdeck parse --json` lists the ids.';
+  throw new FlightdeckError('not-found', `has no item "${itemId}".${hint}`, { file });
+}
+
+async function withSession<T>(loader: RunbookLoader, dir: string, by: string, work: (session: Session, doc: RunbookDoc) => T): Promise<T> {
+  const session = Session.open(dir);
+  try {
+    const { runbook, fromFile } = await loadSessionRunbook(loader, session);
+    if (fromFile) session.recordRunbook(refOf(runbook.doc), runbook.text, by);
+    return work(session, runbook.doc);
+  } finally {
+    session.close();
+  }
+}
+
+export async function sessionNew(loader: RunbookLoader, runbookPath: string, dir: string, by: string, io: Io): Promise<void> {
+  const { doc, text } = await loader.loadFile(runbookPath, 'file', runbookPath);
+  const session = Session.create(dir, refOf(doc), text, by);
+  const id = session.state.id;
+  session.close();
+  io.out(`Session ${id} started in ${dir}: "${doc.title}", ${doc.stats.items} items.\nTick an item: flightdeck session tick ${dir} ITEM_ID --by NAME (ids: flightdeck parse ${runbookPath} --json)`);
+}
+
+export async function sessionTick(loader: RunbookLoader, dir: string, itemId: string, checked: boolean, by: string, io: Io): Promise<void> {
+  await withSession(loader, dir, by, (session, doc) => {
+    const item = findItem(doc, itemId, doc.source.path ?? doc.source.name);
+    const entry = session.tick(item.id, checked, item.text, by);
+    io.out(`${checked ? 'Ticked' : 'Unticked'} "${item.text}" by ${by} (journal entry ${entry.seq}).`);
+  });
+}
+
+export async function sessionNote(loader: RunbookLoader, dir: string, itemId: string, text: string, by: string, io: Io): Promise<void> {
+  if (text.trim() === '') throw new FlightdeckError('bad-input', 'A note needs some text.', { field: 'TEXT' });
+  await withSession(loader, dir, by, (session, doc) => {
+    const item = findItem(doc, itemId, doc.source.path ?? doc.source.name);
+    const entry = session.note(item.id, text, item.text, by);
+    io.out(`Noted on "${item.text}" by ${by} (journal entry ${entry.seq}).`);
+  });
+}
+
+export function statusReport(state: SessionState, dir: string, doc: RunbookDoc) {
+  const items = doc.items.map((item) => {
+    const tick = state.ticks[item.id];
+    return {
+      id: item.id,
+      text: item.text,
+      phaseId: item.phaseId,
+      line: item.line,
+      checked: isChecked(state, item.id, item.checked),
+      by: tick?.by ?? null,
+      at: tick?.at ?? null,
+      notes: state.notes[item.id] ?? [],
+    };
+  });
+  return {
+    session: { id: state.id, dir, startedAt: state.startedAt, updatedAt: state.updatedAt, closedAt: state.closedAt, entries: state.entries, head: state.head, runbook: state.runbook },
+    progress: { items: items.length, checked: items.filter((i) => i.checked).length },
+    phases: doc.phases.map((phase) => {
+      const inPhase = items.filter((i) => i.phaseId === phase.id);
+      return { id: phase.id, title: phase.title, items: inPhase.length, checked: inPhase.filter((i) => i.checked).length };
+    }),
+    items,
+  };
+}
+
+export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: boolean, io: Io): Promise<void> {
+  const state = Session.readState(dir);
+  const runbook = await loader.loadText(state.runbook.name, Session.readRunbookCopyFrom(dir));
+  const report = statusReport(state, dir, runbook.doc);
+  if (asJson) {
+    io.out(json(report));
+    return;
+  }
+  const lines = [
+    `Session ${state.id}${state.closedAt ? ` (finished ${state.closedAt})` : ''}`,
+    `  runbook: ${state.runbook.title} (${state.runbook.path ?? state.runbook.name})`,
+    `  started ${state.startedAt}, ${state.entries} journal entries, chain head ${state.head.slice(0, 16)}…`,
+    `  progress: ${report.progress.checked}/${report.progress.items} items done`,
+    '',
+    ...report.phases.map((p) => `  ${p.checked === p.items && p.items > 0 ? '✓' : ' '} ${p.title}: ${p.checked}/${p.items}`),
+  ];
+  const done = report.items.filter((i) => i.by !== null).sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')).slice(-10);
+  if (done.length > 0) {
+    lines.push('', 'Latest ticks');
+    for (const item of done) lines.push(`  ${item.at} ${item.by}: ${item.checked ? 'ticked' : 'unticked'} "${item.text}"`);
+  }
+  io.out(lines.join('\n'));
+}

@@ -1,0 +1,99 @@
+/**
+ * The desktop app: Electron shell around the same services browser mode
+ * runs. It owns the window, the native dialogs and the IPC binding; all
+ * work happens in the cockpit.
+ */
+import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createApp, type App } from '../app/create-app';
+import { createLogger } from '../app/log';
+import { bundleLayout } from '../app/paths';
+import { VERSION } from '../app/version';
+import { MARKDOWN_EXTENSIONS } from '../services/runbook/runbook-loader';
+import { bindIpc } from './ipc';
+import { buildMenu } from './menu';
+import { createCockpitWindow, guardWebContents } from './window';
+
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const preload = join(__dirname, '..', 'preload', 'index.js');
+const appUrl = pathToFileURL(rendererIndex).href;
+const devTools = !app.isPackaged && process.env.FLIGHTDECK_DEVTOOLS === '1';
+
+/** A runbook named on the command line: the first argument that looks like markdown. */
+function runbookArgument(argv: readonly string[]): string | null {
+  return argv.slice(app.isPackaged ? 1 : 2).find((arg) => !arg.startsWith('-') && MARKDOWN_EXTENSIONS.test(arg)) ?? null;
+}
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let flightdeck: App | null = null;
+  let window: BrowserWindow | null = null;
+
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+
+  app.on('second-instance', (_event, argv) => {
+    const path = runbookArgument(argv);
+    if (path && flightdeck) flightdeck.cockpit.openPath(path).catch((error: unknown) => flightdeck?.log.warn(String(error)));
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  const chooseFile = async (): Promise<string | null> => {
+    const options = { properties: ['openFile' as const], filters: [{ name: 'Markdown', extensions: ['md', 'markdown', 'mdown', 'mkd', 'txt'] }] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+
+  void app.whenReady().then(async () => {
+    const log = createLogger();
+    const layout = bundleLayout(__dirname);
+    flightdeck = createApp({
+      app: { version: VERSION, mode: 'electron', platform: process.platform, nativeOpenDialog: true },
+      platform: {
+        chooseFile,
+        openExternal: async (url) => {
+          await shell.openExternal(url);
+          return true;
+        },
+      },
+      dataDir: process.env.FLIGHTDECK_HOME ?? app.getPath('userData'),
+      resourcesDir: layout.resourcesDir,
+      createWorker: () => new Worker(layout.workerScript),
+      log,
+    });
+    const cockpit = flightdeck.cockpit;
+    await cockpit.startup(runbookArgument(process.argv));
+
+    const created = createCockpitWindow(rendererIndex, preload, devTools);
+    window = created.window;
+    const unbind = bindIpc(flightdeck, window, created.appUrl);
+    const report = (error: unknown) => {
+      if (window && !window.isDestroyed()) void dialog.showMessageBox(window, { type: 'error', message: error instanceof Error ? error.message : String(error) });
+    };
+    Menu.setApplicationMenu(
+      buildMenu(
+        {
+          open: () => void chooseFile().then((path) => (path ? cockpit.openPath(path) : null)).catch(report),
+          newSession: () => void cockpit.startNewSession().catch(report),
+          openDemo: () => void cockpit.openDemo().catch(report),
+        },
+        devTools,
+      ),
+    );
+    window.on('closed', () => {
+      unbind();
+      window = null;
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    void flightdeck?.close();
+  });
+}

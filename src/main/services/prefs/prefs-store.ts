@@ -1,0 +1,46 @@
+/**
+ * The operator's preferences: who is flying (recorded with every journal
+ * entry) and the theme. Small, validated, written atomically.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
+import { PrefsSchema, type Prefs } from '../../../shared/contract';
+import { writeFileAtomic } from '../journal/durable-fs';
+
+function defaultOperator(): string {
+  try {
+    return userInfo().username || 'operator';
+  } catch {
+    return 'operator';
+  }
+}
+
+export class PrefsStore {
+  private prefs: Prefs;
+
+  constructor(private readonly path: string) {
+    this.prefs = this.read();
+  }
+
+  get(): Prefs {
+    return { ...this.prefs };
+  }
+
+  update(change: Partial<Prefs>): Prefs {
+    this.prefs = PrefsSchema.parse({ ...this.prefs, ...change });
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeFileAtomic(this.path, Buffer.from(JSON.stringify(this.prefs, null, 2)));
+    return this.get();
+  }
+
+  private read(): Prefs {
+    const fallback: Prefs = { operator: defaultOperator(), theme: 'dark' };
+    try {
+      const parsed = PrefsSchema.partial().safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+      return parsed.success ? { ...fallback, ...parsed.data } : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Reads a runbook from a file or from text the user handed over, checks it
+ * (size, encoding), and parses it off the main thread. Every refusal names
+ * the file and, where there is one, the line.
+ */
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { LIMITS } from '../../../shared/contract';
+import { FlightdeckError } from '../../../shared/errors';
+import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
+import type { RunbookParser } from './runbook-parser';
+import { decodeSource, type SourceText } from './source-text';
+
+export interface LoadedRunbook {
+  doc: RunbookDoc;
+  /** The decoded text, for write-back. */
+  text: string;
+  bom: boolean;
+}
+
+export const MARKDOWN_EXTENSIONS = /\.(md|markdown|mdown|mkd|txt)$/i;
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+async function isWritable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class RunbookLoader {
+  constructor(private readonly parser: RunbookParser) {}
+
+  /** `label` is how the file is named in messages (the path as the user gave it). */
+  async loadFile(path: string, origin: 'file' | 'demo', label: string = path): Promise<LoadedRunbook> {
+    const absolute = resolve(path);
+    let size: number;
+    try {
+      const info = await stat(absolute);
+      if (!info.isFile()) throw new FlightdeckError('bad-input', 'is not a file.', { file: label });
+      size = info.size;
+    } catch (error) {
+      if (error instanceof FlightdeckError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new FlightdeckError('not-found', 'does not exist.', { file: label });
+      if (code === 'EACCES') throw new FlightdeckError('forbidden', 'cannot be read: permission denied.', { file: label });
+      throw new FlightdeckError('bad-input', `cannot be read: ${code ?? String(error)}.`, { file: label });
+    }
+    if (size > LIMITS.runbookBytes) {
+      throw new FlightdeckError('too-large', `is ${(size / 1024 / 1024).toFixed(1)} MB; Flightdeck opens runbooks up to 10 MB.`, { file: label });
+    }
+    const source = decodeSource(await readFile(absolute), label);
+    const writable = origin === 'file' && (await isWritable(absolute));
+    return this.parse(source, { name: basename(absolute), path: absolute, origin, writable }, label);
+  }
+
+  /** Markdown that arrived as text (browser mode's file picker): it has no path to write back to. */
+  async loadText(name: string, text: string): Promise<LoadedRunbook> {
+    const source = decodeSource(Buffer.from(text, 'utf8'), name);
+    return this.parse(source, { name, path: null, origin: 'import', writable: false }, name);
+  }
+
+  private async parse(source: SourceText, where: Pick<RunbookSource, 'name' | 'path' | 'origin' | 'writable'>, label: string): Promise<LoadedRunbook> {
+    const runbookSource: RunbookSource = { ...where, sha256: source.sha256, bytes: source.bytes, lines: countLines(source.text) };
+    const doc = await this.parser.parse(source.text, { ...runbookSource, name: label });
+    doc.source = runbookSource;
+    return { doc, text: source.text, bom: source.bom };
+  }
+}

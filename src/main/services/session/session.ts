@@ -1,0 +1,156 @@
+/**
+ * One run of a runbook: a session directory holding the journal (the
+ * truth), its snapshot, and a copy of the runbook as it was read, so the
+ * session stays readable when the original file moves or changes.
+ *
+ * Every method that records something returns only after the journal entry
+ * is on disk; the state it returns already includes that entry.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlightdeckError } from '../../../shared/errors';
+import {
+  emptySessionState,
+  replayEntries,
+  applyEntry,
+  SessionStateSchema,
+  type EntryDataOf,
+  type EntryType,
+  type JournalEntry,
+  type SessionState,
+} from '../../../shared/session-model';
+import { writeFileAtomic } from '../journal/durable-fs';
+import { Journal } from '../journal/journal';
+
+export interface RunbookRef {
+  name: string;
+  path: string | null;
+  sha256: string;
+  title: string;
+}
+
+export const RUNBOOK_COPY = 'runbook.md';
+
+export function newSessionId(clock: () => Date = () => new Date()): string {
+  const stamp = clock().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export class Session {
+  private constructor(
+    readonly dir: string,
+    private readonly journal: Journal,
+    private current: SessionState,
+  ) {}
+
+  /** Starts a session in `dir`, which must be new or empty. */
+  static create(dir: string, runbook: RunbookRef, runbookText: string, by: string | null, clock?: () => Date): Session {
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      throw new FlightdeckError('conflict', 'already holds a session; open it, or choose an empty directory.', { file: dir });
+    }
+    const journal = Journal.open(dir, clock ? { clock } : {});
+    try {
+      writeFileAtomic(join(dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
+      const session = new Session(dir, journal, emptySessionState(''));
+      session.record('session.started', by, { sessionId: newSessionId(clock), runbook });
+      return session;
+    } catch (error) {
+      journal.close();
+      throw error;
+    }
+  }
+
+  /** Opens an existing session: snapshot, then the journal entries after it. */
+  static open(dir: string, clock?: () => Date): Session {
+    if (!existsSync(join(dir, 'journal.jsonl'))) {
+      throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: dir });
+    }
+    const journal = Journal.open(dir, clock ? { clock } : {});
+    try {
+      return new Session(dir, journal, Session.foldJournal(journal));
+    } catch (error) {
+      journal.close();
+      throw error;
+    }
+  }
+
+  /** The state of a session without taking its lock: status while the app flies it. */
+  static readState(dir: string): SessionState {
+    if (!existsSync(join(dir, 'journal.jsonl'))) {
+      throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: dir });
+    }
+    const journal = Journal.open(dir, { readOnly: true });
+    try {
+      return Session.foldJournal(journal);
+    } finally {
+      journal.close();
+    }
+  }
+
+  static readRunbookCopyFrom(dir: string): string {
+    return readFileSync(join(dir, RUNBOOK_COPY), 'utf8');
+  }
+
+  private static foldJournal(journal: Journal): SessionState {
+    const entries = journal.all();
+    const snapshot = journal.readSnapshot();
+    const parsed = snapshot ? SessionStateSchema.safeParse(snapshot.state) : null;
+    if (snapshot && parsed?.success) {
+      return replayEntries(structuredClone(parsed.data), entries.slice(snapshot.seq + 1));
+    }
+    return replayEntries(emptySessionState(''), entries);
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** The runbook as it was when last recorded. */
+  readRunbookCopy(): string {
+    return Session.readRunbookCopyFrom(this.dir);
+  }
+
+  tick(itemId: string, checked: boolean, itemText: string, by: string | null): JournalEntry {
+    return this.record('item.ticked', by, { itemId, checked, itemText });
+  }
+
+  note(itemId: string, text: string, itemText: string, by: string | null): JournalEntry {
+    return this.record('item.noted', by, { itemId, text, itemText });
+  }
+
+  /** Records that the runbook now reads differently; nothing when it is unchanged. */
+  recordRunbook(runbook: RunbookRef, runbookText: string, by: string | null): JournalEntry | null {
+    if (runbook.sha256 === this.current.runbook.sha256) return null;
+    writeFileAtomic(join(this.dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
+    return this.record('runbook.loaded', by, { path: runbook.path, sha256: runbook.sha256, previousSha256: this.current.runbook.sha256 });
+  }
+
+  recordWriteBack(data: EntryDataOf<'runbook.written'>, runbookText: string, by: string | null): JournalEntry {
+    writeFileAtomic(join(this.dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
+    return this.record('runbook.written', by, data);
+  }
+
+  finish(reason: string, by: string | null): JournalEntry {
+    return this.record('session.closed', by, { reason });
+  }
+
+  /** Releases the journal; the session can be opened again later. */
+  close(): void {
+    try {
+      if (this.journal.length > 0) this.journal.writeSnapshot(this.current);
+    } finally {
+      this.journal.close();
+    }
+  }
+
+  private record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>): JournalEntry {
+    if (this.current.closedAt && type !== 'session.closed') {
+      throw new FlightdeckError('conflict', 'This session is finished; start a new session to record more.');
+    }
+    const entry = this.journal.append(type, by, data as Record<string, unknown>);
+    this.current = applyEntry(this.current, entry);
+    if (this.journal.snapshotDue()) this.journal.writeSnapshot(this.current);
+    return entry;
+  }
+}
