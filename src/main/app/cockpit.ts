@@ -42,6 +42,7 @@ function refOf(doc: RunbookDoc): RunbookRef {
 
 export class Cockpit {
   private open: Open | null = null;
+  /** Messages about the last open (a changed runbook, a session that could not resume). */
   private notices: Notice[] = [];
   /** Opening is async (parsing); one at a time so sessions never interleave. */
   private opening: Promise<unknown> = Promise.resolve();
@@ -61,12 +62,13 @@ export class Cockpit {
 
   /** What to show at launch: the file asked for, else the last runbook, else the demo. */
   async startup(requestedPath: string | null): Promise<void> {
+    const problems: Notice[] = [];
     if (requestedPath) {
       try {
         await this.openPath(requestedPath, requestedPath);
         return;
       } catch (error) {
-        this.notice('error', this.describe(error));
+        problems.push({ level: 'error', message: this.describe(error) });
       }
     }
     const last = this.deps.registry.last();
@@ -75,10 +77,11 @@ export class Cockpit {
         await this.reopen(last.key, last.dir);
         return;
       } catch (error) {
-        this.notice('warning', `The last runbook could not be reopened: ${this.describe(error)}`);
+        problems.push({ level: 'warning', message: `The last runbook could not be reopened: ${this.describe(error)}` });
       }
     }
     await this.openDemo();
+    this.notices.push(...problems);
     this.notice('info', 'This is the bundled demo runbook. Open your own checklist with Open, by dropping a markdown file here, or by naming it on the command line.');
   }
 
@@ -249,12 +252,15 @@ export class Cockpit {
   private replaced(): CockpitState {
     const state = this.state();
     this.deps.events.emit('cockpitReplaced', state);
-    this.notices = [];
     return state;
   }
 
+  /** Runs one open-like operation at a time; its notices replace the previous ones. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.opening.then(work);
+    const run = this.opening.then(() => {
+      this.notices = [];
+      return work();
+    });
     this.opening = run.catch(() => undefined);
     return run;
   }

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createApp, type App } from '../../src/main/app/create-app';
+import { silentLogger } from '../../src/main/app/log';
+
+const bootstrap = fileURLToPath(new URL('./ts-worker.cjs', import.meta.url));
+const workerSource = fileURLToPath(new URL('../../src/main/services/runbook/parse-worker.ts', import.meta.url));
+export const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
+
+export function tempDir(prefix = 'flightdeck-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The app as browser mode assembles it, from the TypeScript sources. */
+export function testApp(dataDir: string, opened: string[] = []): App {
+  return createApp({
+    app: { version: 'test', mode: 'browser', platform: process.platform, nativeOpenDialog: false },
+    platform: {
+      openExternal: async (url) => {
+        opened.push(url);
+        return true;
+      },
+    },
+    dataDir,
+    resourcesDir: RESOURCES,
+    createWorker: () => new Worker(bootstrap, { workerData: { script: workerSource } }),
+    log: silentLogger,
+  });
+}
