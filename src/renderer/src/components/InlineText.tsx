@@ -1,0 +1,81 @@
+/**
+ * Checklist text is data. Inline nodes become React elements and nothing
+ * else: no HTML string is ever handed to the DOM, images are never fetched,
+ * and only links the parser kept as https can be opened, through main.
+ */
+import type { MouseEvent } from 'react';
+import type { Inline, InlineLink } from '../../../shared/runbook-model';
+import { openExternal } from '../store/commands';
+
+export function InlineText({ nodes }: { nodes: readonly Inline[] }) {
+  return <>{nodes.map((node, i) => renderInline(node, i))}</>;
+}
+
+function renderInline(node: Inline, key: number) {
+  switch (node.t) {
+    case 'text':
+      return <span key={key}>{node.v}</span>;
+    case 'code':
+      return <code key={key}>{node.v}</code>;
+    case 'br':
+      return <br key={key} />;
+    case 'strong':
+      return (
+        <strong key={key}>
+          <InlineText nodes={node.c} />
+        </strong>
+      );
+    case 'em':
+      return (
+        <em key={key}>
+          <InlineText nodes={node.c} />
+        </em>
+      );
+    case 'del':
+      return (
+        <del key={key}>
+          <InlineText nodes={node.c} />
+        </del>
+      );
+    case 'link':
+      return <Link key={key} node={node} />;
+    case 'image':
+      return (
+        <span key={key} className="inline-image" title={node.url}>
+          [image: {node.alt}]
+        </span>
+      );
+    case 'html':
+      // Raw HTML from the file, shown as what it is.
+      return (
+        <code key={key} className="inline-html">
+          {node.v}
+        </code>
+      );
+    default:
+      return null;
+  }
+}
+
+function Link({ node }: { node: InlineLink }) {
+  const href = node.href;
+  if (href === null) {
+    return (
+      <span className="link-blocked" title={`Not opened: only https links open (${node.url})`}>
+        <InlineText nodes={node.c} />
+      </span>
+    );
+  }
+  // The app never navigates: the click goes to main, which opens the
+  // system browser for https only.
+  const open = (event: MouseEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    void openExternal(href);
+  };
+  return (
+    <a href={href} rel="noreferrer noopener" title={href} onClick={open} onAuxClick={(event) => event.preventDefault()}>
+      <InlineText nodes={node.c} />
+    </a>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Where live capability will sit once a deployment profile describes it.
+ * Deliberately empty: no sample graphs, no dummy buttons, nothing an
+ * operator could mistake for a real reading or a real control.
+ */
+export function TelemetryPlaceholder() {
+  return (
+    <section className="panel placeholder" data-testid="telemetry-placeholder" aria-labelledby="telemetry-title">
+      <h2 id="telemetry-title" className="panel-title">
+        Live health &amp; metrics
+      </h2>
+      <p className="placeholder-text">Graphs and health lights appear here when a deployment profile configures probes.</p>
+    </section>
+  );
+}
+
+export function ControlsPlaceholder() {
+  return (
+    <section className="panel placeholder" data-testid="controls-placeholder" aria-labelledby="controls-title">
+      <h2 id="controls-title" className="panel-title">
+        Controls
+      </h2>
+      <p className="placeholder-text">Feature flags, backups and the rollback button appear here when the profile defines them.</p>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * What calls in flight and calls that finished have to tell the operator:
+ * the last error (one banner, replaced by the next, so it never piles up
+ * at 2 a.m.), a short confirmation, and which ticks are waiting for disk.
+ */
+import type { StateCreator } from 'zustand';
+import { FlightdeckError, type ErrorInfo } from '../../../shared/errors';
+import type { Store } from './store';
+
+export interface Shown<T> {
+  /** Changes each time, so a repeated message is still noticed as new. */
+  id: number;
+  value: T;
+}
+
+export interface FeedbackSlice {
+  error: Shown<ErrorInfo> | null;
+  confirmation: Shown<string> | null;
+  /** Item id -> the checked state a tick call in flight asks for. */
+  pendingTicks: Record<string, boolean>;
+  showError(err: unknown): void;
+  dismissError(): void;
+  showConfirmation(text: string): void;
+  dismissConfirmation(): void;
+  setPendingTick(itemId: string, checked: boolean | null): void;
+}
+
+let counter = 0;
+
+/** Any thrown value as the fields formatError expects. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof FlightdeckError) return err.toInfo();
+  if (err instanceof Error) return { code: 'internal', message: err.message || err.name };
+  return { code: 'internal', message: String(err) };
+}
+
+export const createFeedbackSlice: StateCreator<Store, [], [], FeedbackSlice> = (set) => ({
+  error: null,
+  confirmation: null,
+  pendingTicks: {},
+  showError: (err) => set({ error: { id: ++counter, value: toErrorInfo(err) } }),
+  dismissError: () => set({ error: null }),
+  showConfirmation: (text) => set({ confirmation: { id: ++counter, value: text } }),
+  dismissConfirmation: () => set({ confirmation: null }),
+  setPendingTick: (itemId, checked) =>
+    set((state) => {
+      const pendingTicks = { ...state.pendingTicks };
+      if (checked === null) delete pendingTicks[itemId];
+      else pendingTicks[itemId] = checked;
+      return { pendingTicks };
+    }),
+});

@@ -1,0 +1,61 @@
+/**
+ * The window: top bar, outline on the left, checklist in the middle, the
+ * places for live capability on the right. It starts the sync with main,
+ * the keyboard shortcuts and drag and drop, and applies the theme.
+ */
+import { useEffect } from 'react';
+import { DropOverlay } from '../components/DropOverlay';
+import { ControlsPlaceholder, TelemetryPlaceholder } from '../components/Placeholders';
+import { ShortcutsHelp } from '../components/ShortcutsHelp';
+import { useShortcuts } from '../keyboard/useShortcuts';
+import { useStore } from '../store/store';
+import { startSync } from '../store/sync';
+import { FilePicker } from './FilePicker';
+import { MainColumn } from './main/MainColumn';
+import { Sidebar } from './sidebar/Sidebar';
+import { TopBar } from './topbar/TopBar';
+import { useFileDrop } from './useFileDrop';
+
+export function AppShell() {
+  const loaded = useStore((s) => s.cockpit !== null);
+  const theme = useStore((s) => s.cockpit?.prefs.theme ?? 'dark');
+  const helpOpen = useStore((s) => s.helpOpen);
+  const title = useStore((s) => s.cockpit?.runbook?.title);
+  const hasRunbook = useStore((s) => Boolean(s.cockpit?.runbook));
+  const dragging = useFileDrop();
+  useShortcuts();
+
+  useEffect(() => startSync(), []);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.toggle('theme-light', theme === 'light');
+    root.classList.toggle('theme-dark', theme !== 'light');
+  }, [theme]);
+
+  useEffect(() => {
+    document.title = title ? `${title} · Flightdeck` : 'Flightdeck';
+  }, [title]);
+
+  // End-to-end tests wait for this: the first cockpit is in the DOM.
+  useEffect(() => {
+    if (loaded) document.body.dataset.ready = 'true';
+  }, [loaded]);
+
+  return (
+    <div className="app">
+      <TopBar />
+      <div className={hasRunbook ? 'workspace' : 'workspace no-outline'}>
+        <Sidebar />
+        <MainColumn />
+        <aside className="live-column" aria-label="Live capability">
+          <TelemetryPlaceholder />
+          <ControlsPlaceholder />
+        </aside>
+      </div>
+      <FilePicker />
+      {dragging && <DropOverlay />}
+      {helpOpen && <ShortcutsHelp />}
+    </div>
+  );
+}
