@@ -5,7 +5,7 @@
  * when the launch URL was opened, so page scripts never see it.
  */
 import { createBridge, type FlightdeckBridge } from '../shared/api';
-import { EVENT_NAMES, type CallName, type EventName } from '../shared/contract';
+import { EVENT_NAMES, type CallName, type EventName } from '../shared/contract-names';
 import type { CallResult } from '../shared/errors';
 
 export function createBrowserBridge(base = ''): FlightdeckBridge {

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { createBridge } from '../shared/api';
-import { callChannel, eventChannel } from '../shared/contract';
+import { callChannel, eventChannel } from '../shared/contract-names';
 import type { CallResult } from '../shared/errors';
 
 const bridge = createBridge({

@@ -9,7 +9,8 @@
  * rejection crossing contextBridge keeps only its message; `toApi` turns the
  * envelopes back into FlightdeckErrors on the renderer's side.
  */
-import { CALL_NAMES, isEventName, type CallInput, type CallName, type CallOutput, type EventName, type EventPayload } from './contract';
+import type { CallInput, CallOutput, EventPayload } from './contract';
+import { CALL_NAMES, isEventName, type CallName, type EventName } from './contract-names';
 import { FlightdeckError, type CallResult } from './errors';
 
 type Fn<N extends CallName, R> = Record<string, never> extends CallInput<N> ? (input?: CallInput<N>) => Promise<R> : (input: CallInput<N>) => Promise<R>;

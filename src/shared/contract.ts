@@ -8,13 +8,10 @@ import { z } from 'zod';
 import { RunbookDocSchema } from './runbook-model';
 import { JournalEntrySchema, SessionStateSchema } from './session-model';
 
-const MAX_RUNBOOK_BYTES = 10 * 1024 * 1024;
-export const LIMITS = {
-  runbookBytes: MAX_RUNBOOK_BYTES,
-  noteChars: 10_000,
-  operatorChars: 80,
-  pathChars: 4096,
-} as const;
+import { LIMITS, type CallName, type EventName } from './contract-names';
+
+export { CALL_NAMES, EVENT_NAMES, LIMITS, callChannel, eventChannel, isCallName, isEventName } from './contract-names';
+export type { CallName, EventName } from './contract-names';
 
 const ItemId = z.string().min(1).max(200);
 
@@ -54,6 +51,12 @@ export type CockpitSession = NonNullable<Cockpit['session']>;
 
 const Empty = z.object({}).strict();
 
+interface CallSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  doc: string;
+}
+
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string) {
   return { input, output, doc };
 }
@@ -83,7 +86,7 @@ export const calls = {
   setOperator: call(z.object({ name: z.string().trim().min(1).max(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
   setTheme: call(z.object({ theme: z.enum(['dark', 'light']) }).strict(), PrefsSchema, 'Dark or light.'),
   openExternal: call(z.object({ url: z.string().max(2048) }).strict(), z.object({ opened: z.boolean() }), 'Open an https link the user clicked in the system browser.'),
-} as const;
+} as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
   /** A journal entry was made durable; the renderer folds it into its state. */
@@ -91,26 +94,10 @@ export const events = {
   /** A different runbook or session is now open: replace everything. */
   cockpitReplaced: CockpitSchema,
   prefsChanged: PrefsSchema,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;
-export type CallName = keyof Calls;
 export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
 export type CallOutput<N extends CallName> = z.infer<Calls[N]['output']>;
 export type Events = typeof events;
-export type EventName = keyof Events;
 export type EventPayload<N extends EventName> = z.infer<Events[N]>;
-
-export const CALL_NAMES = Object.keys(calls) as CallName[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
-
-export function isCallName(name: string): name is CallName {
-  return Object.prototype.hasOwnProperty.call(calls, name);
-}
-export function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(events, name);
-}
-
-/** Electron IPC channel names; one per call and event, never a catch-all. */
-export const callChannel = (name: CallName): string => `flightdeck:call:${name}`;
-export const eventChannel = (name: EventName): string => `flightdeck:event:${name}`;

@@ -3,8 +3,6 @@
  * and JSON both drop everything but `message` from a thrown Error, so calls
  * answer with an envelope and the caller rebuilds a FlightdeckError.
  */
-import { z } from 'zod';
-
 export const ERROR_CODES = [
   'bad-input', // the caller sent something malformed or out of range
   'not-found', // a file, item or session that does not exist
@@ -21,15 +19,14 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ErrorInfoSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  file: z.string().optional(),
-  line: z.number().int().optional(),
-  column: z.number().int().optional(),
-  field: z.string().optional(),
-});
-export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
 
 export class FlightdeckError extends Error {
   readonly code: ErrorCode;

@@ -62,7 +62,7 @@ describe('the Electron window policy', () => {
     [{ url: APP, isMainFrame: false }, 'an iframe, even of the app'],
     [{ url: 'file:///tmp/evil/index.html', isMainFrame: true }, 'another local file'],
     [{ url: 'data:text/html,x', isMainFrame: true }, 'a data URL'],
-  ])('refuses IPC from %j (%s)', (sender) => {
+  ])('refuses IPC from %j (%s)', (sender, _what) => {
     expect(isTrustedSender(sender, APP)).toBe(false);
   });
 

@@ -1,0 +1,83 @@
+/**
+ * npm run bench:parse
+ *
+ * Milliseconds to parse each runbook in ../shared/runbooks and a generated
+ * runbook of 20,000 items, and the ratio of Flightdeck's full parse (guard,
+ * remark, model, thresholds, ids) to a bare remark parse (remark-parse +
+ * remark-gfm, the same syntax) of the same text. Medians of several runs
+ * after a warm-up, in this process. Also the time to open the generated
+ * runbook through the parse worker, as the app does (message passing
+ * included). The last line is one JSON object.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { parseRunbook } from '../src/main/services/runbook/parse';
+import { RunbookParser } from '../src/main/services/runbook/runbook-parser';
+import type { RunbookSource } from '../src/shared/runbook-model';
+import { generateRunbook } from './generate-runbook';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const shared = fileURLToPath(new URL('../../shared/runbooks/', import.meta.url));
+const bare = unified().use(remarkParse).use(remarkGfm);
+
+function source(name: string, text: string): RunbookSource {
+  return { name, path: null, origin: 'file', sha256: '', bytes: Buffer.byteLength(text), lines: 0, writable: false };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time(fn: () => unknown, runs = RUNS): number {
+  fn(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return Math.round(median(samples) * 10) / 10;
+}
+
+async function main(): Promise<void> {
+  const perRunbook: Record<string, number> = {};
+  for (const name of readdirSync(shared).filter((n) => n.endsWith('.md')).sort()) {
+    const text = readFileSync(shared + name, 'utf8');
+    perRunbook[name] = time(() => parseRunbook(text, source(name, text)), 20);
+  }
+
+  const generated = generateRunbook(20_000);
+  const full = time(() => parseRunbook(generated, source('generated.md', generated)));
+  const bareMs = time(() => bare.parse(generated));
+  const items = parseRunbook(generated, source('generated.md', generated)).stats.items;
+
+  const bootstrap = fileURLToPath(new URL('../test/support/ts-worker.cjs', import.meta.url));
+  const workerSource = fileURLToPath(new URL('../src/main/services/runbook/parse-worker.ts', import.meta.url));
+  const parser = new RunbookParser({ createWorker: () => new Worker(bootstrap, { workerData: { script: workerSource } }) });
+  await parser.parse(generated, source('generated.md', generated));
+  const workerSamples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await parser.parse(generated, source('generated.md', generated));
+    workerSamples.push(performance.now() - start);
+  }
+  await parser.close();
+
+  const result = {
+    benchmark: 'parse',
+    node: process.version,
+    runs: RUNS,
+    msPerRunbook: perRunbook,
+    generated: { items, bytes: Buffer.byteLength(generated), ms: full, bareRemarkMs: bareMs, viaWorkerMs: Math.round(median(workerSamples)) },
+    ratioFullToBareRemark: Math.round((full / bareMs) * 100) / 100,
+    targets: { generatedMs: 500, ratio: 1.5 },
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+void main();

@@ -1,0 +1,45 @@
+/**
+ * The names in the contract, without its schemas: what the preload, the
+ * browser transport and the renderer need at run time. Kept free of zod so
+ * the renderer bundle stays small; contract.ts checks that its schemas
+ * cover exactly these names.
+ */
+export const CALL_NAMES = [
+  'getCockpit',
+  'openRunbookPath',
+  'openRunbookText',
+  'chooseRunbook',
+  'openDemo',
+  'startNewSession',
+  'tickItem',
+  'addNote',
+  'writeTicksToFile',
+  'setOperator',
+  'setTheme',
+  'openExternal',
+] as const;
+export type CallName = (typeof CALL_NAMES)[number];
+
+export const EVENT_NAMES = ['sessionEntry', 'cockpitReplaced', 'prefsChanged'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export const LIMITS = {
+  runbookBytes: 10 * 1024 * 1024,
+  noteChars: 10_000,
+  operatorChars: 80,
+  pathChars: 4096,
+} as const;
+
+const callSet: ReadonlySet<string> = new Set(CALL_NAMES);
+const eventSet: ReadonlySet<string> = new Set(EVENT_NAMES);
+
+export function isCallName(name: string): name is CallName {
+  return callSet.has(name);
+}
+export function isEventName(name: string): name is EventName {
+  return eventSet.has(name);
+}
+
+/** Electron IPC channel names; one per call and event, never a catch-all. */
+export const callChannel = (name: CallName): string => `flightdeck:call:${name}`;
+export const eventChannel = (name: EventName): string => `flightdeck:event:${name}`;

@@ -1,0 +1,117 @@
+/**
+ * The real renderer in Debian Chromium, through browser mode, against the
+ * built app: what a release manager does, and what a hostile runbook tries.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/app';
+import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openCockpit(running: Running): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(running.launchUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+describe('the checklist in browser mode', () => {
+  it('ticks an item with the keyboard; the tick survives a reload and a server restart, with who and when', async () => {
+    const data = tempDir();
+    let running = await startBrowserMode(['--data-dir', data.path]);
+    try {
+      let page = await openCockpit(running);
+      await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toContain('Demo Shop: Checkout v2 Rollout');
+
+      const operator = page.getByTestId('operator');
+      await operator.fill('Dana Release');
+      await operator.press('Enter');
+      await page.locator('body').click({ position: { x: 5, y: 795 } }); // leave the input so keys drive the list
+
+      await page.keyboard.press('j');
+      const focused = page.locator('[data-testid="item"][data-focused="true"]');
+      const itemId = await focused.getAttribute('data-item-id');
+      expect(itemId).toBeTruthy();
+      await expect.poll(() => focused.getAttribute('aria-checked')).toBe('false');
+      await page.keyboard.press(' ');
+
+      const item = () => page.locator(`[data-testid="item"][data-item-id="${itemId}"]`);
+      const ticked = async () => {
+        await expect.poll(() => item().getAttribute('aria-checked')).toBe('true');
+        const meta = await item().locator('[data-testid="tick-meta"]').first().textContent();
+        expect(meta).toContain('Dana Release');
+        expect(meta).toMatch(/\d{1,2}:\d{2}/);
+      };
+      await ticked();
+
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await ticked();
+      await page.close();
+
+      await running.stop();
+      running = await startBrowserMode(['--data-dir', data.path]);
+      page = await openCockpit(running);
+      await ticked();
+      await page.close();
+    } finally {
+      await running.stop();
+      data.remove();
+    }
+  });
+
+  it('runs nothing from a hostile runbook: no script, no handler, no javascript: or data: link, no remote load', async () => {
+    const data = tempDir();
+    const corpus = fileURLToPath(new URL('../fixtures/xss-corpus.md', import.meta.url));
+    const running = await startBrowserMode(['--data-dir', data.path, corpus]);
+    const dialogs: string[] = [];
+    const foreign: string[] = [];
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      page.on('request', (request) => {
+        if (!request.url().startsWith(running.origin)) foreign.push(request.url());
+      });
+      await page.goto(running.launchUrl);
+      await page.waitForSelector('body[data-ready="true"]');
+      await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toContain('XSS corpus <script>');
+
+      // The payloads are on screen as text.
+      await expect.poll(() => page.locator('text=<script>window.__pwned = 5; alert(5)</script>').count()).toBeGreaterThan(0);
+      // Nothing became markup.
+      const checklist = page.locator('main');
+      expect(await checklist.locator('img, iframe, object, embed, svg[onload], form, meta, details, style').count()).toBe(0);
+      expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i], a[href^="vbscript:" i], a[href^="file:" i]').count()).toBe(0);
+      expect(await page.locator('a[href="https://docs.example.com/runbook"]').count()).toBe(1);
+
+      // Poke at it: hover, click every link-like thing and table cell.
+      for (const text of ['js link', 'JS mixed case', 'data link', 'raw anchor', 'hover me', 'entity link', 'x', 'click']) {
+        const target = page.getByText(text, { exact: true }).first();
+        if ((await target.count()) === 0) continue;
+        await target.hover();
+        await target.click();
+      }
+      // Let anything a click scheduled run before looking (there must be nothing).
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))');
+      expect(dialogs).toEqual([]);
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      expect(foreign).toEqual([]);
+      expect(new URL(page.url()).origin).toBe(running.origin);
+      await page.close();
+    } finally {
+      await running.stop();
+      data.remove();
+    }
+  });
+});

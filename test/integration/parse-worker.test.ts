@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlightdeckError } from '../../src/shared/errors';
+import type { RunbookParser } from '../../src/main/services/runbook/runbook-parser';
+import { PATHOLOGICAL } from '../support/pathological';
+import { testParser } from '../support/parser';
+import { source } from '../support/runbooks';
+
+let parser: RunbookParser;
+beforeAll(async () => {
+  parser = testParser();
+  await parser.parse('# warm up', source('warm.md', '# warm up')); // worker start-up is not the parse
+});
+afterAll(() => parser.close());
+
+describe('pathological markdown, through the real parse worker', () => {
+  it.each(PATHOLOGICAL)('%s: finishes within a second or is refused with a message naming the line', async (_name, make) => {
+    const text = make();
+    const started = performance.now();
+    let outcome: 'parsed' | FlightdeckError = 'parsed';
+    try {
+      await parser.parse(text, source('hostile.md', text));
+    } catch (error) {
+      outcome = error as FlightdeckError;
+    }
+    const elapsed = performance.now() - started;
+    if (outcome === 'parsed') {
+      expect(elapsed).toBeLessThan(1000);
+    } else {
+      expect(outcome).toBeInstanceOf(FlightdeckError);
+      expect(outcome.code).toBe('too-complex');
+      expect(outcome.file).toBe('hostile.md');
+      expect(outcome.line).toBeGreaterThan(0);
+      expect(elapsed).toBeLessThan(1000);
+    }
+  });
+});
+
+describe('the parse deadline', () => {
+  it('refuses a parse that runs past it, and the next file parses in a fresh worker', async () => {
+    const slow = testParser({ deadlineMs: 200 });
+    try {
+      await slow.parse('# warm', source('warm.md', '# warm'));
+      // Passes the guard (no delimiters, short lines) but takes seconds to parse.
+      const table = '| a | b |\n|---|---|\n' + '| x | y |\n'.repeat(60_000);
+      const started = performance.now();
+      await expect(slow.parse(table, source('huge-table.md', table))).rejects.toMatchObject({ code: 'timeout', file: 'huge-table.md' });
+      expect(performance.now() - started).toBeLessThan(2000);
+      const doc = await slow.parse('# Next\n\n## P\n\n- [ ] ok\n', source('next.md', '# Next'));
+      expect(doc.stats.items).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});

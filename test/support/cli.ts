@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/flightdeck.cjs', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `flightdeck` command, as a user would. */
+export function flightdeck(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  if (!existsSync(BUILT)) throw new Error('out/main/cli.js is missing: run `npm run build` before the integration tests (npm test does).');
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
