@@ -26,6 +26,14 @@ function runbookArgument(argv: readonly string[]): string | null {
   return argv.slice(app.isPackaged ? 1 : 2).find((arg) => !arg.startsWith('-') && MARKDOWN_EXTENSIONS.test(arg)) ?? null;
 }
 
+/** `--data-dir DIR` or `--data-dir=DIR`, as browser mode accepts it. */
+function optionValue(argv: readonly string[], name: string): string | null {
+  const at = argv.indexOf(name);
+  if (at !== -1) return argv[at + 1] ?? null;
+  const inline = argv.find((arg) => arg.startsWith(`${name}=`));
+  return inline ? inline.slice(name.length + 1) : null;
+}
+
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -62,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
           return true;
         },
       },
-      dataDir: process.env.FLIGHTDECK_HOME ?? app.getPath('userData'),
+      dataDir: optionValue(process.argv, '--data-dir') ?? process.env.FLIGHTDECK_HOME ?? app.getPath('userData'),
       resourcesDir: layout.resourcesDir,
       createWorker: () => new Worker(layout.workerScript),
       log,

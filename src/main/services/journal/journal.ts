@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { FlightdeckError } from '../../../shared/errors';
 import { GENESIS_HASH, JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
 import { canonicalJson } from './canonical-json';
-import { fsyncDir, writeFileAtomic } from './durable-fs';
+import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
 import { acquireLock, type Lock } from './lock';
 
 export const JOURNAL_FILE = 'journal.jsonl';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlightdeckError } from '../../../shared/errors';
-import { tempPathFor } from './durable-fs';
+import { tempPathFor } from '../storage/durable-fs';
 
 export const LOCK_FILE = 'journal.lock';
 

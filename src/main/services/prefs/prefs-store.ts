@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { PrefsSchema, type Prefs } from '../../../shared/contract';
-import { writeFileAtomic } from '../journal/durable-fs';
+import { writeFileAtomic } from '../storage/durable-fs';
 
 function defaultOperator(): string {
   try {

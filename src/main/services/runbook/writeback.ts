@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { FlightdeckError } from '../../../shared/errors';
 import type { TaskItem } from '../../../shared/runbook-model';
-import { writeFileAtomic } from '../journal/durable-fs';
+import { writeFileAtomic } from '../storage/durable-fs';
 
 export interface TickEdit {
   text: string;

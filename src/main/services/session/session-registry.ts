@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../journal/durable-fs';
+import { writeFileAtomic } from '../storage/durable-fs';
 import { slug } from '../runbook/ids';
 import { newSessionId } from './session';
 

@@ -20,7 +20,7 @@ import {
   type JournalEntry,
   type SessionState,
 } from '../../../shared/session-model';
-import { writeFileAtomic } from '../journal/durable-fs';
+import { writeFileAtomic } from '../storage/durable-fs';
 import { Journal } from '../journal/journal';
 
 export interface RunbookRef {
