@@ -7,7 +7,7 @@
 export const CALL_NAMES = [
   'getCockpit',
   'openRunbookPath',
-  'openRunbookText',
+  'openRunbookUpload',
   'chooseRunbook',
   'openDemo',
   'startNewSession',

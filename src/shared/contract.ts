@@ -68,10 +68,16 @@ export const calls = {
     CockpitSchema,
     'Open a markdown file by path (drag and drop in the desktop app).',
   ),
-  openRunbookText: call(
-    z.object({ name: z.string().min(1).max(255), text: z.string().max(LIMITS.runbookBytes) }).strict(),
+  openRunbookUpload: call(
+    z
+      .object({
+        name: z.string().min(1).max(255),
+        /** The file's bytes, base64: main checks the encoding, so a bad byte is reported with its line. */
+        base64: z.string().max(Math.ceil(LIMITS.runbookBytes / 3) * 4 + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+      })
+      .strict(),
     CockpitSchema,
-    'Open markdown the renderer read from a file it was given (browser mode has no paths).',
+    'Open a file the user picked or dropped when it has no path (browser mode).',
   ),
   chooseRunbook: call(Empty, CockpitSchema.nullable(), 'Show the native File > Open dialog; null when cancelled.'),
   openDemo: call(Empty, CockpitSchema, 'Open the bundled demo runbook.'),

@@ -68,6 +68,39 @@ describe('the checklist in browser mode', () => {
     }
   });
 
+  it('opens a picked file and a dropped file; a file that is not UTF-8 is refused naming the line', async () => {
+    const data = tempDir();
+    const running = await startBrowserMode(['--data-dir', data.path]);
+    try {
+      const page = await openCockpit(running);
+      await page.getByTestId('open-file-input').setInputFiles({ name: 'picked.md', mimeType: 'text/markdown', buffer: Buffer.from('# Picked Runbook\n\n## Go\n\n- [ ] first\n- [ ] second\n') });
+      await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toBe('Picked Runbook');
+      expect(await page.locator('[data-testid="item"]').count()).toBe(2);
+
+      const drop = async (name: string, bytes: number[]) => {
+        const dataTransfer = await page.evaluateHandle(
+          ([fileName, content]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(content as number[])], fileName as string, { type: 'text/markdown' }));
+            return transfer;
+          },
+          [name, bytes] as const,
+        );
+        await page.dispatchEvent('main', 'drop', { dataTransfer });
+      };
+      await drop('dropped.md', [...Buffer.from('# Dropped Runbook\n\n## Go\n\n- [ ] only\n')]);
+      await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toBe('Dropped Runbook');
+
+      await drop('latin1.md', [...Buffer.from('# Old\n\n- [ ] caf\xe9\n', 'latin1')]);
+      await expect.poll(() => page.textContent('[data-testid="error-banner"]')).toMatch(/latin1\.md:3:\d+.*not valid UTF-8/);
+      expect(await page.textContent('[data-testid="runbook-title"]')).toBe('Dropped Runbook');
+      await page.close();
+    } finally {
+      await running.stop();
+      data.remove();
+    }
+  });
+
   it('runs nothing from a hostile runbook: no script, no handler, no javascript: or data: link, no remote load', async () => {
     const data = tempDir();
     const corpus = fileURLToPath(new URL('../fixtures/xss-corpus.md', import.meta.url));

@@ -95,11 +95,16 @@ export class Cockpit {
     });
   }
 
-  async openText(name: string, text: string): Promise<CockpitState> {
+  /** A file that arrived as bytes (browser mode's picker and drop): an import without a path. */
+  async openUpload(name: string, bytes: Uint8Array): Promise<CockpitState> {
     return this.exclusive(async () => {
-      const runbook = await this.deps.loader.loadText(name, text);
+      const runbook = await this.deps.loader.loadBytes(name, bytes);
       return this.activate(`import:${runbook.doc.source.sha256}`, runbook);
     });
+  }
+
+  async openText(name: string, text: string): Promise<CockpitState> {
+    return this.openUpload(name, Buffer.from(text, 'utf8'));
   }
 
   async openDemo(): Promise<CockpitState> {
@@ -123,19 +128,11 @@ export class Cockpit {
   }
 
   tick(itemId: string, checked: boolean): JournalEntry {
-    const open = this.requireOpen();
-    const item = this.requireItem(open, itemId);
-    const entry = open.session.tick(item.id, checked, item.text, this.operator());
-    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
-    return entry;
+    return this.recordOnItem(itemId, (session, item, by) => session.tick(item.id, checked, item.text, by));
   }
 
   note(itemId: string, text: string): JournalEntry {
-    const open = this.requireOpen();
-    const item = this.requireItem(open, itemId);
-    const entry = open.session.note(item.id, text, item.text, this.operator());
-    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
-    return entry;
+    return this.recordOnItem(itemId, (session, item, by) => session.note(item.id, text, item.text, by));
   }
 
   /**
@@ -263,6 +260,14 @@ export class Cockpit {
     });
     this.opening = run.catch(() => undefined);
     return run;
+  }
+
+  /** Records something about an item of the open runbook, then tells every renderer. */
+  private recordOnItem(itemId: string, record: (session: Session, item: TaskItem, by: string) => JournalEntry): JournalEntry {
+    const open = this.requireOpen();
+    const entry = record(open.session, this.requireItem(open, itemId), this.operator());
+    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
+    return entry;
   }
 
   private requireOpen(): Open {

@@ -18,7 +18,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
   return {
     getCockpit: () => cockpit.state(),
     openRunbookPath: ({ path }) => cockpit.openPath(path),
-    openRunbookText: ({ name, text }) => cockpit.openText(name, text),
+    openRunbookUpload: ({ name, base64 }) => cockpit.openUpload(name, Buffer.from(base64, 'base64')),
     chooseRunbook: async () => {
       if (!platform.chooseFile) throw new FlightdeckError('unsupported', 'There is no file dialog in browser mode; use the file picker or drop a file.');
       const path = await platform.chooseFile();

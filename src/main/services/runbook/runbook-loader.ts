@@ -62,10 +62,15 @@ export class RunbookLoader {
     return this.parse(source, { name: basename(absolute), path: absolute, origin, writable }, label);
   }
 
-  /** Markdown that arrived as text (browser mode's file picker): it has no path to write back to. */
-  async loadText(name: string, text: string): Promise<LoadedRunbook> {
-    const source = decodeSource(Buffer.from(text, 'utf8'), name);
+  /** A file that arrived as bytes, without a path to write back to (browser mode's picker and drop). */
+  async loadBytes(name: string, bytes: Uint8Array): Promise<LoadedRunbook> {
+    const source = decodeSource(bytes, name);
     return this.parse(source, { name, path: null, origin: 'import', writable: false }, name);
+  }
+
+  /** Markdown already held as text (a session's copy of its runbook). */
+  async loadText(name: string, text: string): Promise<LoadedRunbook> {
+    return this.loadBytes(name, Buffer.from(text, 'utf8'));
   }
 
   private async parse(source: SourceText, where: Pick<RunbookSource, 'name' | 'path' | 'origin' | 'writable'>, label: string): Promise<LoadedRunbook> {

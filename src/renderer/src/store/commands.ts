@@ -89,8 +89,8 @@ export async function chooseRunbook(): Promise<void> {
 
 /**
  * A File from the picker or a drop. In the desktop app a dropped file has a
- * path, which lets main watch it and write ticks back; otherwise its text
- * is sent and main treats it as an import.
+ * path, which lets main write ticks back; otherwise its bytes are sent and
+ * main treats it as an import.
  */
 export async function openFile(file: File): Promise<void> {
   const path = api.pathForFile(file);
@@ -104,10 +104,18 @@ export async function openFile(file: File): Promise<void> {
   }
   adopt(
     await attempt(async () => {
-      const text = await file.text();
-      return api.openRunbookText({ name: file.name || 'runbook.md', text });
+      // Bytes, not text: main checks the encoding and names the line of a bad byte.
+      const base64 = toBase64(new Uint8Array(await file.arrayBuffer()));
+      return api.openRunbookUpload({ name: file.name || 'runbook.md', base64 });
     }),
   );
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 export async function startNewSession(): Promise<void> {
