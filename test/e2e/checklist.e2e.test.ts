@@ -78,13 +78,9 @@ describe('the checklist in browser mode', () => {
       expect(await page.locator('[data-testid="item"]').count()).toBe(2);
 
       const drop = async (name: string, bytes: number[]) => {
+        // Runs in the page (DOM types are not in the tests' TypeScript lib).
         const dataTransfer = await page.evaluateHandle(
-          ([fileName, content]) => {
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([new Uint8Array(content as number[])], fileName as string, { type: 'text/markdown' }));
-            return transfer;
-          },
-          [name, bytes] as const,
+          `(() => { const t = new DataTransfer(); t.items.add(new File([new Uint8Array(${JSON.stringify(bytes)})], ${JSON.stringify(name)}, { type: 'text/markdown' })); return t; })()`,
         );
         await page.dispatchEvent('main', 'drop', { dataTransfer });
       };

@@ -193,32 +193,29 @@ export class Cockpit {
     } else if (key.startsWith('file:')) {
       await this.openPath(key.slice('file:'.length), key.slice('file:'.length));
     } else {
-      // Imported text lives on only as the session's copy.
+      // An imported runbook lives on only as the session's copy.
       const text = await readFile(join(dir, RUNBOOK_COPY), 'utf8');
-      const session = Session.open(dir);
-      const name = session.state.runbook.name;
-      session.close();
-      await this.openText(name, text);
+      await this.openText(Session.readState(dir).runbook.name, text);
     }
   }
 
+  /**
+   * Makes `runbook` the open one, with its session: the one it had (resumed
+   * and told what changed in the file), or a new one. The previous session
+   * is released only once the new one is ready, so a failure leaves the
+   * cockpit as it was.
+   */
   private activate(key: RunbookKey, runbook: LoadedRunbook): CockpitState {
     const previous = this.open;
-    let session: Session | null = null;
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
-    if (previous && previous.session.dir === existing) {
-      session = previous.session;
-    } else {
-      previous?.session.close();
-      if (existing) session = this.resume(existing);
-    }
-    this.open = null;
+    let session = previous && previous.session.dir === existing ? previous.session : existing ? this.resume(existing) : null;
     if (session) {
       const changed = session.recordRunbook(refOf(runbook.doc), runbook.text, this.operator());
       if (changed) this.notice('info', 'The runbook changed since this session last read it; ticks and notes stay with their items.');
     } else {
       session = this.createSession(runbook);
     }
+    if (previous && previous.session !== session) previous.session.close();
     this.deps.registry.remember(key, session.dir);
     this.open = { key, runbook, items: indexItems(runbook.doc), session };
     return this.replaced();
