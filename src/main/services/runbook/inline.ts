@@ -69,9 +69,11 @@ export class InlineConverter {
       case 'linkReference':
       case 'imageReference':
       case 'footnoteReference':
-        // Definitions are resolved by the renderer-free model: show the text as written.
+        // Reference-style links keep their text but are not followed: the
+        // definitions may sit anywhere in the file, and a plain link is clearer.
         if ('children' in node) out.push(...this.convert(node.children));
         else if (node.type === 'imageReference') out.push({ t: 'text', v: node.alt ?? '' });
+        else out.push({ t: 'text', v: `[^${node.label ?? node.identifier}]` });
         return;
       default:
         return;
