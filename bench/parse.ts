@@ -11,13 +11,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parseInChunks } from '../src/main/services/runbook/chunked-parse';
 import { parseRunbook } from '../src/main/services/runbook/parse';
-import { RunbookParser } from '../src/main/services/runbook/runbook-parser';
+import { testParser } from '../test/support/parser';
 import type { RunbookSource } from '../src/shared/runbook-model';
 import { generateRunbook } from './generate-runbook';
 
@@ -58,9 +57,7 @@ async function main(): Promise<void> {
   const bareChunkedMs = time(() => parseInChunks(generated, (piece) => bare.parse(piece)));
   const items = parseRunbook(generated, source('generated.md', generated)).stats.items;
 
-  const bootstrap = fileURLToPath(new URL('../test/support/ts-worker.cjs', import.meta.url));
-  const workerSource = fileURLToPath(new URL('../src/main/services/runbook/parse-worker.ts', import.meta.url));
-  const parser = new RunbookParser({ createWorker: () => new Worker(bootstrap, { workerData: { script: workerSource } }) });
+  const parser = testParser();
   await parser.parse(generated, source('generated.md', generated));
   const workerSamples: number[] = [];
   for (let i = 0; i < RUNS; i++) {

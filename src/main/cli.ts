@@ -2,7 +2,6 @@
  * The `flightdeck` command: the cockpit's services without a window.
  * Usage is in cli/commands.ts (and `flightdeck --help`).
  */
-import { Worker } from 'node:worker_threads';
 import { bundleLayout } from './app/paths';
 import { run } from './cli/commands';
 import { EXIT, describeError, exitCodeFor, processIo } from './cli/io';
@@ -11,7 +10,7 @@ import { RunbookParser } from './services/runbook/runbook-parser';
 
 async function main(): Promise<void> {
   const layout = bundleLayout(__dirname);
-  const parser = new RunbookParser({ createWorker: () => new Worker(layout.workerScript) });
+  const parser = new RunbookParser({ createWorker: layout.createParseWorker });
   let code: number;
   try {
     code = await run(process.argv.slice(2), processIo, new RunbookLoader(parser));

@@ -36,7 +36,3 @@ export type Unit = (typeof UNITS)[number];
 
 export const COMPARATORS = ['<', '<=', '>', '>='] as const;
 export type Comparator = (typeof COMPARATORS)[number];
-
-export function isMetricName(name: string): name is MetricName {
-  return Object.prototype.hasOwnProperty.call(METRICS, name);
-}

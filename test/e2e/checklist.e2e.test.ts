@@ -16,6 +16,18 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Browser mode on a fresh data directory, stopped and cleaned up afterwards. */
+async function withBrowserMode(args: string[], test: (running: Running) => Promise<void>): Promise<void> {
+  const data = tempDir();
+  const running = await startBrowserMode(['--data-dir', data.path, ...args]);
+  try {
+    await test(running);
+  } finally {
+    await running.stop();
+    data.remove();
+  }
+}
+
 async function openCockpit(running: Running): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(running.launchUrl);
@@ -69,9 +81,7 @@ describe('the checklist in browser mode', () => {
   });
 
   it('opens a picked file and a dropped file; a file that is not UTF-8 is refused naming the line', async () => {
-    const data = tempDir();
-    const running = await startBrowserMode(['--data-dir', data.path]);
-    try {
+    await withBrowserMode([], async (running) => {
       const page = await openCockpit(running);
       await page.getByTestId('open-file-input').setInputFiles({ name: 'picked.md', mimeType: 'text/markdown', buffer: Buffer.from('# Picked Runbook\n\n## Go\n\n- [ ] first\n- [ ] second\n') });
       await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toBe('Picked Runbook');
@@ -91,19 +101,14 @@ describe('the checklist in browser mode', () => {
       await expect.poll(() => page.textContent('[data-testid="error-banner"]')).toMatch(/latin1\.md:3:\d+.*not valid UTF-8/);
       expect(await page.textContent('[data-testid="runbook-title"]')).toBe('Dropped Runbook');
       await page.close();
-    } finally {
-      await running.stop();
-      data.remove();
-    }
+    });
   });
 
   it('runs nothing from a hostile runbook: no script, no handler, no javascript: or data: link, no remote load', async () => {
-    const data = tempDir();
     const corpus = fileURLToPath(new URL('../fixtures/xss-corpus.md', import.meta.url));
-    const running = await startBrowserMode(['--data-dir', data.path, corpus]);
     const dialogs: string[] = [];
     const foreign: string[] = [];
-    try {
+    await withBrowserMode([corpus], async (running) => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());
@@ -138,9 +143,6 @@ describe('the checklist in browser mode', () => {
       expect(foreign).toEqual([]);
       expect(new URL(page.url()).origin).toBe(running.origin);
       await page.close();
-    } finally {
-      await running.stop();
-      data.remove();
-    }
+    });
   });
 });

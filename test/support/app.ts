@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { createApp, type App } from '../../src/main/app/create-app';
 import { silentLogger } from '../../src/main/app/log';
-
-const bootstrap = fileURLToPath(new URL('./ts-worker.cjs', import.meta.url));
-const workerSource = fileURLToPath(new URL('../../src/main/services/runbook/parse-worker.ts', import.meta.url));
+import { startTestWorker } from './parser';
 export const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
 
 export function tempDir(prefix = 'flightdeck-test-'): { path: string; remove: () => void } {
@@ -27,7 +24,7 @@ export function testApp(dataDir: string, opened: string[] = []): App {
     },
     dataDir,
     resourcesDir: RESOURCES,
-    createWorker: () => new Worker(bootstrap, { workerData: { script: workerSource } }),
+    createWorker: startTestWorker,
     log: silentLogger,
   });
 }

@@ -8,10 +8,11 @@ import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type JournalEntry } from '../../shared/session-model';
 import type { PrefsStore } from '../services/prefs/prefs-store';
-import { MARKDOWN_EXTENSIONS, type LoadedRunbook, type RunbookLoader } from '../services/runbook/runbook-loader';
+import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbook/markdown-files';
+import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
 import { decodeSource } from '../services/runbook/source-text';
 import { applyTicks, writeMarkdownFile } from '../services/runbook/writeback';
-import { RUNBOOK_COPY, Session, type RunbookRef } from '../services/session/session';
+import { RUNBOOK_COPY, Session, runbookRef } from '../services/session/session';
 import type { RunbookKey, SessionRegistry } from '../services/session/session-registry';
 import type { EventSink } from './event-hub';
 import type { Logger } from './log';
@@ -34,10 +35,6 @@ interface Open {
   runbook: LoadedRunbook;
   items: Map<string, TaskItem>;
   session: Session;
-}
-
-function refOf(doc: RunbookDoc): RunbookRef {
-  return { name: doc.source.name, path: doc.source.path, sha256: doc.source.sha256, title: doc.title };
 }
 
 export class Cockpit {
@@ -87,7 +84,7 @@ export class Cockpit {
 
   async openPath(path: string, label = path): Promise<CockpitState> {
     if (!MARKDOWN_EXTENSIONS.test(path)) {
-      throw new FlightdeckError('bad-input', 'is not a markdown file (.md, .markdown, .mdown, .mkd or .txt).', { file: label });
+      throw new FlightdeckError('bad-input', `is not a markdown file (${MARKDOWN_EXTENSION_NAMES.map((e) => `.${e}`).join(', ')}).`, { file: label });
     }
     return this.exclusive(async () => {
       const runbook = await this.deps.loader.loadFile(path, 'file', label);
@@ -153,7 +150,7 @@ export class Cockpit {
       let current = open.runbook;
       if (onDisk.sha256 !== doc.source.sha256) {
         current = await this.deps.loader.loadFile(path, 'file', doc.source.name);
-        open.session.recordRunbook(refOf(current.doc), current.text, this.operator());
+        open.session.recordRunbook(runbookRef(current.doc), current.text, this.operator());
       }
       const session = open.session.state;
       const edit = applyTicks(current.text, current.doc.items, (item) => isChecked(session, item.id, item.checked), doc.source.name);
@@ -210,7 +207,7 @@ export class Cockpit {
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
     let session = previous && previous.session.dir === existing ? previous.session : existing ? this.resume(existing) : null;
     if (session) {
-      const changed = session.recordRunbook(refOf(runbook.doc), runbook.text, this.operator());
+      const changed = session.recordRunbook(runbookRef(runbook.doc), runbook.text, this.operator());
       if (changed) this.notice('info', 'The runbook changed since this session last read it; ticks and notes stay with their items.');
     } else {
       session = this.createSession(runbook);
@@ -240,7 +237,7 @@ export class Cockpit {
 
   private createSession(runbook: LoadedRunbook): Session {
     const dir = this.deps.registry.newSessionDir(runbook.doc.title);
-    return Session.create(dir, refOf(runbook.doc), runbook.text, this.operator(), this.deps.clock);
+    return Session.create(dir, runbookRef(runbook.doc), runbook.text, this.operator(), this.deps.clock);
   }
 
   private replaced(): CockpitState {

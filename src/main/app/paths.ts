@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.FLIGHTDECK_HOME) return env.FLIGHTDECK_HOME;
@@ -13,16 +14,17 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 export interface BundleLayout {
-  /** The parse worker script, next to the entry bundles. */
-  workerScript: string;
+  /** Starts the parse worker, built next to the entry bundles. */
+  createParseWorker: () => Worker;
   /** resources/ (demo runbook, icons). */
   resourcesDir: string;
 }
 
 /** Layout of a built bundle: entries in out/main, resources at the repository root. */
 export function bundleLayout(entryDir: string, env: NodeJS.ProcessEnv = process.env): BundleLayout {
+  const workerScript = join(entryDir, 'parse-worker.js');
   return {
-    workerScript: join(entryDir, 'parse-worker.js'),
+    createParseWorker: () => new Worker(workerScript),
     resourcesDir: env.FLIGHTDECK_RESOURCES ?? join(entryDir, '..', '..', 'resources'),
   };
 }

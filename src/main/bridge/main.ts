@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { createApp } from '../app/create-app';
 import { createLogger } from '../app/log';
 import { bundleLayout, defaultDataDir } from '../app/paths';
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
     platform: { openExternal: (url) => openInSystemBrowser(url) },
     dataDir: values['data-dir'] ?? defaultDataDir(),
     resourcesDir: layout.resourcesDir,
-    createWorker: () => new Worker(layout.workerScript),
+    createWorker: layout.createParseWorker,
     log,
   });
   await app.cockpit.startup(positionals[0] ?? null);

@@ -9,12 +9,8 @@ import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type SessionState } from '../../shared/session-model';
 import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
-import { Session, type RunbookRef } from '../services/session/session';
+import { Session, runbookRef } from '../services/session/session';
 import { json, type Io } from './io';
-
-function refOf(doc: RunbookDoc): RunbookRef {
-  return { name: doc.source.name, path: doc.source.path, sha256: doc.source.sha256, title: doc.title };
-}
 
 /** The session's runbook: the file when it is still there, else the copy kept in the session. */
 async function loadSessionRunbook(loader: RunbookLoader, session: Session): Promise<{ runbook: LoadedRunbook; fromFile: boolean }> {
@@ -35,7 +31,7 @@ async function withSession<T>(loader: RunbookLoader, dir: string, by: string, wo
   const session = Session.open(dir);
   try {
     const { runbook, fromFile } = await loadSessionRunbook(loader, session);
-    if (fromFile) session.recordRunbook(refOf(runbook.doc), runbook.text, by);
+    if (fromFile) session.recordRunbook(runbookRef(runbook.doc), runbook.text, by);
     return work(session, runbook.doc);
   } finally {
     session.close();
@@ -44,7 +40,7 @@ async function withSession<T>(loader: RunbookLoader, dir: string, by: string, wo
 
 export async function sessionNew(loader: RunbookLoader, runbookPath: string, dir: string, by: string, io: Io): Promise<void> {
   const { doc, text } = await loader.loadFile(runbookPath, 'file', runbookPath);
-  const session = Session.create(dir, refOf(doc), text, by);
+  const session = Session.create(dir, runbookRef(doc), text, by);
   const id = session.state.id;
   session.close();
   io.out(`Session ${id} started in ${dir}: "${doc.title}", ${doc.stats.items} items.\nTick an item: flightdeck session tick ${dir} ITEM_ID --by NAME (ids: flightdeck parse ${runbookPath} --json)`);

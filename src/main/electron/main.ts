@@ -6,12 +6,11 @@
 import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { createApp, type App } from '../app/create-app';
 import { createLogger } from '../app/log';
 import { bundleLayout } from '../app/paths';
 import { VERSION } from '../app/version';
-import { MARKDOWN_EXTENSIONS } from '../services/runbook/runbook-loader';
+import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbook/markdown-files';
 import { bindIpc } from './ipc';
 import { buildMenu } from './menu';
 import { createCockpitWindow, guardWebContents } from './window';
@@ -53,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   const chooseFile = async (): Promise<string | null> => {
-    const options = { properties: ['openFile' as const], filters: [{ name: 'Markdown', extensions: ['md', 'markdown', 'mdown', 'mkd', 'txt'] }] };
+    const options = { properties: ['openFile' as const], filters: [{ name: 'Markdown', extensions: [...MARKDOWN_EXTENSION_NAMES] }] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
@@ -72,7 +71,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       dataDir: optionValue(process.argv, '--data-dir') ?? process.env.FLIGHTDECK_HOME ?? app.getPath('userData'),
       resourcesDir: layout.resourcesDir,
-      createWorker: () => new Worker(layout.workerScript),
+      createWorker: layout.createParseWorker,
       log,
     });
     const cockpit = flightdeck.cockpit;

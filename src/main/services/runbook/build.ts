@@ -8,6 +8,7 @@ import type { Blockquote, Code, Heading, List, ListItem, Paragraph, Root, RootCo
 import type { Block, CodeBlock, ListEntry, Phase, RunbookDoc, RunbookSource, Section, SignOff, TaskItem, Threshold } from '../../../shared/runbook-model';
 import { IdAllocator, slug } from './ids';
 import { InlineConverter, plainText } from './inline';
+import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
 import { extractThresholds } from './thresholds';
 import { WarningSink } from './warnings';
@@ -31,11 +32,6 @@ export function tickOffsetOf(text: string, itemStart: number): number {
   TASK_MARKER.lastIndex = itemStart;
   const m = TASK_MARKER.exec(text);
   return m ? itemStart + m[0].length - 2 : -1;
-}
-
-/** "ops/deploy-checklist.md" -> "deploy-checklist": the title of a file without a level-1 heading. */
-function fileTitle(name: string): string {
-  return (name.split(/[\\/]/).pop() ?? name).replace(/\.(md|markdown|mdown|mkd|txt)$/i, '');
 }
 
 function lineOf(node: { position?: { start: { line: number } } | undefined }): number {

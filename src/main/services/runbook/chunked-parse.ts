@@ -18,11 +18,12 @@
  * equals the whole-document tree on real runbooks.
  */
 import type { Nodes, Root } from 'mdast';
+import { FenceTracker } from './fences';
+import { countLineBreaks } from './source-text';
 
 /** Pieces smaller than this are not worth a separate parse. */
 const MIN_CHUNK_CHARS = 2 * 1024;
 
-const FENCE = /^ *(`{3,}|~{3,})/;
 const CUT_HEADING = /^#{1,2}(?:[ \t]|$)/;
 const DEFINITION = /^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:/m;
 const HTML_OPENERS: ReadonlyArray<[RegExp, RegExp]> = [
@@ -37,7 +38,7 @@ const HTML_OPENERS: ReadonlyArray<[RegExp, RegExp]> = [
 export function cutPoints(text: string): number[] {
   if (text.length < MIN_CHUNK_CHARS * 2 || DEFINITION.test(text)) return [];
   const cuts: number[] = [];
-  let fence: string | null = null;
+  const fences = new FenceTracker();
   let htmlEnd: RegExp | null = null;
   let previousBlank = true;
   let lastCut = 0;
@@ -46,14 +47,9 @@ export function cutPoints(text: string): number[] {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const line = text.slice(start, end);
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== null) {
-      if (fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length && line.trim() === fenceMatch[1]) fence = null;
-    } else if (htmlEnd !== null) {
+    if (htmlEnd !== null) {
       if (htmlEnd.test(line)) htmlEnd = null;
-    } else if (fenceMatch) {
-      fence = fenceMatch[1]!;
-    } else {
+    } else if (!fences.inCode(line)) {
       const opener = HTML_OPENERS.find(([open]) => open.test(line));
       if (opener && !opener[1].test(line.slice(line.indexOf('<') + 2))) htmlEnd = opener[1];
       else if (previousBlank && CUT_HEADING.test(line) && start - lastCut >= MIN_CHUNK_CHARS) {
@@ -65,12 +61,6 @@ export function cutPoints(text: string): number[] {
     start = end + 1;
   }
   return cuts;
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** Moves every position in the tree down by `lines` lines and `offset` characters. */
@@ -101,7 +91,7 @@ export function parseInChunks(text: string, parse: (text: string) => Root): Root
     const piece = parse(text.slice(from, to));
     shiftPositions(piece, line, from);
     root.children.push(...piece.children);
-    line += countLines(text, from, to);
+    line += countLineBreaks(text, from, to);
   }
   const lastBreak = text.lastIndexOf('\n');
   root.position = {

@@ -9,6 +9,7 @@
  * Lines inside fenced code blocks are exempt: code is never inline-parsed.
  */
 import { FlightdeckError } from '../../../shared/errors';
+import { FenceTracker } from './fences';
 
 export const GUARD_LIMITS = {
   /** Blockquote and list markers opening one line ("> > - - ..."). */
@@ -28,7 +29,6 @@ export const GUARD_LIMITS = {
   documentDelimiterWork: 40_000_000,
 } as const;
 
-const FENCE = /^ *(`{3,}|~{3,})/;
 const BLOCK_START = /^ {0,3}(?:[-*+] |\d{1,9}[.)] |#{1,6}(?: |$)|>|\||`{3,}|~{3,})/;
 const CONTAINER_MARKER = /^[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))/;
 const DELIMITERS = /[*_[\]`<~!()]/g;
@@ -59,7 +59,7 @@ function refuse(file: string, line: number, message: string): never {
 }
 
 export function guardMarkdown(text: string, file: string): void {
-  let fence: string | null = null;
+  const fences = new FenceTracker();
   let paragraphStart = 0; // 0: the next non-blank line starts a paragraph
   let paragraphDelimiters = 0;
   let work = 0; // sum of squares of the finished paragraphs' delimiter counts
@@ -75,14 +75,7 @@ export function guardMarkdown(text: string, file: string): void {
     const line = lines[index]!;
     const lineNo = index + 1;
 
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== null) {
-      const closes = fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length && line.trim() === fenceMatch[1];
-      if (closes) fence = null;
-      continue;
-    }
-    if (fenceMatch) {
-      fence = fenceMatch[1]!;
+    if (fences.inCode(line)) {
       finishParagraph(lineNo);
       paragraphStart = 0;
       continue;

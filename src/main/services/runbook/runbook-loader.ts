@@ -10,7 +10,7 @@ import { LIMITS } from '../../../shared/contract';
 import { FlightdeckError } from '../../../shared/errors';
 import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
 import type { RunbookParser } from './runbook-parser';
-import { decodeSource, type SourceText } from './source-text';
+import { countLineBreaks, decodeSource, type SourceText } from './source-text';
 
 export interface LoadedRunbook {
   doc: RunbookDoc;
@@ -19,13 +19,6 @@ export interface LoadedRunbook {
   bom: boolean;
 }
 
-export const MARKDOWN_EXTENSIONS = /\.(md|markdown|mdown|mkd|txt)$/i;
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 async function isWritable(path: string): Promise<boolean> {
   try {
@@ -74,7 +67,7 @@ export class RunbookLoader {
   }
 
   private async parse(source: SourceText, where: Pick<RunbookSource, 'name' | 'path' | 'origin' | 'writable'>, label: string): Promise<LoadedRunbook> {
-    const runbookSource: RunbookSource = { ...where, sha256: source.sha256, bytes: source.bytes, lines: countLines(source.text) };
+    const runbookSource: RunbookSource = { ...where, sha256: source.sha256, bytes: source.bytes, lines: countLineBreaks(source.text) + 1 };
     const doc = await this.parser.parse(source.text, { ...runbookSource, name: label });
     doc.source = runbookSource;
     return { doc, text: source.text, bom: source.bom };

@@ -4,7 +4,7 @@
  * worker (the only way to stop synchronous code) and is refused with a
  * message, and the next parse starts a fresh worker.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FlightdeckError, type ErrorInfo } from '../../../shared/errors';
 import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
 
@@ -13,11 +13,6 @@ export interface RunbookParserOptions {
   createWorker: () => Worker;
   /** Override the size-based deadline (tests). */
   deadlineMs?: number;
-}
-
-/** The production factory: the bundled parse-worker.js beside the calling bundle. */
-export function workerFromScript(script: string): () => Worker {
-  return () => new Worker(script);
 }
 
 type Reply = { id: number; ok: true; doc: RunbookDoc } | { id: number; ok: false; error: ErrorInfo };

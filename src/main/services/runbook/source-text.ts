@@ -23,6 +23,13 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Line breaks in text[from, to): how many lines an offset is below another. */
+export function countLineBreaks(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** 1-based line and column of a byte offset. */
 export function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;

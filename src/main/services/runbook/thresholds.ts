@@ -13,6 +13,7 @@
  */
 import type { Comparator, MetricName, Unit } from '../../../shared/metrics';
 import type { Threshold } from '../../../shared/runbook-model';
+import { countLineBreaks } from './source-text';
 
 type Family = 'percent' | 'latency' | 'duration' | 'size-or-percent' | 'count-or-percent';
 
@@ -297,7 +298,7 @@ export function extractThresholds({ text, line, itemId }: ThresholdSource): Thre
         op: c.op,
         value: roundTo(normalised.value),
         unit: normalised.unit,
-        line: line + countNewlines(text, offset + c.start),
+        line: line + countLineBreaks(text, 0, offset + c.start),
         text: sentence.trim(),
         itemId,
       };
@@ -311,12 +312,6 @@ export function extractThresholds({ text, line, itemId }: ThresholdSource): Thre
     }
   }
   return found;
-}
-
-function countNewlines(text: string, upTo: number): number {
-  let n = 0;
-  for (let i = 0; i < upTo; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 function roundTo(value: number): number {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlightdeckError } from '../../../shared/errors';
+import type { RunbookDoc } from '../../../shared/runbook-model';
 import {
   emptySessionState,
   replayEntries,
@@ -31,6 +32,11 @@ export interface RunbookRef {
 }
 
 export const RUNBOOK_COPY = 'runbook.md';
+
+/** What a session records about the runbook it runs. */
+export function runbookRef(doc: RunbookDoc): RunbookRef {
+  return { name: doc.source.name, path: doc.source.path, sha256: doc.source.sha256, title: doc.title };
+}
 
 export function newSessionId(clock: () => Date = () => new Date()): string {
   const stamp = clock().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

@@ -20,23 +20,16 @@ function renderInline(node: Inline, key: number) {
     case 'br':
       return <br key={key} />;
     case 'strong':
-      return (
-        <strong key={key}>
-          <InlineText nodes={node.c} />
-        </strong>
-      );
     case 'em':
+    case 'del': {
+      // The node kinds are named after the elements that show them.
+      const Tag = node.t;
       return (
-        <em key={key}>
+        <Tag key={key}>
           <InlineText nodes={node.c} />
-        </em>
+        </Tag>
       );
-    case 'del':
-      return (
-        <del key={key}>
-          <InlineText nodes={node.c} />
-        </del>
-      );
+    }
     case 'link':
       return <Link key={key} node={node} />;
     case 'image':
