@@ -17,10 +17,33 @@ export const CALL_NAMES = [
   'setOperator',
   'setTheme',
   'openExternal',
+  // telemetry
+  'getTelemetry',
+  'captureBaseline',
+  // control
+  'getControl',
+  'unlockVault',
+  'lockVault',
+  'putSecret',
+  'deleteSecret',
+  'readFlag',
+  'previewFlag',
+  'setFlag',
+  'runCommand',
+  'startRollback',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['sessionEntry', 'cockpitReplaced', 'prefsChanged'] as const;
+export const EVENT_NAMES = [
+  'sessionEntry',
+  'cockpitReplaced',
+  'prefsChanged',
+  'telemetryBatch',
+  'controlChanged',
+  'actionUpdated',
+  'commandOutput',
+  'rollbackProgress',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const LIMITS = {
@@ -28,6 +51,10 @@ export const LIMITS = {
   noteChars: 10_000,
   operatorChars: 80,
   pathChars: 4096,
+  secretChars: 64 * 1024,
+  passphraseChars: 1024,
+  /** Telemetry history the renderer may ask for: 8 hours. */
+  rangeSeconds: 8 * 3600,
 } as const;
 
 const callSet: ReadonlySet<string> = new Set(CALL_NAMES);

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { RunbookDocSchema } from './runbook-model';
 import { JournalEntrySchema, SessionStateSchema } from './session-model';
+import { ActionRecordSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
+import { BaselineSchema, TelemetryBatchSchema, TelemetrySnapshotSchema } from './telemetry-model';
 
 import { LIMITS, type CallName, type EventName } from './contract-names';
 
@@ -92,6 +94,54 @@ export const calls = {
   setOperator: call(z.object({ name: z.string().trim().min(1).max(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
   setTheme: call(z.object({ theme: z.enum(['dark', 'light']) }).strict(), PrefsSchema, 'Dark or light.'),
   openExternal: call(z.object({ url: z.string().max(2048) }).strict(), z.object({ opened: z.boolean() }), 'Open an https link the user clicked in the system browser.'),
+
+  // Telemetry
+  getTelemetry: call(
+    z.object({ rangeSeconds: z.number().int().min(10).max(LIMITS.rangeSeconds) }).strict(),
+    TelemetrySnapshotSchema,
+    'Probe status, series and markers over the last rangeSeconds; then telemetryBatch events keep it current.',
+  ),
+  captureBaseline: call(Empty, BaselineSchema, 'Record the current values of every series as the baseline to compare against.'),
+
+  // Control
+  getControl: call(Empty, ControlStateSchema, 'Vault status, flags, commands, plans, recent actions and the rollback run.'),
+  unlockVault: call(
+    z.object({ passphrase: z.string().min(1).max(LIMITS.passphraseChars) }).strict(),
+    VaultStatusSchema,
+    'Unlock the passphrase vault for this session; the first unlock sets the passphrase.',
+  ),
+  lockVault: call(Empty, VaultStatusSchema, 'Lock the vault: actions that need a secret stop with a clear message.'),
+  putSecret: call(
+    z.object({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter and use letters, digits, "_", "." or "-"'), value: z.string().min(1).max(LIMITS.secretChars) }).strict(),
+    VaultStatusSchema,
+    'Add or replace a secret. Its value is never sent back.',
+  ),
+  deleteSecret: call(z.object({ name: z.string().min(1).max(64) }).strict(), VaultStatusSchema, 'Delete a secret.'),
+  readFlag: call(z.object({ flag: z.string().min(1).max(128) }).strict(), FlagViewSchema, "Read a flag's current value from its backend."),
+  previewFlag: call(
+    z.object({ flag: z.string().min(1).max(128), percent: z.number().min(0).max(100) }).strict(),
+    FlagPreviewSchema,
+    'Which test accounts would be inside the rollout at this percentage.',
+  ),
+  setFlag: call(
+    z.object({ flag: z.string().min(1).max(128), percent: z.number().min(0).max(100) }).strict(),
+    ActionRecordSchema,
+    'Write a flag and read it back; answers with the honest outcome (ok, failed or unknown).',
+  ),
+  runCommand: call(z.object({ commandId: z.string().min(1).max(200) }).strict(), ActionRecordSchema, 'Run an allowlisted command; output streams as commandOutput events.'),
+  startRollback: call(
+    z
+      .object({
+        plan: z.string().min(1).max(64).optional(),
+        confirmation: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('hold'), heldMs: z.number().min(0).max(60_000) }).strict(),
+          z.object({ kind: z.literal('typed'), text: z.string().max(200) }).strict(),
+        ]),
+      })
+      .strict(),
+    RollbackRunSchema,
+    "Run a rollback plan (the profile's default when none is named) after a deliberate act; progress streams as rollbackProgress events.",
+  ),
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
@@ -100,6 +150,15 @@ export const events = {
   /** A different runbook or session is now open: replace everything. */
   cockpitReplaced: CockpitSchema,
   prefsChanged: PrefsSchema,
+  /** Coalesced telemetry since the last batch. */
+  telemetryBatch: TelemetryBatchSchema,
+  /** Vault, profile, flags or plans changed: replace the control state. */
+  controlChanged: ControlStateSchema,
+  /** An action started, progressed or ended. */
+  actionUpdated: ActionRecordSchema,
+  /** Output of a running command, secrets already redacted. */
+  commandOutput: z.object({ actionId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
+  rollbackProgress: RollbackRunSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;

@@ -194,5 +194,7 @@ export const RunbookDocSchema = z.object({
   signoffs: z.array(SignOffSchema),
   warnings: z.array(WarningSchema),
   stats: RunbookStatsSchema,
+  /** YAML front matter (a deployment profile may live there), with the line its text starts on. */
+  frontMatter: z.object({ text: z.string(), line: z.number().int() }).nullable(),
 });
 export type RunbookDoc = z.infer<typeof RunbookDocSchema>;

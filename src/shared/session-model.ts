@@ -31,6 +31,32 @@ export const EntryData = {
   'item.noted': z.object({ itemId: z.string(), text: z.string(), itemText: z.string() }),
   'runbook.written': z.object({ path: z.string(), sha256Before: z.string(), sha256After: z.string(), changed: z.number().int() }),
   'session.closed': z.object({ reason: z.string() }),
+  /** The intent of a side effect, journaled before it runs; inputs have secrets redacted. */
+  'action.started': z.object({
+    actionId: z.string(),
+    kind: z.enum(['flag', 'command', 'rollback-step', 'backup', 'restore']),
+    title: z.string(),
+    inputs: z.record(z.string(), z.string()),
+    runId: z.string().optional(),
+    step: z.number().int().optional(),
+  }),
+  /** A bounded chunk of a command's output, redacted. */
+  'action.output': z.object({ actionId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
+  /** How it ended: a timeout is unknown, settled later by a read-back (action.settled). */
+  'action.finished': z.object({
+    actionId: z.string(),
+    outcome: z.enum(['ok', 'failed', 'unknown']),
+    message: z.string(),
+    durationMs: z.number(),
+    readBack: z.string().nullable().optional(),
+  }),
+  'action.settled': z.object({ actionId: z.string(), outcome: z.enum(['ok', 'failed', 'unknown']), message: z.string(), readBack: z.string().nullable() }),
+  'rollback.started': z.object({ runId: z.string(), plan: z.string(), steps: z.array(z.string()), confirmation: z.string(), pressedAt: z.string() }),
+  'rollback.finished': z.object({ runId: z.string(), outcome: z.enum(['ok', 'failed', 'unknown']), message: z.string(), pressToVerifiedMs: z.number().nullable() }),
+  /** Series id to value: what "unchanged or lower" compares against. */
+  'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
+  /** A secret was added, replaced or deleted: its name only. */
+  'vault.changed': z.object({ op: z.enum(['put', 'delete']), name: z.string() }),
 } as const;
 export type EntryType = keyof typeof EntryData;
 export type EntryDataOf<T extends EntryType> = z.infer<(typeof EntryData)[T]>;

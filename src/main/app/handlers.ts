@@ -31,9 +31,29 @@ export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
     writeTicksToFile: () => cockpit.writeTicksToFile(),
     setOperator: ({ name }) => cockpit.setOperator(name),
     setTheme: ({ theme }) => cockpit.setTheme(theme),
+    ...notWiredYet(),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };
     },
+  };
+}
+
+// TEMPORARY while telemetry and control are wired in: every such call refuses.
+function notWiredYet() {
+  const refuse = () => Promise.reject(new FlightdeckError('unsupported', 'Not available yet.'));
+  return {
+    getTelemetry: refuse,
+    captureBaseline: refuse,
+    getControl: refuse,
+    unlockVault: refuse,
+    lockVault: refuse,
+    putSecret: refuse,
+    deleteSecret: refuse,
+    readFlag: refuse,
+    previewFlag: refuse,
+    setFlag: refuse,
+    runCommand: refuse,
+    startRollback: refuse,
   };
 }

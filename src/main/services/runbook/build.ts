@@ -47,6 +47,7 @@ export class RunbookBuilder {
   private readonly signoffs: SignOff[] = [];
   private readonly phases: Phase[] = [];
   private readonly preamble: Block[] = [];
+  private frontMatter: { text: string; line: number } | null = null;
   private title: string | null = null;
   private codeBlocks = 0;
   private tables = 0;
@@ -71,6 +72,7 @@ export class RunbookBuilder {
       thresholds: this.thresholds,
       signoffs: this.signoffs,
       warnings: this.warnings.result(),
+      frontMatter: this.frontMatter,
       stats: {
         phases: this.phases.length,
         sections,
@@ -89,7 +91,12 @@ export class RunbookBuilder {
       this.heading(node);
       return;
     }
-    if (node.type === 'yaml' || node.type === 'definition') return;
+    if (node.type === 'yaml') {
+      // The text starts on the line after the opening `---`.
+      if (!this.frontMatter) this.frontMatter = { text: node.value, line: lineOf(node) + 1 };
+      return;
+    }
+    if (node.type === 'definition') return;
     if (!this.current && node.type === 'list' && containsTask(node)) this.startPhase(this.title ?? fileTitle(this.source.name), lineOf(node));
     const ctx = this.current;
     const block = this.block(node, ctx);
