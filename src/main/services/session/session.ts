@@ -23,6 +23,7 @@ import {
 } from '../../../shared/session-model';
 import { writeFileAtomic } from '../storage/durable-fs';
 import { Journal } from '../journal/journal';
+import type { ActionJournal } from '../actions/action-journal';
 
 export interface RunbookRef {
   name: string;
@@ -43,7 +44,7 @@ export function newSessionId(clock: () => Date = () => new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export class Session {
+export class Session implements ActionJournal {
   private constructor(
     readonly dir: string,
     private readonly journal: Journal,
@@ -150,7 +151,17 @@ export class Session {
     }
   }
 
-  private record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>): JournalEntry {
+  /** Every entry of the journal, oldest first. */
+  entries(): readonly JournalEntry[] {
+    return this.journal.all();
+  }
+
+  /**
+   * Appends an entry and returns once it is durable. Services journal their
+   * actions through this (Session is their ActionJournal); the entry types
+   * and their data shapes are the ones in src/shared/session-model.ts.
+   */
+  record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>): JournalEntry {
     if (this.current.closedAt && type !== 'session.closed') {
       throw new FlightdeckError('conflict', 'This session is finished; start a new session to record more.');
     }
