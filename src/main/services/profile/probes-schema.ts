@@ -59,6 +59,12 @@ export const PrometheusProbeSchema = z
     latency: z.string().default('http_request_duration_seconds'),
     /** Counters become rates over this window. */
     windowSeconds: z.number().min(1).max(3600).default(60),
+    /** Optional counters of cache hits and misses: cache hit rate. */
+    cacheHits: z.string().optional(),
+    cacheMisses: z.string().optional(),
+    /** Optional gauges of database connections in use and allowed: db_connections in %. */
+    dbConnectionsInUse: z.string().optional(),
+    dbConnectionsMax: z.string().optional(),
   })
   .strict();
 
