@@ -14,6 +14,9 @@ import { decodeSource } from '../services/runbook/source-text';
 import { applyTicks, writeMarkdownFile } from '../services/runbook/writeback';
 import { RUNBOOK_COPY, Session, runbookRef } from '../services/session/session';
 import type { RunbookKey, SessionRegistry } from '../services/session/session-registry';
+import { findProfile, type LoadedProfile } from '../services/profile/profile-loader';
+import type { ActionJournal } from '../services/actions/action-journal';
+import type { EntryDataOf, EntryType } from '../../shared/session-model';
 import type { EventSink } from './event-hub';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
@@ -37,12 +40,25 @@ interface Open {
   session: Session;
 }
 
+/** What live services (telemetry, control) are built from each time a runbook or session opens. */
+export interface Activation {
+  runbook: RunbookDoc;
+  /** The deployment profile, null when the runbook has none or it failed to load. */
+  profile: LoadedProfile | null;
+  profileError: string | null;
+  /** The open session's journal; every entry recorded through it reaches the renderers too. */
+  journal: ActionJournal;
+  sessionDir: string;
+}
+
 export class Cockpit {
   private open: Open | null = null;
   /** Messages about the last open (a changed runbook, a session that could not resume). */
   private notices: Notice[] = [];
   /** Opening is async (parsing); one at a time so sessions never interleave. */
   private opening: Promise<unknown> = Promise.resolve();
+  private profile: { loaded: LoadedProfile | null; error: string | null } = { loaded: null, error: null };
+  private readonly activationListeners = new Set<(activation: Activation) => void>();
 
   constructor(private readonly deps: CockpitDeps) {}
 
@@ -55,6 +71,39 @@ export class Cockpit {
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
       notices: this.notices,
     };
+  }
+
+  /**
+   * Called each time a runbook or session becomes the open one (and now, when
+   * one already is), so telemetry and control rebuild for its profile and
+   * journal. Returns the unsubscribe.
+   */
+  onActivated(listener: (activation: Activation) => void): () => void {
+    this.activationListeners.add(listener);
+    const current = this.activation();
+    if (current) listener(current);
+    return () => this.activationListeners.delete(listener);
+  }
+
+  activation(): Activation | null {
+    const open = this.open;
+    if (!open) return null;
+    const session = open.session;
+    const events = this.deps.events;
+    const journal: ActionJournal = {
+      record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>) {
+        const entry = session.record(type, by, data);
+        events.emit('sessionEntry', { sessionId: session.state.id, entry });
+        return entry;
+      },
+      entries: () => session.entries(),
+    };
+    return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir };
+  }
+
+  /** Who is flying: recorded with every action. */
+  operator(): string {
+    return this.deps.prefs.get().operator;
   }
 
   /** What to show at launch: the file asked for, else the last runbook, else the demo. */
@@ -120,6 +169,7 @@ export class Cockpit {
       const session = this.createSession(open.runbook);
       this.deps.registry.remember(open.key, session.dir);
       this.open = { ...open, session };
+      this.activated();
       return this.replaced();
     });
   }
@@ -215,7 +265,33 @@ export class Cockpit {
     if (previous && previous.session !== session) previous.session.close();
     this.deps.registry.remember(key, session.dir);
     this.open = { key, runbook, items: indexItems(runbook.doc), session };
+    this.loadProfile(runbook.doc);
+    this.activated();
     return this.replaced();
+  }
+
+  /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
+  private loadProfile(doc: RunbookDoc): void {
+    try {
+      this.profile = { loaded: findProfile(doc.source.path, doc.frontMatter), error: null };
+    } catch (error) {
+      const message = this.describe(error);
+      this.profile = { loaded: null, error: message };
+      this.notice('error', `The deployment profile has an error, so live health and controls are off until it is fixed: ${message}`);
+    }
+  }
+
+  private activated(): void {
+    const activation = this.activation();
+    if (!activation) return;
+    for (const listener of [...this.activationListeners]) {
+      try {
+        listener(activation);
+      } catch (error) {
+        this.deps.log.error('a live service failed to start', error);
+        this.notice('error', `Live capability failed to start: ${this.describe(error)}`);
+      }
+    }
   }
 
   /** Resumes an unfinished session; a finished or unreadable one makes way for a new one. */
@@ -273,10 +349,6 @@ export class Cockpit {
     const item = open.items.get(itemId);
     if (!item) throw new FlightdeckError('not-found', `No item "${itemId}" in ${open.runbook.doc.source.name}.`, { field: 'itemId' });
     return item;
-  }
-
-  private operator(): string {
-    return this.deps.prefs.get().operator;
   }
 
   private notice(level: Notice['level'], message: string): void {

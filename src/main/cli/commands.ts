@@ -25,7 +25,15 @@ function need(value: string | undefined, what: string): string {
   return value;
 }
 
+/**
+ * Commands that read their own options (probes, flags, rollback): each lives
+ * in its own module and returns its exit status.
+ */
+const OWN_OPTION_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {};
+
 export async function run(argv: string[], io: Io, loader: RunbookLoader): Promise<number> {
+  const own = argv[0] !== undefined ? OWN_OPTION_COMMANDS[argv[0]] : undefined;
+  if (own) return own(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

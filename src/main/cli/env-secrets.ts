@@ -1,0 +1,44 @@
+/**
+ * Secrets for the `flightdeck` command: a terminal has no vault window, so
+ * a secret named `redis-password` in the profile comes from the environment
+ * variable FLIGHTDECK_SECRET_REDIS_PASSWORD (upper case; "." and "-" become
+ * "_"). Values are read when used, never printed; the error for a missing
+ * one names the variable to set. Shared by `flightdeck flag` and
+ * `flightdeck rollback`.
+ */
+import { FlightdeckError } from '../../shared/errors';
+import type { SecretResolver } from '../services/vault/secrets';
+
+export const ENV_SECRET_PREFIX = 'FLIGHTDECK_SECRET_';
+
+/** The environment variable that holds the secret `name`. */
+export function envSecretVariable(name: string): string {
+  return `${ENV_SECRET_PREFIX}${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+export class EnvSecretResolver implements SecretResolver {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  get(name: string): string {
+    const variable = envSecretVariable(name);
+    const value = this.env[variable];
+    if (value === undefined || value === '') {
+      throw new FlightdeckError('not-found', `Secret "${name}" is not set: export ${variable} before running flightdeck.`, { field: variable });
+    }
+    return value;
+  }
+
+  has(name: string): boolean {
+    const value = this.env[envSecretVariable(name)];
+    return value !== undefined && value !== '';
+  }
+
+  /** Every secret the environment provides, name → value, for the redactor. */
+  entries(): Array<[name: string, value: string]> {
+    const found: Array<[string, string]> = [];
+    for (const [variable, value] of Object.entries(this.env)) {
+      if (variable.startsWith(ENV_SECRET_PREFIX) && value) found.push([variable.slice(ENV_SECRET_PREFIX.length).toLowerCase(), value]);
+    }
+    return found;
+  }
+}
