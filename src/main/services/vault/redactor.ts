@@ -1,0 +1,90 @@
+/**
+ * Hides secret values in text before it leaves main: log lines, error
+ * messages, events for the renderer, journal entries, command output. The
+ * vault tells it every value it decrypts or stores; it replaces each one,
+ * and its JSON, URL and base64 forms (secret-forms.ts), with «secret:NAME».
+ *
+ * It keeps a value after the vault locks, or after the secret is replaced
+ * or deleted: a command started earlier or an old error can still carry
+ * the value, and forgetting it then would let it through.
+ */
+import type { Redactor } from './secrets';
+import { literalPatterns } from './literal-pattern';
+import { secretForms } from './secret-forms';
+
+/** What the vault reports values to. */
+export interface SecretSink {
+  add(name: string, value: string): void;
+}
+
+export function placeholder(name: string): string {
+  return `«secret:${name}»`;
+}
+
+export class SecretRedactor implements Redactor, SecretSink {
+  /** Each form of each value, mapped to the name it is shown as. */
+  private readonly names = new Map<string, string>();
+  private readonly values = new Set<string>();
+  /** Match every form, longest first (literal-pattern.ts); rebuilt on the next redact after a change. */
+  private patterns: RegExp[] = [];
+  private stale = false;
+
+  add(name: string, value: string): void {
+    if (this.values.has(value)) return;
+    const forms = secretForms(value);
+    if (forms.length === 0) return;
+    this.values.add(value);
+    for (const form of forms) if (!this.names.has(form)) this.names.set(form, name);
+    this.stale = true;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const pattern of this.currentPatterns()) out = out.replace(pattern, (match) => placeholder(this.names.get(match)!));
+    return out;
+  }
+
+  /**
+   * A copy of `value` with every string in it redacted (object keys too),
+   * for payloads built from several sources before they are sent or
+   * journaled. Errors keep their class, with message and stack redacted.
+   */
+  redactDeep<T>(value: T): T {
+    if (this.currentPatterns().length === 0) return value;
+    return this.deep(value, new Map()) as T;
+  }
+
+  private deep(value: unknown, seen: Map<object, unknown>): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (typeof value !== 'object' || value === null) return value;
+    const done = seen.get(value);
+    if (done !== undefined) return done;
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      seen.set(value, copy);
+      for (const item of value) copy.push(this.deep(item, seen));
+      return copy;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    const isError = value instanceof Error;
+    if (proto !== Object.prototype && proto !== null && !isError) return value; // Dates, Buffers, class instances: not text
+    const copy: Record<string, unknown> = Object.create(proto) as Record<string, unknown>;
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value)) copy[this.redact(key)] = this.deep(item, seen);
+    if (isError) {
+      // message and stack are own but not enumerable on an Error.
+      Object.defineProperty(copy, 'message', { value: this.redact(value.message), writable: true, configurable: true });
+      if (value.stack !== undefined) Object.defineProperty(copy, 'stack', { value: this.redact(value.stack), writable: true, configurable: true });
+      if (value.cause !== undefined) Object.defineProperty(copy, 'cause', { value: this.deep(value.cause, seen), writable: true, configurable: true });
+    }
+    return copy;
+  }
+
+  private currentPatterns(): RegExp[] {
+    if (this.stale) {
+      this.patterns = literalPatterns(this.names.keys());
+      this.stale = false;
+    }
+    return this.patterns;
+  }
+}
