@@ -11,6 +11,11 @@
  *    line. FLIGHTDECK_MODE=electron|browser (or --electron / --browser)
  *    chooses explicitly; --port N (or FLIGHTDECK_PORT) fixes browser mode's
  *    port. Any other argument is passed on: a runbook path, --data-dir DIR.
+ * 4. Without a runbook argument it also runs the bundled demo environment
+ *    (resources/demo-env) on 127.0.0.1:4810, which the demo runbook's
+ *    profile probes, and stops it when the cockpit exits. A demo already
+ *    answering there (from another `npm start`) is reused.
+ *    FLIGHTDECK_DEMO=0 turns this off.
  *
  * No shell anywhere: every child gets an argv array.
  */
@@ -31,6 +36,43 @@ function electronUnavailable() {
   if (typeof binary !== 'string' || !existsSync(binary)) return 'the Electron binary is not installed here';
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   return null;
+}
+
+const DEMO_PORT = 4810;
+
+/** Whether the arguments name a runbook: anything that is neither an option nor an option's value. */
+function namesRunbook(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--data-dir') i++;
+    else if (!args[i].startsWith('-')) return true;
+  }
+  return false;
+}
+
+async function demoAnswers() {
+  try {
+    const reply = await fetch(`http://127.0.0.1:${DEMO_PORT}/health`, { signal: AbortSignal.timeout(1000) });
+    return reply.ok && (await reply.json()).status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the demo environment for as long as this process lives, unless one is already there. */
+async function startDemoEnvironment() {
+  if (await demoAnswers()) {
+    say(`reusing the demo environment already running on 127.0.0.1:${DEMO_PORT}.`);
+    return;
+  }
+  const server = join(root, 'resources', 'demo-env', 'server.mjs');
+  const demo = spawn(process.execPath, [server, '--port', String(DEMO_PORT)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  demo.on('exit', (code) => {
+    if (code) say(`the demo environment stopped (exit code ${code}); its probes will show it down.`);
+  });
+  // 'exit' handlers run on every way out, including process.exit() when the cockpit ends.
+  process.on('exit', () => {
+    if (demo.exitCode === null) demo.kill('SIGTERM');
+  });
 }
 
 function forward(child) {
@@ -65,7 +107,7 @@ function startElectron(args, fallback) {
   });
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   const take = (flag) => {
     const i = args.indexOf(flag);
@@ -89,6 +131,7 @@ function main() {
 
   ensureDependencies();
   build({ onlyIfStale: true });
+  if (process.env.FLIGHTDECK_DEMO !== '0' && !namesRunbook(args)) await startDemoEnvironment();
 
   if (mode === 'browser') return startBrowser(args, port);
   const why = electronUnavailable();
@@ -104,4 +147,4 @@ function main() {
   startElectron(args, fallback);
 }
 
-main();
+await main();

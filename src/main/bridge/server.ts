@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '../../shared/contract';
+import type { TelemetryBatch } from '../../shared/telemetry-model';
 import type { App } from '../app/create-app';
-import { dispatchCall } from '../app/dispatch';
+import { BatchMerger } from '../services/telemetry/batch-merger';
 import { cookieName, guardRequest } from './request-guard';
 import { readStatic } from './static-files';
 
@@ -27,6 +28,8 @@ export interface Bridge {
   origin: string;
   port: number;
   token: string;
+  /** Bytes written to event streams that the sockets have not taken yet (diagnostics, tests). */
+  eventBacklogBytes(): number;
   close(): Promise<void>;
 }
 
@@ -80,21 +83,53 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * One browser tab's event stream. While its socket is full (`write` said
+ * false), telemetry batches wait in `held`, merged "latest wins", and go out
+ * as one batch on 'drain': a tab that cannot keep up gets the newest values
+ * instead of a queue. Every other event is written at once, in order, and
+ * never dropped; only a stream whose backlog passes MAX_STREAM_BACKLOG anyway
+ * is cut (the page reconnects and reloads its state).
+ */
+interface EventStream {
+  res: ServerResponse;
+  held: BatchMerger | null;
+}
+
+function eventFrame(name: string, payload: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+function writeEvent(stream: EventStream, frame: string): void {
+  const { res } = stream;
+  if (res.destroyed) return;
+  if (res.writableLength > MAX_STREAM_BACKLOG) {
+    res.destroy();
+    return;
+  }
+  if (res.write(frame) || stream.held) return;
+  stream.held = new BatchMerger();
+  res.once('drain', () => {
+    const batch = stream.held?.take() ?? null;
+    stream.held = null;
+    if (batch) writeEvent(stream, eventFrame('telemetryBatch', batch));
+  });
+}
+
 export function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { app } = options;
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const streams = new Set<ServerResponse>();
+  const streams = new Map<ServerResponse, EventStream>();
   let port = 0;
 
   const unsubscribe = app.events.subscribe((name, payload) => {
-    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const res of streams) {
-      if (res.writableLength > MAX_STREAM_BACKLOG) {
-        res.destroy();
-        streams.delete(res);
+    const frame = eventFrame(name, payload);
+    for (const stream of streams.values()) {
+      if (name === 'telemetryBatch' && stream.held) {
+        stream.held.add(payload as TelemetryBatch);
         continue;
       }
-      res.write(frame);
+      writeEvent(stream, frame);
     }
   });
 
@@ -127,15 +162,16 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       } catch {
         return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-input', message: 'The call body is not JSON, or is too large.' } }));
       }
-      const result = await dispatchCall(app.handlers, decodeURIComponent(url.pathname.slice('/api/call/'.length)), input, app.log);
+      const result = await app.call(decodeURIComponent(url.pathname.slice('/api/call/'.length)), input);
       return send(res, 200, 'application/json', JSON.stringify(result));
     }
 
     if (url.pathname === '/api/events') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
       res.write('retry: 1000\n\n');
-      streams.add(res);
+      streams.set(res, { res, held: null });
       req.on('close', () => streams.delete(res));
+      res.on('close', () => streams.delete(res));
       return;
     }
 
@@ -155,7 +191,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   // Keep-alive streams would otherwise hold close() open.
   const heartbeat = setInterval(() => {
-    for (const res of streams) res.write(': keep-alive\n\n');
+    for (const stream of streams.values()) writeEvent(stream, ': keep-alive\n\n');
   }, 15_000);
   heartbeat.unref();
 
@@ -169,11 +205,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         origin,
         port,
         token,
+        eventBacklogBytes: () => [...streams.keys()].reduce((sum, res) => sum + res.writableLength, 0),
         close: () =>
           new Promise<void>((done) => {
             clearInterval(heartbeat);
             unsubscribe();
-            for (const res of streams) res.end();
+            for (const res of streams.keys()) res.end();
             streams.clear();
             server.close(() => done());
             server.closeAllConnections();
