@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AppInfo } from '../../shared/contract';
 import { PrefsStore } from '../services/prefs/prefs-store';
+import { SecretRedactor } from '../services/vault/redactor';
+import type { SafeStorageLike } from '../services/vault/safe-storage-key';
+import { Vault } from '../services/vault/vault';
+import { VAULT_FILE_NAME } from '../services/vault/vault-file';
+import type { CallResult } from '../../shared/errors';
+import { dispatchCall } from './dispatch';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
 import { SessionRegistry } from '../services/session/session-registry';
@@ -23,18 +29,30 @@ export interface AppOptions {
   createWorker: () => Worker;
   log: Logger;
   clock?: () => Date;
+  /** Electron's safeStorage (after app ready); null in browser mode, where the vault asks for a passphrase. */
+  safeStorage?: SafeStorageLike | null;
+  /** Hides every secret the vault knows; the logger should use the same one. */
+  redactor?: SecretRedactor;
+  /** scrypt cost of a new passphrase vault (tests lower it). */
+  scryptN?: number;
 }
 
 export interface App {
   cockpit: Cockpit;
+  vault: Vault;
+  redactor: SecretRedactor;
   handlers: Handlers;
+  /** One contract call from a renderer: validated, dispatched, and its error (if any) redacted. */
+  call(name: string, input: unknown): Promise<CallResult<unknown>>;
   events: EventHub;
   log: Logger;
   close(): Promise<void>;
 }
 
 export function createApp(options: AppOptions): App {
-  const events = new EventHub();
+  const redactor = options.redactor ?? new SecretRedactor();
+  // Every event leaves main through the redactor, whatever service emitted it.
+  const events = new EventHub((payload) => redactor.redactDeep(payload));
   const parser = new RunbookParser({ createWorker: options.createWorker });
   const deps = {
     app: options.app,
@@ -47,9 +65,25 @@ export function createApp(options: AppOptions): App {
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const cockpit = new Cockpit(deps);
+  const vault = new Vault({
+    file: join(options.dataDir, VAULT_FILE_NAME),
+    safeStorage: options.safeStorage ?? null,
+    platform: process.platform,
+    redactor,
+    // Journaled before the file changes: a change that cannot be recorded does not happen.
+    onChange: (op, name) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name }),
+    ...(options.scryptN ? { scryptN: options.scryptN } : {}),
+  });
+  const handlers = createHandlers(cockpit, options.platform);
   return {
     cockpit,
-    handlers: createHandlers(cockpit, options.platform),
+    vault,
+    redactor,
+    handlers,
+    call: async (name, input) => {
+      const result = await dispatchCall(handlers, name, input, options.log);
+      return result.ok ? result : { ok: false, error: redactor.redactDeep(result.error) };
+    },
     events,
     log: options.log,
     async close() {

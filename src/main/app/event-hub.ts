@@ -14,6 +14,9 @@ export interface EventSink {
 export class EventHub implements EventSink {
   private readonly listeners = new Set<EventListener>();
 
+  /** `prepare` runs once per event before fan-out: main passes the secret redactor here. */
+  constructor(private readonly prepare: <T>(payload: T) => T = (payload) => payload) {}
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => {
@@ -21,7 +24,9 @@ export class EventHub implements EventSink {
     };
   }
 
-  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+  emit<E extends EventName>(name: E, raw: EventPayload<E>): void {
+    if (this.listeners.size === 0) return;
+    const payload = this.prepare(raw);
     for (const listener of [...this.listeners]) {
       try {
         listener(name, payload);

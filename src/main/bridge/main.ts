@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app';
 import { createLogger } from '../app/log';
+import { SecretRedactor } from '../services/vault/redactor';
 import { bundleLayout, defaultDataDir } from '../app/paths';
 import { hasDisplay, openInSystemBrowser } from '../app/system-browser';
 import { VERSION } from '../app/version';
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
       'no-open': { type: 'boolean', default: false },
     },
   });
-  const log = createLogger();
+  // One redactor for the log and the app: a secret the vault knows never reaches either.
+  const redactor = new SecretRedactor();
+  const log = createLogger(undefined, (text) => redactor.redact(text));
   const portText = values.port ?? process.env.FLIGHTDECK_PORT ?? '0';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
   const app = createApp({
     app: { version: VERSION, mode: 'browser', platform: process.platform, nativeOpenDialog: false },
     platform: { openExternal: (url) => openInSystemBrowser(url) },
+    safeStorage: null,
+    redactor,
     dataDir: values['data-dir'] ?? defaultDataDir(),
     resourcesDir: layout.resourcesDir,
     createWorker: layout.createParseWorker,

@@ -7,7 +7,6 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CALL_NAMES, callChannel, eventChannel } from '../../shared/contract';
 import type { CallResult } from '../../shared/errors';
 import type { App } from '../app/create-app';
-import { dispatchCall } from '../app/dispatch';
 import { isTrustedSender } from './window-policy';
 
 export function bindIpc(app: App, window: BrowserWindow, appUrl: string): () => void {
@@ -18,7 +17,7 @@ export function bindIpc(app: App, window: BrowserWindow, appUrl: string): () => 
         app.log.warn(`refused ${name} from an untrusted frame`);
         return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted only from the Flightdeck window.' } };
       }
-      return dispatchCall(app.handlers, name, input, app.log);
+      return app.call(name, input);
     });
   }
   const unsubscribe = app.events.subscribe((name, payload) => {

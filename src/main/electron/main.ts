@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../app/create-app';
 import { createLogger } from '../app/log';
+import { SecretRedactor } from '../services/vault/redactor';
+import { electronSafeStorage } from './safe-storage';
 import { bundleLayout } from '../app/paths';
 import { VERSION } from '../app/version';
 import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbook/markdown-files';
@@ -58,9 +60,13 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   void app.whenReady().then(async () => {
-    const log = createLogger();
+    // One redactor for the log and the app: a secret the vault knows never reaches either.
+    const redactor = new SecretRedactor();
+    const log = createLogger(undefined, (text) => redactor.redact(text));
     const layout = bundleLayout(__dirname);
     flightdeck = createApp({
+      safeStorage: electronSafeStorage(),
+      redactor,
       app: { version: VERSION, mode: 'electron', platform: process.platform, nativeOpenDialog: true },
       platform: {
         chooseFile,
