@@ -12,6 +12,7 @@ import { Vault } from '../services/vault/vault';
 import { VAULT_FILE_NAME } from '../services/vault/vault-file';
 import type { CallResult } from '../../shared/errors';
 import { dispatchCall } from './dispatch';
+import { LiveTelemetry } from './live-telemetry';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
 import { SessionRegistry } from '../services/session/session-registry';
@@ -39,6 +40,7 @@ export interface AppOptions {
 
 export interface App {
   cockpit: Cockpit;
+  telemetry: LiveTelemetry;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -74,9 +76,11 @@ export function createApp(options: AppOptions): App {
     onChange: (op, name) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name }),
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
-  const handlers = createHandlers(cockpit, options.platform);
+  const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, log: options.log });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry });
   return {
     cockpit,
+    telemetry,
     vault,
     redactor,
     handlers,
@@ -87,6 +91,7 @@ export function createApp(options: AppOptions): App {
     events,
     log: options.log,
     async close() {
+      await telemetry.close();
       cockpit.close();
       await parser.close();
     },

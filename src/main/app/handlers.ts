@@ -4,6 +4,7 @@
  */
 import { FlightdeckError } from '../../shared/errors';
 import type { Cockpit } from './cockpit';
+import type { LiveTelemetry } from './live-telemetry';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -14,7 +15,11 @@ export interface Platform {
   openExternal: (url: string) => Promise<boolean>;
 }
 
-export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
+export interface LiveServices {
+  telemetry: LiveTelemetry;
+}
+
+export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
   return {
     getCockpit: () => cockpit.state(),
     openRunbookPath: ({ path }) => cockpit.openPath(path),
@@ -31,6 +36,8 @@ export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
     writeTicksToFile: () => cockpit.writeTicksToFile(),
     setOperator: ({ name }) => cockpit.setOperator(name),
     setTheme: ({ theme }) => cockpit.setTheme(theme),
+    getTelemetry: ({ rangeSeconds }) => live.telemetry.snapshot(rangeSeconds),
+    captureBaseline: () => live.telemetry.captureBaseline(),
     ...notWiredYet(),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
@@ -43,8 +50,6 @@ export function createHandlers(cockpit: Cockpit, platform: Platform): Handlers {
 function notWiredYet() {
   const refuse = () => Promise.reject(new FlightdeckError('unsupported', 'Not available yet.'));
   return {
-    getTelemetry: refuse,
-    captureBaseline: refuse,
     getControl: refuse,
     unlockVault: refuse,
     lockVault: refuse,
