@@ -36,8 +36,18 @@ export const RollbackStepSchema = z.union([
   z.object({ flag: z.string(), set: z.union([Percent, z.string(), z.boolean()]) }).strict(),
   /** Drop a flag to the last step below its current value (P1). */
   z.object({ flag: z.string(), lastStableStep: z.literal(true) }).strict(),
-  /** Run an allowlisted program, argv array or the name of a `commands.named` entry. */
-  z.object({ command: z.union([z.array(z.string().max(4096)).min(1), z.string()]), timeoutSeconds: z.number().min(1).max(3600).optional() }).strict(),
+  /**
+   * Run an allowlisted program, argv array or the name of a `commands.named`
+   * entry. `idempotent: true` says running it twice does no harm, so a run
+   * interrupted by a crash may repeat it; otherwise it is never repeated.
+   */
+  z
+    .object({
+      command: z.union([z.array(z.string().max(4096)).min(1), z.string()]),
+      timeoutSeconds: z.number().min(1).max(3600).optional(),
+      idempotent: z.boolean().optional(),
+    })
+    .strict(),
   /** Wait until the named probes are up. */
   z.object({ waitForHealth: z.array(z.string()).min(1), timeoutSeconds: z.number().min(1).max(3600).default(60) }).strict(),
 ]);

@@ -1,0 +1,165 @@
+/**
+ * Runs an allowlisted program as an action: argv array, never a shell, a
+ * deadline (SIGTERM to its process group, then SIGKILL), and a small
+ * environment: PATH, HOME and LANG, plus the profile's `commands.env` with
+ * `{secret}` values resolved at spawn time. Secrets travel only through the
+ * environment, never argv, and the output is redacted before it is shown or
+ * journaled. Exit 0 is ok, another status failed, a deadline unknown (the
+ * program may have done part of its work).
+ */
+import { spawn } from 'node:child_process';
+import type { ActionRecord } from '../../../shared/control-model';
+import { FlightdeckError } from '../../../shared/errors';
+import type { ActionContext, ActionKind, ActionResult, ActionRunner, ActionSpec } from '../actions/action-runner';
+import { formatSeconds } from '../actions/action-runner';
+import { isSecretRef, type MaybeSecret } from '../profile/secret-ref';
+import type { SecretResolver } from '../vault/secrets';
+import type { CommandPolicy } from './command-policy';
+
+export interface CommandRunnerDeps {
+  policy: CommandPolicy;
+  /** The profile's commands.env. */
+  env: Record<string, MaybeSecret>;
+  secrets: SecretResolver;
+  runner: ActionRunner;
+  /** Where PATH, HOME and LANG come from (process.env by default). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Time between SIGTERM and SIGKILL at the deadline. */
+  killGraceMs?: number;
+  cwd?: string;
+}
+
+export interface CommandRequest {
+  argv: readonly string[];
+  timeoutMs: number;
+  by: string | null;
+  title?: string;
+  kind?: ActionKind;
+  runId?: string;
+  step?: number;
+}
+
+const BASE_ENV_NAMES = ['PATH', 'HOME', 'LANG'] as const;
+const DEFAULT_KILL_GRACE_MS = 3000;
+/** How much of stderr's last line a failure message quotes. */
+const QUOTE_CHARS = 300;
+
+export class CommandRunner {
+  constructor(private readonly deps: CommandRunnerDeps) {}
+
+  /** Runs a command through the action runner; refuses a program outside the allowlist before journaling anything. */
+  async run(request: CommandRequest): Promise<ActionRecord> {
+    return this.deps.runner.run(this.action(request));
+  }
+
+  /**
+   * The command as an action spec (a rollback step wraps it). Throws
+   * FlightdeckError('forbidden') for a program outside the allowlist.
+   */
+  action(request: CommandRequest): ActionSpec {
+    const [program, ...args] = request.argv;
+    if (program === undefined) throw new FlightdeckError('bad-input', 'A command needs at least the program to run.', { field: 'argv' });
+    const path = this.deps.policy.resolve(program);
+    const killGraceMs = this.deps.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    return {
+      kind: request.kind ?? 'command',
+      title: request.title ?? request.argv.join(' '),
+      inputs: { argv: JSON.stringify(request.argv), program: path },
+      by: request.by,
+      timeoutMs: request.timeoutMs,
+      stopGraceMs: killGraceMs + 2000,
+      ...(request.runId !== undefined ? { runId: request.runId } : {}),
+      ...(request.step !== undefined ? { step: request.step } : {}),
+      run: (context) => this.spawnProgram(path, program, args, killGraceMs, context),
+    };
+  }
+
+  /** The child's environment: the minimal base plus the profile's, secrets resolved now. */
+  private environment(): Record<string, string> {
+    const base = this.deps.baseEnv ?? process.env;
+    const env: Record<string, string> = {};
+    for (const name of BASE_ENV_NAMES) {
+      const value = base[name];
+      if (value !== undefined) env[name] = value;
+    }
+    for (const [name, value] of Object.entries(this.deps.env)) {
+      env[name] = isSecretRef(value) ? `${value.prefix ?? ''}${this.deps.secrets.get(value.secret)}` : value;
+    }
+    return env;
+  }
+
+  private spawnProgram(path: string, program: string, args: string[], killGraceMs: number, context: ActionContext): Promise<ActionResult> {
+    const env = this.environment();
+    return new Promise<ActionResult>((resolve) => {
+      const child = spawn(path, args, {
+        argv0: program,
+        shell: false,
+        env,
+        cwd: this.deps.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so the deadline stops whatever it started too.
+        detached: true,
+        windowsHide: true,
+      });
+      let stderrTail = '';
+      let stopping: 'SIGTERM' | 'SIGKILL' | null = null;
+      let killTimer: NodeJS.Timeout | undefined;
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          child.kill(signal);
+        }
+      };
+      const onAbort = () => {
+        stopping = 'SIGTERM';
+        signalGroup('SIGTERM');
+        killTimer = setTimeout(() => {
+          stopping = 'SIGKILL';
+          signalGroup('SIGKILL');
+        }, killGraceMs);
+      };
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (text: string) => context.output('stdout', text));
+      child.stderr.on('data', (text: string) => {
+        context.output('stderr', text);
+        stderrTail = `${stderrTail}${text}`;
+        if (stderrTail.length > 8 * QUOTE_CHARS) {
+          // Keep whole lines only: a line cut at its start could begin in the middle of a secret the redactor would then miss.
+          const cut = stderrTail.indexOf('\n', stderrTail.length - 4 * QUOTE_CHARS);
+          stderrTail = cut >= 0 ? stderrTail.slice(cut + 1) : '';
+        }
+      });
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        context.signal.removeEventListener('abort', onAbort);
+        clearTimeout(killTimer);
+        resolve({ outcome: 'failed', message: `could not start ${program}: ${error.code ?? error.message}` });
+      });
+      child.on('close', (code, signal) => {
+        context.signal.removeEventListener('abort', onAbort);
+        clearTimeout(killTimer);
+        if (stopping) {
+          // Make sure nothing it started outlives the deadline.
+          signalGroup('SIGKILL');
+          resolve({
+            outcome: 'unknown',
+            message:
+              stopping === 'SIGTERM'
+                ? `stopped with SIGTERM at the deadline`
+                : `killed with SIGKILL: it ignored SIGTERM for ${formatSeconds(killGraceMs)}`,
+          });
+        } else if (code === 0) {
+          resolve({ outcome: 'ok', message: 'exited with status 0' });
+        } else {
+          const why = code !== null ? `exited with status ${code}` : `was killed by ${signal ?? 'a signal'}`;
+          const whole = stderrTail.split('\n').filter((line) => line.trim() !== '').at(-1)?.trim();
+          // Redacted before it is shortened, so no part of a secret survives the cut.
+          const lastLine = whole === undefined ? undefined : this.deps.runner.redactor.redact(whole).slice(-QUOTE_CHARS);
+          resolve({ outcome: 'failed', message: lastLine ? `${why}: ${lastLine}` : why });
+        }
+      });
+    });
+  }
+}

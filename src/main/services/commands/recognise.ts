@@ -1,0 +1,256 @@
+/**
+ * Turns the commands a runbook already names into things the cockpit can
+ * run. Each line of a shell code block is split without a shell; well-known
+ * commands (mongodump, pg_dump, curl .../health, redis-cli, kubectl rollout
+ * undo|status, heroku config:set, railway variables --set / env set) are
+ * offered as the matching native action; anything else runs only when its
+ * program is on the profile's allowlist, with exactly the words written.
+ * Lines that need a shell stay copy-only and say why.
+ *
+ * Where Flightdeck rebuilds a command's argv (kubectl rollout), the
+ * resources go after "--" and an option value that starts with "-" is
+ * refused, so nothing written as a value can become an option.
+ */
+import type { CommandView } from '../../../shared/control-model';
+import type { CodeBlock, RunbookDoc } from '../../../shared/runbook-model';
+import type { FlagValue } from '../flags/flag-backend';
+import type { Profile } from '../profile/profile-schema';
+import { commandLines, tokenize } from './tokenize';
+
+/** What a runnable native view does when run. */
+export type NativeAction =
+  | { kind: 'probe'; probe: string }
+  | { kind: 'flag'; flag: string; value: FlagValue }
+  | { kind: 'process'; argv: string[] };
+
+/** A CommandView plus what main needs to run it (not sent to the renderer). */
+export interface RecognisedCommand extends CommandView {
+  action: NativeAction | null;
+}
+
+/** What the profile offers natively, and what it allowlists. */
+export interface RecogniseContext {
+  isAllowed(program: string): boolean;
+  /** Probe of the profile that reads this URL, if any. */
+  probeFor(url: string): string | null;
+  /** Flag of the profile stored in this platform variable or Redis key, if any. */
+  flagFor(where: 'heroku' | 'railway' | 'redis', name: string): string | null;
+}
+
+const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal', 'cmd', 'ksh']);
+const NOT_ALLOWED = "not on the profile's allowlist";
+
+export function recogniseContext(profile: Profile, isAllowed: (program: string) => boolean): RecogniseContext {
+  return {
+    isAllowed,
+    probeFor: (url) => profile.probes.find((p) => 'url' in p && sameUrl(String((p as { url: unknown }).url), url))?.name ?? null,
+    flagFor: (where, name) =>
+      profile.flags.find((f) => {
+        const b = f.backend;
+        if (where === 'heroku') return b.type === 'heroku' && b.var === name;
+        if (where === 'railway') return b.type === 'railway' && b.var === name;
+        return b.type === 'redis' && b.key === name && b.field === undefined;
+      })?.name ?? null,
+  };
+}
+
+/** Every code block of the runbook, in document order. */
+export function codeBlocks(doc: RunbookDoc): CodeBlock[] {
+  const blocks = doc.phases.flatMap((phase) => [...phase.code, ...phase.sections.flatMap((section) => section.code)]);
+  for (const item of doc.items) blocks.push(...item.code);
+  const seen = new Set<number>();
+  return blocks.filter((b) => (seen.has(b.line) ? false : (seen.add(b.line), true))).sort((a, b) => a.line - b.line);
+}
+
+/** Commands of the runbook's shell code blocks (blocks in other languages are not commands). */
+export function recogniseRunbook(doc: RunbookDoc, context: RecogniseContext): RecognisedCommand[] {
+  const commands: RecognisedCommand[] = [];
+  for (const block of codeBlocks(doc)) {
+    if (block.lang !== null && !SHELL_LANGS.has(block.lang.toLowerCase())) continue;
+    for (const command of commandLines(block.value, block.line + 1)) {
+      commands.push(recogniseLine(command.text, { id: `runbook:${command.line}`, source: 'runbook', line: command.line, itemId: block.itemId }, context));
+    }
+  }
+  return commands;
+}
+
+/** The profile's named commands: argv arrays as written, runnable when their program is allowlisted. */
+export function profileCommands(named: Profile['commands']['named'], context: RecogniseContext): RecognisedCommand[] {
+  return Object.entries(named).map(([name, command]) => {
+    const allowed = context.isAllowed(command.argv[0]!);
+    return {
+      id: `profile:${name}`,
+      source: 'profile',
+      title: name,
+      argv: [...command.argv],
+      line: null,
+      itemId: null,
+      runnable: allowed,
+      reason: allowed ? null : NOT_ALLOWED,
+      native: null,
+      action: allowed ? { kind: 'process', argv: [...command.argv] } : null,
+    };
+  });
+}
+
+interface Where {
+  id: string;
+  source: 'runbook' | 'profile';
+  line: number | null;
+  itemId: string | null;
+}
+
+/** One command line: what it is, and whether and how it may run. */
+export function recogniseLine(text: string, where: Where, context: RecogniseContext): RecognisedCommand {
+  const base = { ...where, title: text };
+  const split = tokenize(text);
+  if (!split.ok) {
+    return { ...base, argv: split.words, runnable: false, reason: split.reason, native: nativeKindOf(split.words), action: null };
+  }
+  const argv = split.argv;
+  const program = argv[0] ?? '';
+  const allowed = context.isAllowed(program);
+  const asProcess = (kind: CommandView['native'], run: string[] = argv): RecognisedCommand =>
+    allowed
+      ? { ...base, argv: run, runnable: true, reason: null, native: kind, action: { kind: 'process', argv: run } }
+      : { ...base, argv: run, runnable: false, reason: NOT_ALLOWED, native: kind, action: null };
+
+  switch (program) {
+    case 'mongodump':
+    case 'pg_dump':
+      return asProcess('backup');
+    case 'redis-cli':
+      return asProcess('redis');
+    case 'curl': {
+      const url = argv.slice(1).find((word) => /^https?:\/\//.test(word));
+      if (!url || !isHealthUrl(url)) return asProcess(null);
+      const probe = context.probeFor(url);
+      if (probe) return { ...base, argv, runnable: true, reason: null, native: 'probe', action: { kind: 'probe', probe } };
+      return asProcess('probe');
+    }
+    case 'kubectl': {
+      if (argv[1] !== 'rollout' || (argv[2] !== 'undo' && argv[2] !== 'status')) return asProcess(null);
+      const rebuilt = rebuildKubectlRollout(argv);
+      if ('refused' in rebuilt) return { ...base, argv, runnable: false, reason: rebuilt.refused, native: argv[2] === 'undo' ? 'rollback' : 'command', action: null };
+      return asProcess(argv[2] === 'undo' ? 'rollback' : 'command', rebuilt.argv);
+    }
+    case 'heroku':
+    case 'railway': {
+      const assignment = platformAssignment(argv);
+      if (!assignment) return asProcess(null);
+      const flag = context.flagFor(program, assignment.name);
+      if (flag) return { ...base, argv, runnable: true, reason: null, native: 'flag', action: { kind: 'flag', flag, value: flagValue(assignment.value) } };
+      return asProcess('flag');
+    }
+    default:
+      return asProcess(null);
+  }
+}
+
+/** The native kind a copy-only line would have had, so the cockpit can point at the native action. */
+function nativeKindOf(words: string[]): CommandView['native'] {
+  switch (words[0]) {
+    case 'mongodump':
+    case 'pg_dump':
+      return 'backup';
+    case 'redis-cli':
+      return 'redis';
+    case 'curl':
+      return words.some((w) => /^https?:\/\//.test(w) && isHealthUrl(w)) ? 'probe' : null;
+    case 'kubectl':
+      return words[1] === 'rollout' && words[2] === 'undo' ? 'rollback' : words[1] === 'rollout' && words[2] === 'status' ? 'command' : null;
+    case 'heroku':
+    case 'railway':
+      return platformAssignment(words) ? 'flag' : null;
+    default:
+      return null;
+  }
+}
+
+function isHealthUrl(url: string): boolean {
+  try {
+    return /\/(health|healthz|healthcheck|ready|readyz|livez)\/?$/i.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href.replace(/\/$/, '') === new URL(b).href.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** `heroku config:set NAME=VALUE`, `railway variables --set NAME=VALUE`, `railway env set NAME=VALUE`. */
+function platformAssignment(argv: readonly string[]): { name: string; value: string } | null {
+  let candidate: string | undefined;
+  if (argv[0] === 'heroku' && argv[1] === 'config:set') candidate = argv.slice(2).find((w) => !w.startsWith('-') && w.includes('='));
+  else if (argv[0] === 'railway' && argv[1] === 'variables') {
+    const at = argv.findIndex((w) => w === '--set' || w.startsWith('--set='));
+    candidate = at < 0 ? undefined : argv[at]!.startsWith('--set=') ? argv[at]!.slice('--set='.length) : argv[at + 1];
+  } else if (argv[0] === 'railway' && argv[1] === 'env' && argv[2] === 'set') candidate = argv[3];
+  const match = candidate ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(candidate) : null;
+  return match ? { name: match[1]!, value: match[2]! } : null;
+}
+
+function flagValue(text: string): FlagValue {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/** kubectl options Flightdeck understands in `rollout undo|status`, and whether they take a value. */
+const KUBECTL_OPTIONS: Record<string, 'value' | 'flag'> = {
+  '-n': 'value',
+  '--namespace': 'value',
+  '--context': 'value',
+  '--kubeconfig': 'value',
+  '--to-revision': 'value',
+  '--timeout': 'value',
+  '--revision': 'value',
+  '-w': 'flag',
+  '--watch': 'flag',
+  '--dry-run': 'flag',
+};
+
+const LONG_NAMES: Record<string, string> = { '-n': '--namespace', '-w': '--watch' };
+
+/**
+ * `kubectl rollout undo|status [options] RESOURCE...` rebuilt as
+ * `kubectl rollout SUB OPTION VALUE... -- RESOURCE...`: every resource after
+ * "--", every option value checked, unknown options refused.
+ */
+export function rebuildKubectlRollout(argv: readonly string[]): { argv: string[] } | { refused: string } {
+  const options: string[] = [];
+  const operands: string[] = [];
+  let afterDashes = false;
+  for (let i = 3; i < argv.length; i += 1) {
+    const word = argv[i]!;
+    if (afterDashes || !word.startsWith('-') || word === '-') {
+      operands.push(word);
+      continue;
+    }
+    if (word === '--') {
+      afterDashes = true;
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = eq > 0 ? word.slice(0, eq) : word;
+    const kind = KUBECTL_OPTIONS[name];
+    if (!kind) return { refused: `option "${name}" of kubectl rollout is not one Flightdeck checks; run it by hand` };
+    const long = LONG_NAMES[name] ?? name;
+    if (kind === 'flag') {
+      options.push(eq > 0 ? `${long}${word.slice(eq)}` : long);
+      continue;
+    }
+    const value = eq > 0 ? word.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') return { refused: `option ${name} needs a value` };
+    if (value.startsWith('-')) return { refused: `option ${name} has the value "${value}", which kubectl would read as an option` };
+    // One word, "--name=value": the value is bound to its option and cannot be read as another.
+    options.push(`${long}=${value}`);
+  }
+  if (operands.length === 0) return { refused: 'names no resource (for example deployment/web)' };
+  return { argv: [argv[0]!, argv[1]!, argv[2]!, ...options, '--', ...operands] };
+}
