@@ -1,0 +1,350 @@
+/**
+ * The profile's feature flags as the cockpit uses them: their last read
+ * value, a bucketing preview of a change, and writes with honest outcomes
+ * (flag-writer.ts), journaled, one at a time per flag. A write that ends
+ * unknown is re-read on a schedule (and on `reconcile`) until a read-back
+ * settles it; unknown writes left in the journal by an earlier run are
+ * picked up at construction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { ActionRecord, FlagPreview, FlagView } from '../../../shared/control-model';
+import { FlightdeckError } from '../../../shared/errors';
+import type { ActionJournal } from '../actions/action-journal';
+import type { FlagConfig } from '../profile/flags-schema';
+import { secretNames } from '../profile/secret-ref';
+import type { SecretResolver } from '../vault/secrets';
+import { previewBucketing } from './bucketing';
+import { createFlagBackend, type FlagBackendDeps } from './create-backend';
+import { messageOf, withDeadline } from './deadline';
+import { describeFlagValue, type FlagBackend, type FlagValue } from './flag-backend';
+import { JournalingFailed, setFlag, settleFlagWrite, unsettledFlagWrites, type FlagWriteResult, type PendingFlagWrite, type SetFlagOptions } from './flag-writer';
+
+export interface FlagServiceDeps {
+  flags: readonly FlagConfig[];
+  secrets: SecretResolver;
+  /** The session's journal; null refuses writes (every action must be journaled). */
+  journal: ActionJournal | null;
+  dispatcher?: Dispatcher;
+  /** Builds a flag's backend; createFlagBackend unless a test needs otherwise. */
+  createBackend?: (config: FlagConfig, deps: FlagBackendDeps) => FlagBackend;
+  now?: () => Date;
+  /** Delays between automatic re-reads of an unknown write, in ms; [] turns them off. */
+  settleDelaysMs?: readonly number[];
+}
+
+/** How a write is journaled when it is not a plain flag action (a rollback step). */
+export interface FlagWriteOptions {
+  kind?: 'flag' | 'rollback-step';
+  runId?: string;
+  step?: number;
+  actionId?: string;
+  title?: string;
+}
+
+export const DEFAULT_SETTLE_DELAYS_MS: readonly number[] = [1000, 3000, 10_000, 30_000, 60_000];
+
+interface FlagState {
+  config: FlagConfig;
+  backend: FlagBackend | null;
+  value: FlagValue | undefined;
+  readAt: string | null;
+  readError: string | null;
+  /** Writes to one flag run one after another. */
+  queue: Promise<unknown>;
+}
+
+interface Unsettled extends PendingFlagWrite {
+  timers: NodeJS.Timeout[];
+  /** The re-read under way, so a timer and a manual reconcile do not both journal. */
+  settling: Promise<ActionRecord> | null;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class FlagService {
+  private readonly flags = new Map<string, FlagState>();
+  private readonly records = new Map<string, ActionRecord>();
+  private readonly unsettled = new Map<string, Unsettled>();
+  private readonly actionListeners = new Set<Listener<ActionRecord>>();
+  private readonly changeListeners = new Set<Listener<FlagView[]>>();
+  private readonly now: () => Date;
+  private readonly settleDelays: readonly number[];
+  private closed = false;
+
+  constructor(private readonly deps: FlagServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.settleDelays = deps.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS_MS;
+    for (const config of deps.flags) {
+      this.flags.set(config.name, { config, backend: null, value: undefined, readAt: null, readError: null, queue: Promise.resolve() });
+    }
+    for (const pending of deps.journal ? unsettledFlagWrites(deps.journal.entries()) : []) {
+      if (this.flags.has(pending.flag)) this.trackUnsettled(pending);
+    }
+  }
+
+  views(): FlagView[] {
+    return [...this.flags.values()].map((state) => this.viewOf(state));
+  }
+
+  /** Actions of this run (and unknown ones picked up from the journal), oldest first. */
+  actions(): ActionRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Unknown writes still waiting for a read-back to settle them. */
+  unsettledActions(): string[] {
+    return [...this.unsettled.keys()];
+  }
+
+  onAction(listener: Listener<ActionRecord>): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
+  onChange(listener: Listener<FlagView[]>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** The flag's backend, shared with rollback steps so they reuse its connection. */
+  backend(name: string): FlagBackend {
+    return this.backendOf(this.state(name));
+  }
+
+  config(name: string): FlagConfig {
+    return this.state(name).config;
+  }
+
+  async read(name: string): Promise<FlagView> {
+    const state = this.state(name);
+    this.requireSecrets(state.config);
+    const backend = this.backendOf(state);
+    try {
+      const value = await withDeadline(state.config.timeoutMs, `read ${backend.target}`, (signal) => backend.read(signal));
+      this.remember(state, value);
+    } catch (error) {
+      state.readError = messageOf(error);
+      state.readAt = this.now().toISOString();
+      this.emitChange();
+    }
+    return this.viewOf(state);
+  }
+
+  /** Who is inside at `percent`, and who joins compared with the current value. */
+  async preview(name: string, percent: number): Promise<FlagPreview> {
+    const state = this.state(name);
+    checkPercent(percent);
+    if (state.value === undefined) await this.read(name).catch(() => undefined);
+    const from = state.value === undefined ? null : state.value;
+    return previewBucketing(state.config.name, state.config.groupId, state.config.testUsers, from, percent);
+  }
+
+  /** Sets a percentage; refused before any I/O when it is not 0..100. */
+  async set(name: string, percent: number, by: string | null, options: FlagWriteOptions = {}): Promise<ActionRecord> {
+    const state = this.state(name);
+    checkPercent(percent);
+    return this.write(state, percent, by, options);
+  }
+
+  /** Sets a value that is not a percentage (an on/off flag, a variant name). */
+  async setValue(name: string, value: FlagValue, by: string | null, options: FlagWriteOptions = {}): Promise<ActionRecord> {
+    const state = this.state(name);
+    checkValue(value);
+    return this.write(state, value, by, options);
+  }
+
+  /** Re-reads an unknown write now; the record says what is known afterwards. */
+  async reconcile(actionId: string): Promise<ActionRecord> {
+    const pending = this.unsettled.get(actionId);
+    const record = this.records.get(actionId);
+    if (!pending) {
+      if (record) return record;
+      throw new FlightdeckError('not-found', `No unsettled flag write with id ${actionId}.`, { field: 'actionId' });
+    }
+    pending.settling ??= this.settle(pending).finally(() => {
+      pending.settling = null;
+    });
+    return pending.settling;
+  }
+
+  private async settle(pending: Unsettled): Promise<ActionRecord> {
+    const state = this.state(pending.flag);
+    const backend = this.backendOf(state);
+    const settlement = await settleFlagWrite(backend, pending, { timeoutMs: state.config.timeoutMs, journal: this.deps.journal, by: null });
+    if (settlement.readBack !== undefined) {
+      pending.lastReadBack = settlement.readBack;
+      this.remember(state, settlement.readBack);
+    }
+    const record = this.records.get(pending.actionId) ?? this.recordFromPending(pending);
+    const updated: ActionRecord = { ...record, outcome: settlement.outcome, message: settlement.message };
+    if (settlement.outcome !== 'unknown') this.dropUnsettled(pending.actionId);
+    this.publish(updated);
+    return updated;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.unsettled.keys()]) this.dropUnsettled(id);
+    await Promise.allSettled([...this.flags.values()].map((state) => state.queue));
+    await Promise.allSettled([...this.flags.values()].map((state) => state.backend?.close()));
+    this.actionListeners.clear();
+    this.changeListeners.clear();
+  }
+
+  private async write(state: FlagState, value: FlagValue, by: string | null, options: FlagWriteOptions): Promise<ActionRecord> {
+    if (this.closed) throw new FlightdeckError('conflict', 'The flag service is closed.');
+    const journal = this.deps.journal;
+    if (!journal) throw new FlightdeckError('conflict', 'Open a session first: every flag change is journaled.');
+    this.requireSecrets(state.config);
+    const run = state.queue.then(() => this.writeNow(state, value, by, options, journal));
+    state.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(state: FlagState, value: FlagValue, by: string | null, options: FlagWriteOptions, journal: ActionJournal): Promise<ActionRecord> {
+    const { config } = state;
+    const backend = this.backendOf(state);
+    const actionId = options.actionId ?? randomUUID();
+    const from = state.value;
+    const title = options.title ?? `${config.name} → ${typeof value === 'number' ? `${value}%` : describeFlagValue(value)}`;
+    const inputs = { flag: config.name, from: describeFlagValue(from), to: describeFlagValue(value), target: backend.target };
+    const running: ActionRecord = { id: actionId, kind: options.kind ?? 'flag', title, by, startedAt: this.now().toISOString(), endedAt: null, outcome: 'running', message: `writing ${describeFlagValue(value)} to ${backend.target}`, inputs, durationMs: null };
+    this.publish(running);
+    const writeOptions: SetFlagOptions = { flag: config.name, from, timeoutMs: config.timeoutMs, journal, by, actionId, kind: options.kind ?? 'flag', title, now: this.now };
+    if (options.runId !== undefined) writeOptions.runId = options.runId;
+    if (options.step !== undefined) writeOptions.step = options.step;
+    let result: FlagWriteResult;
+    try {
+      result = await setFlag(backend, value, writeOptions);
+    } catch (error) {
+      // The record must not stay "running": say what is known, then let the caller see the error.
+      const known = error instanceof JournalingFailed ? error.result : null;
+      this.publish({ ...running, endedAt: this.now().toISOString(), outcome: known?.outcome ?? 'failed', message: messageOf(error), durationMs: known?.durationMs ?? null });
+      throw error;
+    }
+    if (result.readBack !== undefined) this.remember(state, result.readBack);
+    const record: ActionRecord = {
+      id: actionId,
+      kind: options.kind ?? 'flag',
+      title,
+      by,
+      startedAt: result.startedAt,
+      endedAt: result.endedAt,
+      outcome: result.outcome,
+      message: result.message,
+      inputs,
+      durationMs: result.durationMs,
+    };
+    this.publish(record);
+    if (result.outcome === 'unknown') this.trackUnsettled({ actionId, flag: config.name, to: value, from, lastReadBack: result.readBack });
+    return record;
+  }
+
+  private trackUnsettled(pending: PendingFlagWrite): void {
+    const entry: Unsettled = { ...pending, timers: [], settling: null };
+    this.unsettled.set(pending.actionId, entry);
+    if (!this.records.has(pending.actionId)) this.records.set(pending.actionId, this.recordFromPending(pending));
+    let at = 0;
+    for (const delay of this.settleDelays) {
+      at += delay;
+      const timer = setTimeout(() => {
+        if (this.unsettled.has(pending.actionId) && !this.closed) this.reconcile(pending.actionId).catch(() => undefined);
+      }, at);
+      timer.unref();
+      entry.timers.push(timer);
+    }
+  }
+
+  private dropUnsettled(actionId: string): void {
+    const entry = this.unsettled.get(actionId);
+    if (!entry) return;
+    for (const timer of entry.timers) clearTimeout(timer);
+    this.unsettled.delete(actionId);
+  }
+
+  private recordFromPending(pending: PendingFlagWrite): ActionRecord {
+    const started = this.deps.journal?.entries().find((e) => e.type === 'action.started' && (e.data as { actionId?: unknown }).actionId === pending.actionId);
+    const data = started?.data as { title?: string; kind?: ActionRecord['kind']; inputs?: Record<string, string> } | undefined;
+    return {
+      id: pending.actionId,
+      kind: data?.kind ?? 'flag',
+      title: data?.title ?? `${pending.flag} → ${describeFlagValue(pending.to)}`,
+      by: started?.by ?? null,
+      startedAt: started?.ts ?? this.now().toISOString(),
+      endedAt: null,
+      outcome: 'unknown',
+      message: 'not known whether it landed; waiting for a read-back',
+      inputs: data?.inputs ?? { flag: pending.flag, from: describeFlagValue(pending.from), to: describeFlagValue(pending.to) },
+      durationMs: null,
+    };
+  }
+
+  private publish(record: ActionRecord): void {
+    this.records.set(record.id, record);
+    for (const listener of this.actionListeners) listener(record);
+  }
+
+  private remember(state: FlagState, value: FlagValue): void {
+    state.value = value;
+    state.readAt = this.now().toISOString();
+    state.readError = null;
+    this.emitChange();
+  }
+
+  private emitChange(): void {
+    if (this.changeListeners.size === 0) return;
+    const views = this.views();
+    for (const listener of this.changeListeners) listener(views);
+  }
+
+  private viewOf(state: FlagState): FlagView {
+    const { config } = state;
+    return {
+      name: config.name,
+      backend: config.backend.type,
+      target: state.backend?.target ?? this.backendOf(state).target,
+      steps: [...config.steps],
+      value: state.value === undefined ? null : state.value,
+      readAt: state.readAt,
+      readError: state.readError,
+      testUsers: [...config.testUsers],
+    };
+  }
+
+  private state(name: string): FlagState {
+    const state = this.flags.get(name);
+    if (!state) {
+      const known = [...this.flags.keys()];
+      throw new FlightdeckError('not-found', `No flag "${name}" in the profile${known.length ? ` (it has ${known.join(', ')})` : ''}.`, { field: 'flag' });
+    }
+    return state;
+  }
+
+  private backendOf(state: FlagState): FlagBackend {
+    if (!state.backend) {
+      const deps: FlagBackendDeps = { secrets: this.deps.secrets, timeoutMs: state.config.timeoutMs, ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}) };
+      state.backend = this.deps.createBackend ? this.deps.createBackend(state.config, deps) : createFlagBackend(state.config.backend, deps);
+    }
+    return state.backend;
+  }
+
+  /** A locked vault or a missing secret stops the action before any I/O, with the vault's message. */
+  private requireSecrets(config: FlagConfig): void {
+    for (const name of secretNames(config.backend)) {
+      if (!this.deps.secrets.has(name)) this.deps.secrets.get(name);
+    }
+  }
+}
+
+/** A percentage from 0 to 100; anything else is refused naming the field. */
+export function checkPercent(percent: unknown): asserts percent is number {
+  if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw new FlightdeckError('bad-input', `percent must be a number from 0 to 100, not ${JSON.stringify(percent)}.`, { field: 'percent' });
+  }
+}
+
+export function checkValue(value: unknown): asserts value is FlagValue {
+  const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 1000);
+  if (!ok) throw new FlightdeckError('bad-input', 'value must be a number, a string of at most 1000 characters, true, false or null.', { field: 'value' });
+}
