@@ -6,6 +6,7 @@
  * failed (connect, headers, body, TLS, authentication), without secrets.
  */
 import type { ProbeHealth } from '../../../shared/telemetry-model';
+import type { Dispatcher } from 'undici';
 import type { SecretResolver } from '../vault/secrets';
 
 export interface ProbeSample {
@@ -41,5 +42,10 @@ export interface Probe {
 
 export interface ProbeDeps {
   secrets: SecretResolver;
+  /** Epoch milliseconds; used for certificate days left and counter windows. */
   clock?: () => number;
+  /** A dispatcher from createProbeAgent shared by HTTP and Prometheus probes; each probe makes its own otherwise. */
+  dispatcher?: Dispatcher;
+  /** PEM CA certificates trusted in addition to Node's roots (an internal PKI; tests). */
+  trustedCa?: readonly string[];
 }
