@@ -12,6 +12,7 @@ import { Vault } from '../services/vault/vault';
 import { VAULT_FILE_NAME } from '../services/vault/vault-file';
 import type { CallResult } from '../../shared/errors';
 import { dispatchCall } from './dispatch';
+import { LiveControl } from './live-control';
 import { LiveTelemetry } from './live-telemetry';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
@@ -41,6 +42,7 @@ export interface AppOptions {
 export interface App {
   cockpit: Cockpit;
   telemetry: LiveTelemetry;
+  control: LiveControl;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -77,10 +79,12 @@ export function createApp(options: AppOptions): App {
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
   const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, log: options.log });
-  const handlers = createHandlers(cockpit, options.platform, { telemetry });
+  const control = new LiveControl({ cockpit, events, vault, redactor, telemetry, log: options.log });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control });
   return {
     cockpit,
     telemetry,
+    control,
     vault,
     redactor,
     handlers,
@@ -91,6 +95,7 @@ export function createApp(options: AppOptions): App {
     events,
     log: options.log,
     async close() {
+      await control.close();
       await telemetry.close();
       cockpit.close();
       await parser.close();

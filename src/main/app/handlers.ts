@@ -4,6 +4,7 @@
  */
 import { FlightdeckError } from '../../shared/errors';
 import type { Cockpit } from './cockpit';
+import type { LiveControl } from './live-control';
 import type { LiveTelemetry } from './live-telemetry';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
@@ -17,6 +18,7 @@ export interface Platform {
 
 export interface LiveServices {
   telemetry: LiveTelemetry;
+  control: LiveControl;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -38,7 +40,16 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     setTheme: ({ theme }) => cockpit.setTheme(theme),
     getTelemetry: ({ rangeSeconds }) => live.telemetry.snapshot(rangeSeconds),
     captureBaseline: () => live.telemetry.captureBaseline(),
-    ...notWiredYet(),
+    getControl: () => live.control.state(),
+    unlockVault: ({ passphrase }) => live.control.unlockVault(passphrase),
+    lockVault: () => live.control.lockVault(),
+    putSecret: ({ name, value }) => live.control.putSecret(name, value),
+    deleteSecret: ({ name }) => live.control.deleteSecret(name),
+    readFlag: ({ flag }) => live.control.readFlag(flag),
+    previewFlag: ({ flag, percent }) => live.control.previewFlag(flag, percent),
+    setFlag: ({ flag, percent }) => live.control.setFlag(flag, percent),
+    runCommand: ({ commandId }) => live.control.runCommand(commandId),
+    startRollback: ({ plan, confirmation }) => live.control.startRollback({ plan, confirmation }),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };
@@ -46,19 +57,3 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
   };
 }
 
-// TEMPORARY while telemetry and control are wired in: every such call refuses.
-function notWiredYet() {
-  const refuse = () => Promise.reject(new FlightdeckError('unsupported', 'Not available yet.'));
-  return {
-    getControl: refuse,
-    unlockVault: refuse,
-    lockVault: refuse,
-    putSecret: refuse,
-    deleteSecret: refuse,
-    readFlag: refuse,
-    previewFlag: refuse,
-    setFlag: refuse,
-    runCommand: refuse,
-    startRollback: refuse,
-  };
-}

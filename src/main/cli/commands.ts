@@ -9,6 +9,9 @@ import { EXIT, UsageError, type Io } from './io';
 import { parseCommand } from './runbook-commands';
 import { sessionNew, sessionNote, sessionStatus, sessionTick } from './session-commands';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';
+import { flagCommand } from './flag-commands';
+import { probeCommand, scrapeCommand } from './probe-commands';
+import { rollbackCommand } from './rollback-commands';
 
 const USAGE = `Usage:
   flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
@@ -16,6 +19,12 @@ const USAGE = `Usage:
   flightdeck session tick DIR ITEM_ID --by NAME         tick an item (untick: session untick)
   flightdeck session note DIR ITEM_ID TEXT --by NAME    attach a note to an item
   flightdeck session status DIR [--json]                progress, who ticked what, and when
+  flightdeck probe URL [--json] [--timeout MS]        status, latency, TLS days left
+  flightdeck scrape URL [--json] [--by LABEL] [--window SECONDS]
+                                                      error rate, request rate, p50/p95/p99 from /metrics
+  flightdeck flag get|set|settle ...                   read or move a feature flag (flightdeck flag --help)
+  flightdeck rollback --profile FILE [--plan NAME] [--session DIR | --log DIR] [--yes] [--by NAME] [--json]
+                                                      run a rollback plan from the terminal
   flightdeck --version
 
 Exit status: 0 done, 2 bad input (the message names the file and line), 1 other failures.`;
@@ -29,7 +38,12 @@ function need(value: string | undefined, what: string): string {
  * Commands that read their own options (probes, flags, rollback): each lives
  * in its own module and returns its exit status.
  */
-const OWN_OPTION_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {};
+const OWN_OPTION_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  probe: probeCommand,
+  scrape: scrapeCommand,
+  flag: flagCommand,
+  rollback: rollbackCommand,
+};
 
 export async function run(argv: string[], io: Io, loader: RunbookLoader): Promise<number> {
   const own = argv[0] !== undefined ? OWN_OPTION_COMMANDS[argv[0]] : undefined;

@@ -1,0 +1,228 @@
+/**
+ * The control side for whatever is open: on each activation it builds the
+ * action runner, flags, commands and rollback for the profile and the
+ * session's journal, resumes a rollback that a crash interrupted, and
+ * assembles the ControlState the renderer draws. Everything the renderer
+ * can do to production passes through here.
+ */
+import type { ActionRecord, ControlState, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
+import { FlightdeckError } from '../../shared/errors';
+import { ActionRunner } from '../services/actions/action-runner';
+import { CommandPolicy } from '../services/commands/command-policy';
+import { CommandRunner } from '../services/commands/command-runner';
+import { CommandService } from '../services/commands/command-service';
+import { FlagService } from '../services/flags/flag-service';
+import { ProfileSchema, type Profile } from '../services/profile/profile-schema';
+import { flagSetterFromBackends } from '../services/rollback/rollback-ports';
+import { RollbackService, type RollbackRequest } from '../services/rollback/rollback-service';
+import { stepTitle } from '../services/rollback/rollback-steps';
+import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
+import type { SecretRedactor } from '../services/vault/redactor';
+import type { Vault } from '../services/vault/vault';
+import type { Activation, Cockpit } from './cockpit';
+import type { EventHub } from './event-hub';
+import type { LiveTelemetry } from './live-telemetry';
+import type { Logger } from './log';
+
+export interface LiveControlDeps {
+  cockpit: Cockpit;
+  events: EventHub;
+  vault: Vault;
+  redactor: SecretRedactor;
+  telemetry: LiveTelemetry;
+  log: Logger;
+}
+
+/** The services of one activation. */
+interface Services {
+  activation: Activation;
+  profile: Profile;
+  runner: ActionRunner;
+  flags: FlagService;
+  commands: CommandService;
+  rollback: RollbackService;
+  off: Array<() => void>;
+}
+
+const RECENT_ACTIONS = 50;
+
+export class LiveControl {
+  private services: Services | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: LiveControlDeps) {
+    this.unsubscribe = deps.cockpit.onActivated((activation) => this.rebuild(activation));
+  }
+
+  state(): ControlState {
+    const s = this.services;
+    const vault = this.vaultStatus();
+    if (!s) {
+      return { profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null };
+    }
+    const loaded = s.activation.profile;
+    return {
+      profile: loaded ? { file: loaded.file, origin: s.activation.runbook.source.origin === 'demo' ? 'demo' : loaded.origin, environment: s.profile.environment } : null,
+      profileError: s.activation.profileError,
+      vault,
+      flags: s.flags.views(),
+      commands: s.commands.views(),
+      plans: s.profile.rollback.plans.map(planView),
+      defaultPlan: s.profile.rollback.default ?? s.profile.rollback.plans[0]?.name ?? null,
+      confirm: s.profile.rollback.confirm,
+      actions: this.recentActions(s),
+      rollback: s.rollback.current(),
+    };
+  }
+
+  vaultStatus(): VaultStatus {
+    return this.deps.vault.status(this.services?.activation.profile?.secrets ?? []);
+  }
+
+  async unlockVault(passphrase: string): Promise<VaultStatus> {
+    await this.deps.vault.unlock(passphrase);
+    return this.vaultChanged();
+  }
+
+  lockVault(): VaultStatus {
+    this.deps.vault.lock();
+    return this.vaultChanged();
+  }
+
+  putSecret(name: string, value: string): VaultStatus {
+    this.deps.vault.put(name, value);
+    return this.vaultChanged();
+  }
+
+  deleteSecret(name: string): VaultStatus {
+    this.deps.vault.delete(name);
+    return this.vaultChanged();
+  }
+
+  readFlag(flag: string): Promise<FlagView> {
+    return this.require().flags.read(flag);
+  }
+
+  previewFlag(flag: string, percent: number): Promise<FlagPreview> {
+    return this.require().flags.preview(flag, percent);
+  }
+
+  setFlag(flag: string, percent: number): Promise<ActionRecord> {
+    return this.require().flags.set(flag, percent, this.deps.cockpit.operator());
+  }
+
+  runCommand(commandId: string): Promise<ActionRecord> {
+    return this.require().commands.run(commandId, this.deps.cockpit.operator());
+  }
+
+  /**
+   * The press. The rollback service records the press time first thing,
+   * then the run goes on; the answer comes when the plan has finished, and
+   * progress streams as rollbackProgress events meanwhile.
+   */
+  async startRollback(request: RollbackRequest): Promise<RollbackRun> {
+    const s = this.require();
+    if (s.profile.rollback.plans.length === 0) {
+      throw new FlightdeckError('not-found', 'The deployment profile defines no rollback plan (rollback.plans).', { field: 'plan' });
+    }
+    const started = s.rollback.start(request, this.deps.cockpit.operator());
+    return started.finished;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.teardown();
+  }
+
+  private require(): Services {
+    if (!this.services) throw new FlightdeckError('bad-input', 'No runbook is open.');
+    return this.services;
+  }
+
+  private vaultChanged(): VaultStatus {
+    this.changed();
+    return this.vaultStatus();
+  }
+
+  private changed(): void {
+    this.deps.events.emit('controlChanged', this.state());
+  }
+
+  private recentActions(s: Services): ActionRecord[] {
+    const byId = new Map<string, ActionRecord>();
+    for (const record of [...s.runner.recent(), ...s.flags.actions()]) byId.set(record.id, record);
+    return [...byId.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-RECENT_ACTIONS);
+  }
+
+  private rebuild(activation: Activation): void {
+    void this.teardown();
+    const { events, vault, redactor } = this.deps;
+    const profile = activation.profile?.profile ?? ProfileSchema.parse({});
+    const journal = activation.journal;
+    const runner = new ActionRunner({
+      journal,
+      redactor,
+      onUpdate: (record) => events.emit('actionUpdated', record),
+      onOutput: (chunk) => events.emit('commandOutput', chunk),
+    });
+    const flags = new FlagService({ flags: profile.flags, secrets: vault, journal });
+    const policy = new CommandPolicy(profile.commands.allow);
+    const commandRunner = new CommandRunner({ policy, env: profile.commands.env, secrets: vault, runner });
+    const commands = new CommandService({
+      profile,
+      doc: activation.runbook,
+      policy,
+      runner: commandRunner,
+      natives: { flag: (flag, value, by) => flags.setValue(flag, value, by) },
+    });
+    const rollback = new RollbackService({
+      profile,
+      journal,
+      runner,
+      flags: flagSetterFromBackends(new Map(profile.flags.map((f) => [f.name, { backend: flags.backend(f.name), timeoutMs: f.timeoutMs }]))),
+      health: telemetryHealthWaiter(() => this.deps.telemetry.current),
+      commands: commandRunner,
+      onUpdate: (run) => {
+        events.emit('rollbackProgress', run);
+        // The rollback wrote flags behind the flag service's back: read them again.
+        if (run.outcome !== 'running') void this.refreshFlags();
+      },
+    });
+    const services: Services = { activation, profile, runner, flags, commands, rollback, off: [] };
+    services.off.push(flags.onAction((record) => events.emit('actionUpdated', record)));
+    services.off.push(flags.onChange(() => this.changed()));
+    this.services = services;
+    this.changed();
+    void this.refreshFlags();
+    const resumed = rollback.resume();
+    if (resumed) {
+      this.deps.log.warn(`resuming rollback plan "${resumed.run.plan}" that was interrupted`);
+      resumed.finished.catch((error: unknown) => this.deps.log.error('resumed rollback failed', error));
+    }
+  }
+
+  /** Reads every flag so the panel shows real values; a failure shows on the flag, not as an error. */
+  private async refreshFlags(): Promise<void> {
+    const s = this.services;
+    if (!s) return;
+    await Promise.all(s.profile.flags.map((f) => s.flags.read(f.name).catch(() => undefined)));
+    if (this.services === s) this.changed();
+  }
+
+  private async teardown(): Promise<void> {
+    const s = this.services;
+    this.services = null;
+    if (!s) return;
+    for (const off of s.off) off();
+    await s.flags.close().catch((error: unknown) => this.deps.log.error('closing flags failed', error));
+  }
+}
+
+function planView(plan: Profile['rollback']['plans'][number]): PlanView {
+  return {
+    name: plan.name,
+    severity: plan.severity ?? null,
+    description: plan.description ?? null,
+    steps: plan.steps.map((step, index) => ({ index, title: stepTitle(step) })),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Telemetry and control wired into the app, driven through the contract
+ * exactly as a renderer drives it (app.call), against the real demo
+ * environment on a free port: probes go green, a flag moves and shows as a
+ * marker, the rollback button's plan puts the flag back and verifies it,
+ * the baseline and markers survive a restart, and a canary secret never
+ * leaves main.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ControlState, RollbackRun } from '../../src/shared/control-model';
+import type { CallResult } from '../../src/shared/errors';
+import type { TelemetrySnapshot } from '../../src/shared/telemetry-model';
+import type { App } from '../../src/main/app/create-app';
+import { createApp } from '../../src/main/app/create-app';
+import { createLogger } from '../../src/main/app/log';
+import { SecretRedactor } from '../../src/main/services/vault/redactor';
+import { RESOURCES, tempDir } from '../support/app';
+import { startDemoEnv, type DemoEnv } from '../support/demo-env';
+import { startTestWorker } from '../support/parser';
+
+const CANARY = 'canary-Zq7#x9$Lm!2';
+
+let demo: DemoEnv;
+let dir: { path: string; remove: () => void };
+let runbookPath: string;
+const logLines: string[] = [];
+const eventsSeen: string[] = [];
+
+function startApp(): App {
+  const redactor = new SecretRedactor();
+  const app = createApp({
+    app: { version: 'test', mode: 'browser', platform: process.platform, nativeOpenDialog: false },
+    platform: { openExternal: async () => true },
+    dataDir: join(dir.path, 'data'),
+    resourcesDir: RESOURCES,
+    createWorker: startTestWorker,
+    log: createLogger((line) => logLines.push(line), (text) => redactor.redact(text)),
+    safeStorage: null,
+    redactor,
+    scryptN: 2 ** 15,
+  });
+  app.events.subscribe((name, payload) => eventsSeen.push(`${name} ${JSON.stringify(payload)}`));
+  return app;
+}
+
+async function call<T>(app: App, name: string, input: unknown = {}): Promise<T> {
+  const result = (await app.call(name, input)) as CallResult<T>;
+  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+  return result.value;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+async function demoFlag(): Promise<number> {
+  const response = await fetch(`${demo.url}/api/admin/feature-flags/checkout_v2`);
+  return ((await response.json()) as { percentage: number }).percentage;
+}
+
+beforeAll(async () => {
+  demo = await startDemoEnv();
+  dir = tempDir();
+  runbookPath = demo.profileFor(dir.path);
+});
+
+afterAll(async () => {
+  await demo?.stop();
+  dir?.remove();
+});
+
+describe('the cockpit with a deployment profile', () => {
+  it('shows live probes, moves a flag, rolls back, and keeps the evidence across a restart', async () => {
+    let app = startApp();
+    try {
+      await app.cockpit.openPath(runbookPath);
+      const live = await until(
+        'both probes up with error-rate data',
+        () => call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 }),
+        (s) => s.probes.length === 2 && s.probes.every((p) => p.health === 'up') && (s.points['shop-metrics/error_rate']?.some(([, v]) => v !== null) ?? false),
+      );
+      expect(live.active).toBe(true);
+      expect(live.series.map((s) => s.id)).toEqual(expect.arrayContaining(['shop-metrics/error_rate', 'shop-metrics/latency_p95', 'shop-metrics/cache_hit_rate', 'shop-metrics/db_connections']));
+
+      const baseline = await call<{ values: Record<string, number> }>(app, 'captureBaseline');
+      expect(baseline.values['shop-metrics/error_rate']).toBeGreaterThanOrEqual(0);
+
+      const control = await call<ControlState>(app, 'getControl');
+      expect(control.profile?.environment).toBe('demo');
+      expect(control.plans.map((p) => p.name)).toEqual(['P0', 'P1']);
+      expect(control.flags[0]?.name).toBe('checkout_v2');
+
+      const preview = await call<{ inside: string[]; outside: string[] }>(app, 'previewFlag', { flag: 'checkout_v2', percent: 50 });
+      expect(preview.inside.length + preview.outside.length).toBe(8);
+
+      const set = await call<{ outcome: string }>(app, 'setFlag', { flag: 'checkout_v2', percent: 50 });
+      expect(set.outcome).toBe('ok');
+      expect(await demoFlag()).toBe(50);
+
+      const refused = (await app.call('startRollback', { confirmation: { kind: 'hold', heldMs: 300 } })) as CallResult<unknown>;
+      expect(refused.ok).toBe(false);
+      expect(await demoFlag()).toBe(50);
+
+      const run = await call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
+      expect(run.outcome).toBe('ok');
+      expect(run.steps.map((s) => s.outcome)).toEqual(['ok', 'ok']);
+      expect(run.pressToVerifiedMs).toBeGreaterThan(0);
+      expect(await demoFlag()).toBe(0);
+
+      const after = await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 });
+      expect(after.markers.map((m) => m.kind)).toEqual(expect.arrayContaining(['baseline', 'flag', 'rollback']));
+    } finally {
+      await app.close();
+    }
+
+    // A restart: the same session reopens with its baseline and markers.
+    app = startApp();
+    try {
+      await app.cockpit.openPath(runbookPath);
+      const reopened = await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 });
+      expect(reopened.baseline?.values['shop-metrics/error_rate']).toBeGreaterThanOrEqual(0);
+      expect(reopened.markers.map((m) => m.kind)).toEqual(expect.arrayContaining(['baseline', 'flag', 'rollback']));
+      const control = await call<ControlState>(app, 'getControl');
+      expect(control.actions.some((a) => a.kind === 'flag' && a.outcome === 'ok')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps a canary secret out of events, answers, errors, logs and the journal', async () => {
+    const app = startApp();
+    try {
+      await app.cockpit.openPath(runbookPath);
+      await call(app, 'unlockVault', { passphrase: 'correct horse battery' });
+      const status = await call<{ names: string[] }>(app, 'putSecret', { name: 'api-token', value: CANARY });
+      expect(status.names).toContain('api-token');
+      const control = await call<ControlState>(app, 'getControl');
+      expect(JSON.stringify(control)).not.toContain(CANARY);
+      // A failure path that carries the secret in its text: the error envelope is redacted.
+      app.log.error(`something failed with ${CANARY}`);
+      const bad = (await app.call('openRunbookPath', { path: `/nonexistent/${CANARY}.md` })) as CallResult<unknown>;
+      expect(bad.ok).toBe(false);
+      expect(JSON.stringify(bad)).not.toContain(CANARY);
+      await call(app, 'lockVault');
+    } finally {
+      await app.close();
+    }
+    expect(eventsSeen.join('\n')).not.toContain(CANARY);
+    expect(logLines.join('\n')).not.toContain(CANARY);
+    expect(logLines.join('\n')).toContain('«secret:api-token»');
+    const sessions = join(dir.path, 'data', 'sessions');
+    for (const session of readdirSync(sessions, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+      const journal = readFileSync(join(sessions, session, 'journal.jsonl'), 'utf8');
+      expect(journal).not.toContain(CANARY);
+    }
+    const vaultBytes = readFileSync(join(dir.path, 'data', 'vault.json'), 'utf8');
+    expect(vaultBytes).not.toContain(CANARY);
+  });
+});
