@@ -3,12 +3,12 @@
  * a real redis-server and a local admin API: exit 0 only for ok, 1 for
  * failed or unknown, 2 for bad input; secrets from the environment only.
  */
+import { captureIo } from '../support/cli';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagCommand } from '../../src/main/cli/flag-commands';
-import type { Io } from '../../src/main/cli/io';
 import { readJournalFile } from '../../src/main/services/journal/journal';
 import { Session } from '../../src/main/services/session/session';
 import { tempDir } from '../support/app';
@@ -17,19 +17,7 @@ import { startRedis, type RedisServer } from '../support/servers';
 
 const TOKEN = 'canary-cli-admin-token-31337';
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (text: string) => {
-      io.stdout += `${text}\n`;
-    },
-    err: (text: string) => {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+const capture = captureIo;
 
 async function flag(args: string[], env: NodeJS.ProcessEnv = {}) {
   const io = capture();

@@ -1,19 +1,11 @@
+import { captureIo } from '../support/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeCommand, scrapeCommand } from '../../src/main/cli/probe-commands';
-import type { Io } from '../../src/main/cli/io';
 import { freePort } from '../support/servers';
 import { behaviours, startHttpTarget, type HttpTarget } from '../support/http-targets';
 import { createTestPki, type TestPki } from '../support/tls-certificates';
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (text: string) => void (io.stdout += `${text}\n`),
-    err: (text: string) => void (io.stderr += `${text}\n`),
-  };
-  return io;
-}
+const capture = captureIo;
 
 async function run(command: typeof probeCommand, args: string[]) {
   const io = capture();

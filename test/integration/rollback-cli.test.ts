@@ -4,13 +4,13 @@
  * deliberate act required, the same journal entries as the app, secrets
  * from FLIGHTDECK_SECRET_* only and never printed or journaled.
  */
+import { captureIo } from '../support/cli';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rollbackCommand, type ConfirmInput } from '../../src/main/cli/rollback-commands';
-import type { Io } from '../../src/main/cli/io';
 import { readJournalFile } from '../../src/main/services/journal/journal';
 import { programDir, writeProgram } from '../support/command-programs';
 import { startRedis, type RedisServer } from '../support/servers';
@@ -23,15 +23,7 @@ let work: string;
 let programs: string;
 let profileFile: string;
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (text: string) => void (io.stdout += `${text}\n`),
-    err: (text: string) => void (io.stderr += `${text}\n`),
-  };
-  return io;
-}
+const capture = captureIo;
 
 async function rollback(args: string[], input?: ConfirmInput) {
   const io = capture();

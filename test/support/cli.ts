@@ -1,3 +1,4 @@
+import type { Io } from '../../src/main/cli/io';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,4 +17,15 @@ export function flightdeck(args: string[], env: NodeJS.ProcessEnv = {}): CliResu
   if (!existsSync(BUILT)) throw new Error('out/main/cli.js is missing: run `npm run build` before the integration tests (npm test does).');
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An Io that keeps what a command printed, for commands run in-process. */
+export function captureIo(): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (text: string) => void (io.stdout += `${text}\n`),
+    err: (text: string) => void (io.stderr += `${text}\n`),
+  };
+  return io;
 }
