@@ -6,7 +6,7 @@
  * the baseline and markers survive a restart, and a canary secret never
  * leaves main.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlState, RollbackRun } from '../../src/shared/control-model';
@@ -164,5 +164,29 @@ describe('the cockpit with a deployment profile', () => {
     }
     const vaultBytes = readFileSync(join(dir.path, 'data', 'vault.json'), 'utf8');
     expect(vaultBytes).not.toContain(CANARY);
+  });
+
+  it('opens a runbook whose profile is broken, says where, and keeps live capability off', async () => {
+    const broken = tempDir();
+    const app = startApp();
+    try {
+      const path = join(broken.path, 'rollout.md');
+      writeFileSync(path, '# Rollout\n\n- [ ] Flag to 10%\n');
+      writeFileSync(join(broken.path, 'rollout.flightdeck.yaml'), 'flags:\n  - name: f\n    backend: { type: redis, url: "redis://127.0.0.1:1", key: f }\n    steps: [0, 150]\n');
+      const state = await app.cockpit.openPath(path);
+      expect(state.runbook?.items).toHaveLength(1);
+      const notice = state.notices.find((n) => n.level === 'error');
+      expect(notice?.message).toContain('rollout.flightdeck.yaml:4');
+      expect(notice?.message).toContain('between 0 and 100');
+      const control = await call<ControlState>(app, 'getControl');
+      expect(control.profile).toBeNull();
+      expect(control.profileError).toContain('flags[0].steps[1]');
+      expect((await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 60 })).active).toBe(false);
+      const refused = (await app.call('startRollback', { confirmation: { kind: 'hold', heldMs: 2000 } })) as CallResult<unknown>;
+      expect(refused.ok).toBe(false);
+    } finally {
+      await app.close();
+      broken.remove();
+    }
   });
 });

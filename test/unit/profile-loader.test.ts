@@ -1,0 +1,94 @@
+/**
+ * The deployment profile: where it is found, and that every mistake in it
+ * is reported with the file, the line (counted in the runbook when the
+ * profile is front matter) and the field, before anything runs.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FlightdeckError } from '../../src/shared/errors';
+import { findProfile, parseProfileText } from '../../src/main/services/profile/profile-loader';
+import { tempDir } from '../support/app';
+import { parseText } from '../support/runbooks';
+
+function refusal(text: string, options: Parameters<typeof parseProfileText>[1] = { file: 'profile.yaml' }): FlightdeckError {
+  try {
+    parseProfileText(text, options);
+  } catch (error) {
+    if (error instanceof FlightdeckError) return error;
+    throw error;
+  }
+  throw new Error('the profile was accepted');
+}
+
+const dirs: Array<{ remove: () => void }> = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.remove();
+});
+
+describe('deployment profile errors', () => {
+  it('names the line and field of a percentage of 150', () => {
+    const error = refusal(['flags:', '  - name: checkout_v2', '    backend: { type: redis, url: "redis://127.0.0.1:6379", key: f }', '    steps: [0, 10, 150]'].join('\n'));
+    expect(error.file).toBe('profile.yaml');
+    expect(error.line).toBe(4);
+    expect(error.field).toBe('flags[0].steps[2]');
+    expect(error.message).toContain('between 0 and 100');
+  });
+
+  it('names an unknown key, a wrong probe kind and a missing url', () => {
+    expect(refusal('environment: prod\nprobs: []\n')).toMatchObject({ line: 1, message: expect.stringContaining('"probs"') });
+    expect(refusal('probes:\n  - name: api\n    kind: htp\n    url: https://x\n')).toMatchObject({ line: 3, field: 'probes[0].kind' });
+    expect(refusal('probes:\n  - name: api\n    kind: http\n')).toMatchObject({ field: 'probes[0].url', message: expect.stringContaining('is required') });
+  });
+
+  it('refuses a secret value written into the profile where a secret reference belongs', () => {
+    const error = refusal('probes:\n  - name: cache\n    kind: redis\n    url: "redis://h:6379"\n    password: hunter2-plain\n');
+    expect(error.line).toBe(5);
+    expect(error.field).toBe('probes[0].password');
+    expect(error.message).not.toContain('hunter2-plain');
+  });
+
+  it('checks that rollback steps name flags and probes the profile defines', () => {
+    const error = refusal(['rollback:', '  plans:', '    - name: P0', '      steps:', '        - flag: nope', '          set: 0'].join('\n'));
+    expect(error).toMatchObject({ line: 5, field: 'rollback.plans[0].steps[0].flag', message: expect.stringContaining('"nope"') });
+    expect(refusal('probes:\n  - { name: a, kind: http, url: "https://a" }\n  - { name: a, kind: http, url: "https://b" }\n').message).toContain('defined twice');
+  });
+
+  it('reports broken YAML with its line and column', () => {
+    const error = refusal('environment: prod\nprobes: [\n  {name: a\n');
+    expect(error.message).toMatch(/^Profile YAML:/);
+    expect(error.line).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('finding the profile', () => {
+  it('reads front matter, counting lines in the runbook, and allows a team\'s own metadata keys', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir.path, 'deploy.md');
+    const text = ['---', 'title: Deploy', 'owner: payments', 'environment: staging', 'probes:', '  - name: api', '    kind: http', '    url: ftp://nope', '---', '# Deploy', '- [ ] go'].join('\n');
+    writeFileSync(path, text);
+    const doc = parseText(text, 'deploy.md');
+    expect(doc.frontMatter?.line).toBe(2);
+    let error: unknown;
+    try {
+      findProfile(path, doc.frontMatter);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ file: path, line: 8, field: 'probes[0].url' });
+    const fixed = text.replace('ftp://nope', 'https://api.example.com/health');
+    const loaded = findProfile(path, parseText(fixed, 'deploy.md').frontMatter);
+    expect(loaded).toMatchObject({ origin: 'front-matter', profile: { environment: 'staging' } });
+  });
+
+  it('finds <runbook>.flightdeck.yaml beside the runbook and lists the secrets it needs', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir.path, 'rollout.md');
+    writeFileSync(path, '# Rollout\n- [ ] go\n');
+    expect(findProfile(path, null)).toBeNull();
+    writeFileSync(join(dir.path, 'rollout.flightdeck.yaml'), 'probes:\n  - name: cache\n    kind: redis\n    url: "redis://h:6379"\n    password: { secret: redis-password }\n');
+    expect(findProfile(path, null)).toMatchObject({ origin: 'file', secrets: ['redis-password'] });
+  });
+});
