@@ -47,6 +47,14 @@ describe('thresholds read from prose', () => {
     expect(read('Red flag: error rate > 1% for > 5 minutes')).toEqual([{ metric: 'error_rate', op: '>', value: 1, unit: '%', forSeconds: 300, severity: 'red' }]);
   });
 
+  it('enters a band from its upper edge when higher is better', () => {
+    // Cache hit rate degrades downwards: yellow begins at 80, red below 70.
+    expect(read('Yellow flag: cache hit rate 70-80%, red flag: < 70%')).toEqual([
+      { metric: 'cache_hit_rate', op: '<=', value: 80, unit: '%', severity: 'yellow' },
+      { metric: 'cache_hit_rate', op: '<', value: 70, unit: '%', severity: 'red' },
+    ]);
+  });
+
   it('reads two thresholds in one sentence', () => {
     expect(read('Error rate < 0.1% and p95 < 200ms')).toEqual([
       { metric: 'error_rate', op: '<', value: 0.1, unit: '%' },

@@ -11,7 +11,7 @@
  * "<5s exports" are not in the vocabulary and yield nothing), because a
  * wrong threshold would later raise a false alarm or pass a bad gate.
  */
-import type { Comparator, MetricName, Unit } from '../../../shared/metrics';
+import { METRICS, type Comparator, type MetricName, type Unit } from '../../../shared/metrics';
 import type { Threshold } from '../../../shared/runbook-model';
 import { countLineBreaks } from './source-text';
 
@@ -205,6 +205,8 @@ interface Candidate extends Span {
   unit: string | undefined;
   /** No comparator written: "99.9% uptime", "90%+". */
   implied: boolean;
+  /** The upper edge of a band ("70-80%"), where a higher-is-better metric enters it. */
+  upper?: number;
 }
 
 function findComparisons(sentence: string, durations: Span[]): Candidate[] {
@@ -213,11 +215,13 @@ function findComparisons(sentence: string, durations: Span[]): Candidate[] {
   const taken: Span[] = [];
   RANGE.lastIndex = 0;
   for (let m = RANGE.exec(sentence); m; m = RANGE.exec(sentence)) {
-    // "error rate 0.5-1%": a band. Its lower edge is where the band starts.
+    // "error rate 0.5-1%": a band. For a lower-is-better metric it starts at
+    // its lower edge; for higher-is-better ("cache hit rate 70-80%") at its
+    // upper edge, which is decided once the metric is known.
     const unit = m[4] ?? m[2];
     const prefix = sentence.slice(0, m.index);
     if (/(?:<=|>=|=<|=>|≤|≥|<|>)\s*$/.test(prefix)) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, op: '>=', value: toNumber(m[1]!), unit, implied: false });
+    out.push({ start: m.index, end: m.index + m[0].length, op: '>=', value: toNumber(m[1]!), unit, implied: false, upper: toNumber(m[3]!) });
     taken.push({ start: m.index, end: m.index + m[0].length });
   }
   COMPARISON.lastIndex = 0;
@@ -289,13 +293,14 @@ export function extractThresholds({ text, line, itemId }: ThresholdSource): Thre
       if (!mention) continue;
       // A bare percentage ("99.9% uptime") states a floor only for uptime.
       if (c.implied && mention.metric !== 'uptime') continue;
-      const normalised = normalise(mention.family, c.value, c.unit);
-      if (!normalised) continue;
       const clause = clauseAround(sentence, Math.min(mention.start, c.start), c.end);
       const metric = mention.metric === 'latency' ? resolveLatency(sentence, mention, clause) : mention.metric;
+      const entersFromAbove = c.upper !== undefined && METRICS[metric].better === 'higher';
+      const normalised = normalise(mention.family, entersFromAbove ? c.upper! : c.value, c.unit);
+      if (!normalised) continue;
       const threshold: Threshold = {
         metric,
-        op: c.op,
+        op: entersFromAbove ? '<=' : c.op,
         value: roundTo(normalised.value),
         unit: normalised.unit,
         line: line + countLineBreaks(text, 0, offset + c.start),
