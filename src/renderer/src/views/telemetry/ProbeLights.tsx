@@ -1,0 +1,36 @@
+/**
+ * One status light per probe. The health is written next to the light, so
+ * it reads without colour; the tooltip says what the probe last saw and
+ * when. A probe that has not answered yet is grey and says so.
+ */
+import type { ProbeHealth, ProbeStatus } from '../../../../shared/telemetry-model';
+import { useTelemetry } from '../../store/telemetry-store';
+import { formatClock } from './graph-data';
+
+const HEALTH_TEXT: Record<ProbeHealth, string> = {
+  up: 'Up',
+  degraded: 'Degraded',
+  down: 'Down',
+  unknown: 'No answer yet',
+};
+
+export function ProbeLights() {
+  const probes = useTelemetry((s) => s.probes);
+  if (probes.length === 0) return null;
+  return (
+    <ul className="probe-lights" aria-label="Probe status">
+      {probes.map((probe) => (
+        <li key={probe.name} className={`probe-light health-${probe.health}`} data-testid="probe-light" data-probe={probe.name} data-health={probe.health} title={tooltip(probe)}>
+          <span className="light" aria-hidden="true" />
+          <span className="probe-name">{probe.name}</span>
+          <span className="probe-health">{HEALTH_TEXT[probe.health]}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function tooltip(probe: ProbeStatus): string {
+  const checked = probe.checkedAt === null ? 'not checked yet' : `checked ${formatClock(probe.checkedAt, true)}`;
+  return `${probe.name} (${probe.kind}) ${probe.target}\n${probe.message}\n${checked}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * Live telemetry in Debian Chromium through browser mode, against the real
+ * demo environment: the graphs fill and keep moving, their bands are the
+ * runbook's own thresholds, a baseline can be captured, and a probe whose
+ * server goes away turns red within its deadline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { loadProfileFile } from '../../src/main/services/profile/profile-loader';
+import { tempDir } from '../support/app';
+import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { startDemoEnv, type DemoEnv } from '../support/demo-env';
+import { parseFile } from '../support/runbooks';
+
+/** Past a probe's own interval and deadline: one batch interval, the event stream and a frame, with room for a loaded machine. */
+const SLACK_MS = 3000;
+
+let browser: Browser;
+let demo: DemoEnv;
+let running: Running;
+let page: Page;
+let runbookPath: string;
+let profileDir: { path: string; remove: () => void };
+let dataDir: { path: string; remove: () => void };
+
+beforeAll(async () => {
+  demo = await startDemoEnv();
+  profileDir = tempDir('flightdeck-telemetry-e2e-');
+  runbookPath = demo.profileFor(profileDir.path);
+  dataDir = tempDir();
+  running = await startBrowserMode(['--data-dir', dataDir.path, runbookPath]);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(running.launchUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.stop();
+  await demo?.stop();
+  dataDir?.remove();
+  profileDir?.remove();
+});
+
+const graph = (metric: string) => page.locator(`[data-testid="metric-graph"][data-metric="${metric}"]`);
+const pointsOf = async (metric: string) => Number((await graph(metric).getAttribute('data-points')) ?? 0);
+
+describe('live telemetry against the demo environment', () => {
+  it('draws the four graphs the checklists watch, and they keep filling', async () => {
+    await page.getByTestId('telemetry-panel').waitFor();
+    expect(await page.getByTestId('telemetry-placeholder').count()).toBe(0);
+    for (const metric of ['error_rate', 'latency_p95', 'cache_hit_rate', 'db_connections']) {
+      await graph(metric).waitFor();
+      await expect.poll(() => pointsOf(metric), { timeout: 20_000 }).toBeGreaterThan(0);
+    }
+    const before = await pointsOf('error_rate');
+    await expect.poll(() => pointsOf('error_rate'), { timeout: 20_000 }).toBeGreaterThan(before);
+    // The current reading is a number with its unit, not a placeholder dash.
+    await expect.poll(() => graph('latency_p95').getByTestId('metric-value').textContent()).toMatch(/^\d+(\.\d+)? m?s$/);
+    await expect.poll(() => graph('error_rate').getByTestId('metric-value').textContent()).toMatch(/^\d+(\.\d+)? %$/);
+  });
+
+  it("draws the runbook's yellow and red flags as the error-rate bands", async () => {
+    const thresholds = parseFile(runbookPath).thresholds.filter((t) => t.metric === 'error_rate');
+    const yellow = thresholds.find((t) => t.severity === 'yellow');
+    const red = thresholds.find((t) => t.severity === 'red');
+    expect(yellow, 'the demo runbook names a yellow flag for the error rate').toBeDefined();
+    expect(red, 'the demo runbook names a red flag for the error rate').toBeDefined();
+
+    const band = (kind: string) => graph('error_rate').locator(`[data-testid="threshold-band"][data-band="${kind}"]`);
+    await expect.poll(() => band('red').count()).toBe(1);
+    expect(Number(await band('green').getAttribute('data-to'))).toBe(yellow!.value);
+    expect(Number(await band('yellow').getAttribute('data-from'))).toBe(yellow!.value);
+    expect(Number(await band('yellow').getAttribute('data-to'))).toBe(red!.value);
+    expect(Number(await band('red').getAttribute('data-from'))).toBe(red!.value);
+    // Drawn, not just present: the bands have height on screen, stacked green below red.
+    const [green, redBox] = await Promise.all([band('green').boundingBox(), band('red').boundingBox()]);
+    expect(green!.height).toBeGreaterThan(0);
+    expect(redBox!.height).toBeGreaterThan(0);
+    expect(redBox!.y).toBeLessThan(green!.y);
+  });
+
+  it('captures a baseline and draws it on the graphs', async () => {
+    await page.getByTestId('capture-baseline').click();
+    await expect.poll(() => page.getByTestId('baseline-info').textContent()).toMatch(/^Baseline \d{2}:\d{2}/);
+    await expect.poll(() => graph('error_rate').locator('.baseline-line').count()).toBeGreaterThan(0);
+    // The capture is a marker on the time axis too.
+    await expect.poll(() => graph('error_rate').locator('.marker-baseline').count()).toBeGreaterThan(0);
+  });
+
+  it('switches the time range and keeps drawing', async () => {
+    await page.locator('[data-testid="range-button"][data-range="900"]').click();
+    await expect.poll(() => page.locator('[data-testid="range-button"][data-range="900"]').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => pointsOf('error_rate')).toBeGreaterThan(0);
+  });
+
+  it('turns a probe red, saying Down, within its deadline once its server is gone', async () => {
+    const { profile } = loadProfileFile(join(profileDir.path, 'runbook.flightdeck.yaml'));
+    const health = profile.probes.find((p) => p.kind === 'http');
+    expect(health, 'the demo profile has an HTTP health probe').toBeDefined();
+    const light = page.locator(`[data-testid="probe-light"][data-probe="${health!.name}"]`);
+    await expect.poll(() => light.getAttribute('data-health'), { timeout: 20_000 }).toBe('up');
+
+    const deadline = health!.timeoutMs + health!.intervalSeconds * 1000 + SLACK_MS;
+    const stoppedAt = Date.now();
+    await demo.stop();
+    await expect.poll(() => light.getAttribute('data-health'), { timeout: deadline, interval: 100 }).toBe('down');
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(deadline);
+    expect(await light.textContent()).toContain('Down');
+    expect(await light.getAttribute('title')).toMatch(/checked \d{2}:\d{2}:\d{2}/);
+  });
+});
