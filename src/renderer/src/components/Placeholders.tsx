@@ -3,24 +3,31 @@
  * Deliberately empty: no sample graphs, no dummy buttons, nothing an
  * operator could mistake for a real reading or a real control.
  */
-export function TelemetryPlaceholder() {
+export function TelemetryPlaceholder({ note = null }: { note?: string | null }) {
   return (
     <section className="panel placeholder" data-testid="telemetry-placeholder" aria-labelledby="telemetry-title">
       <h2 id="telemetry-title" className="panel-title">
         Live health &amp; metrics
       </h2>
       <p className="placeholder-text">Graphs and health lights appear here when a deployment profile configures probes.</p>
+      {note && <p className="placeholder-text">{note}</p>}
     </section>
   );
 }
 
-export function ControlsPlaceholder() {
+/** `detail` says why controls are absent when that is worth knowing (the control state failed to load). */
+export function ControlsPlaceholder({ detail }: { detail?: string } = {}) {
   return (
     <section className="panel placeholder" data-testid="controls-placeholder" aria-labelledby="controls-title">
       <h2 id="controls-title" className="panel-title">
         Controls
       </h2>
       <p className="placeholder-text">Feature flags, backups and the rollback button appear here when the profile defines them.</p>
+      {detail && (
+        <p className="placeholder-text placeholder-detail" role="status">
+          {detail}
+        </p>
+      )}
     </section>
   );
 }

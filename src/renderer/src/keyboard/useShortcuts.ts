@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { isActivatable, isTypingTarget } from '../lib/typing-target';
 import { toggleItem } from '../store/commands';
+import { useControl } from '../store/control-store';
 import { selectChecked } from '../store/selectors';
 import { useStore } from '../store/store';
 import { step } from '../store/navigation';
@@ -37,6 +38,8 @@ function handleKey(key: string, target: EventTarget | null): boolean {
     if (key === '?') s.setHelpOpen(false);
     return key === '?' || key === ' ';
   }
+  // Shift+R: the rollback dialog, with or without a checklist open; it only opens, the dialog asks for the hold.
+  if (key === 'R') return (useControl.getState().setRollbackOpen(true), true);
   if (!s.cockpit?.runbook) return key === '?' ? (s.setHelpOpen(true), true) : false;
   switch (key) {
     case 'j':

@@ -5,15 +5,18 @@
  */
 import { useEffect } from 'react';
 import { DropOverlay } from '../components/DropOverlay';
-import { ControlsPlaceholder, TelemetryPlaceholder } from '../components/Placeholders';
 import { ShortcutsHelp } from '../components/ShortcutsHelp';
 import { useShortcuts } from '../keyboard/useShortcuts';
 import { useStore } from '../store/store';
 import { startSync } from '../store/sync';
+import { startTelemetry } from '../store/telemetry-app';
+import { startControlSync } from '../store/control-sync';
+import { ControlPanel } from './control/ControlPanel';
 import { FilePicker } from './FilePicker';
 import { MainColumn } from './main/MainColumn';
 import { Sidebar } from './sidebar/Sidebar';
 import { TopBar } from './topbar/TopBar';
+import { TelemetryPanel } from './telemetry/TelemetryPanel';
 import { useFileDrop } from './useFileDrop';
 
 export function AppShell() {
@@ -26,6 +29,8 @@ export function AppShell() {
   useShortcuts();
 
   useEffect(() => startSync(), []);
+  useEffect(() => startTelemetry(), []);
+  useEffect(() => startControlSync(), []);
 
   useEffect(() => {
     const root = document.documentElement;
@@ -49,8 +54,8 @@ export function AppShell() {
         <Sidebar />
         <MainColumn />
         <aside className="live-column" aria-label="Live capability">
-          <TelemetryPlaceholder />
-          <ControlsPlaceholder />
+          <TelemetryPanel />
+          <ControlPanel />
         </aside>
       </div>
       <FilePicker />

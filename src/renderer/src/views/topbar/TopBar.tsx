@@ -3,6 +3,7 @@
  * is flying, and the commands that change what is open.
  */
 import { useRunbook } from '../../store/selectors';
+import { RollbackButton } from '../control/RollbackButton';
 import { openRunbook } from '../FilePicker';
 import { NewSessionButton } from './NewSessionButton';
 import { OperatorInput } from './OperatorInput';
@@ -38,6 +39,7 @@ export function TopBar() {
         {runbook?.source.writable && <WriteTicksButton />}
         {runbook && <NewSessionButton />}
         <ThemeToggle />
+        <RollbackButton />
       </div>
     </header>
   );

@@ -1,0 +1,114 @@
+/**
+ * The confirmation before a flag write: from → to, and which named test
+ * accounts are inside the rollout at the new percentage and which join,
+ * by the same bucketing the application uses (the write waits until the
+ * preview is on screen, or has failed and says so). Confirming writes the flag;
+ * the answer (ok, failed or unknown) shows on the flag's control.
+ */
+import { useEffect, useState } from 'react';
+import type { FlagPreview, FlagView } from '../../../../shared/control-model';
+import { formatError } from '../../../../shared/errors';
+import { previewFlag, setFlag } from '../../store/control-calls';
+import { toErrorInfo } from '../../store/feedback-slice';
+import { ControlModal } from './ControlModal';
+import { flagValueText } from './FlagValue';
+
+interface Props {
+  flag: FlagView;
+  percent: number;
+  onClose: () => void;
+}
+
+export function FlagConfirm({ flag, percent, onClose }: Props) {
+  const [preview, setPreview] = useState<FlagPreview | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [writing, setWriting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    previewFlag(flag.name, percent).then(
+      (answer) => current && setPreview(answer),
+      (err: unknown) => current && setPreviewError(formatError(toErrorInfo(err))),
+    );
+    return () => {
+      current = false;
+    };
+  }, [flag.name, percent]);
+
+  const apply = async () => {
+    setWriting(true);
+    setError(null);
+    try {
+      await setFlag(flag.name, percent);
+      onClose();
+    } catch (err) {
+      setError(formatError(toErrorInfo(err)));
+      setWriting(false);
+    }
+  };
+
+  const from = preview ? preview.from : flag.value;
+  return (
+    <ControlModal title={`Change ${flag.name}`} testId="flag-confirm" onClose={onClose}>
+      <p className="flag-change" data-testid="flag-change">
+        <span className="flag-from">{flagValueText(from)}</span>
+        <span aria-hidden="true"> → </span>
+        <span className="visually-hidden"> to </span>
+        <span className="flag-to">{percent}%</span>
+      </p>
+      <p className="muted flag-target">
+        {flag.backend} · {flag.target}
+      </p>
+      <div className="flag-preview" data-testid="flag-preview" aria-busy={!preview && !previewError}>
+        {previewError ? (
+          <p className="control-error">Bucketing preview unavailable: {previewError}</p>
+        ) : !preview ? (
+          <p className="muted">Working out which test accounts are inside…</p>
+        ) : flag.testUsers.length === 0 ? (
+          <p className="muted">The profile names no test accounts for this flag.</p>
+        ) : (
+          <>
+            <AccountList title={`Inside at ${percent}%`} testId="preview-inside" accounts={preview.inside} joining={preview.joining} />
+            <AccountList title="Joining with this change" testId="preview-joining" accounts={preview.joining} />
+            <AccountList title="Outside" testId="preview-outside" accounts={preview.outside} muted />
+          </>
+        )}
+      </div>
+      {error && (
+        <p className="control-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="control-modal-actions">
+        <button type="button" className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="btn btn-primary" data-testid="flag-confirm-apply" disabled={writing || (!preview && !previewError)} onClick={() => void apply()}>
+          {writing ? 'Writing…' : `Set ${flag.name} to ${percent}%`}
+        </button>
+      </div>
+    </ControlModal>
+  );
+}
+
+function AccountList({ title, testId, accounts, joining = [], muted = false }: { title: string; testId: string; accounts: string[]; joining?: string[]; muted?: boolean }) {
+  return (
+    <div className={muted ? 'account-list muted' : 'account-list'} data-testid={testId}>
+      <div className="account-list-title">
+        {title} <span className="count">({accounts.length})</span>
+      </div>
+      {accounts.length === 0 ? (
+        <div className="account-none">none</div>
+      ) : (
+        <ul>
+          {accounts.map((account) => (
+            <li key={account} className={joining.includes(account) ? 'account joining' : 'account'}>
+              {account}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * One feature flag: its value as last read back, the profile's steps as
+ * buttons, a field for another percentage, and the outcome of the last
+ * write said honestly. Every change goes through a confirmation that shows
+ * who it reaches; a percentage outside 0–100 never leaves this component.
+ */
+import { useState } from 'react';
+import type { FlagView } from '../../../../shared/control-model';
+import { formatError } from '../../../../shared/errors';
+import { readFlag } from '../../store/control-calls';
+import { useControl } from '../../store/control-store';
+import { toErrorInfo } from '../../store/feedback-slice';
+import { FlagConfirm } from './FlagConfirm';
+import { FlagValue } from './FlagValue';
+import { formatClock } from './format';
+import { OutcomeBadge, outcomeSentence } from './Outcome';
+import { parsePercent } from './percent';
+
+export function FlagControl({ flag }: { flag: FlagView }) {
+  const outcome = useControl((s) => s.flagOutcomes[flag.name]);
+  const [target, setTarget] = useState<number | null>(null);
+  const [custom, setCustom] = useState('');
+  const [customError, setCustomError] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+  const [readError, setReadError] = useState<string | null>(null);
+
+  const reread = async () => {
+    setReading(true);
+    setReadError(null);
+    try {
+      await readFlag(flag.name);
+    } catch (err) {
+      setReadError(formatError(toErrorInfo(err)));
+    } finally {
+      setReading(false);
+    }
+  };
+
+  const submitCustom = () => {
+    const parsed = parsePercent(custom);
+    if (!parsed.ok) {
+      setCustomError(parsed.message);
+      return;
+    }
+    setCustomError(null);
+    setTarget(parsed.value);
+  };
+
+  return (
+    <div className="flag-control" data-testid="flag-control" data-flag={flag.name}>
+      <div className="flag-head">
+        <span className="flag-name mono">{flag.name}</span>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => void reread()} disabled={reading} title="Read the flag again from its backend">
+          {reading ? 'Reading…' : 'Read'}
+        </button>
+      </div>
+      <FlagValue flag={flag} />
+      {readError && <p className="control-error">{readError}</p>}
+      <div className="flag-steps" role="group" aria-label={`${flag.name} steps`}>
+        {flag.steps.map((step) => (
+          <button
+            key={step}
+            type="button"
+            className={flag.value === step ? 'flag-step current' : 'flag-step'}
+            data-testid="flag-step"
+            data-percent={step}
+            aria-pressed={flag.value === step}
+            onClick={() => setTarget(step)}
+          >
+            {step}%
+          </button>
+        ))}
+      </div>
+      <form
+        className="flag-custom"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          submitCustom();
+        }}
+      >
+        <label className="visually-hidden" htmlFor={`flag-custom-${flag.name}`}>
+          Another percentage for {flag.name}
+        </label>
+        <input
+          id={`flag-custom-${flag.name}`}
+          data-testid="flag-custom"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="other %"
+          value={custom}
+          aria-invalid={customError !== null}
+          onChange={(event) => {
+            setCustom(event.target.value);
+            setCustomError(null);
+          }}
+        />
+        <button type="submit" className="btn btn-small" data-testid="flag-custom-set">
+          Set…
+        </button>
+      </form>
+      {customError && (
+        <p className="control-error" role="alert" data-testid="flag-custom-error">
+          {customError}
+        </p>
+      )}
+      {outcome && (
+        <div className={`action-outcome outcome-line-${outcome.outcome}`} data-testid="action-outcome" data-outcome={outcome.outcome}>
+          <OutcomeBadge outcome={outcome.outcome} />
+          <span className="action-outcome-text">{outcomeSentence(outcome.outcome, outcome.message)}</span>
+          <span className="muted"> {formatClock(outcome.endedAt ?? outcome.startedAt)}</span>
+        </div>
+      )}
+      {target !== null && <FlagConfirm flag={flag} percent={target} onClose={() => setTarget(null)} />}
+    </div>
+  );
+}

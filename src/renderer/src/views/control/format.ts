@@ -1,0 +1,28 @@
+/** Durations and clock times as the control panel shows them: short, exact enough to compare rollbacks. */
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+}
+
+/** "02:14:07", local time: actions are compared to the second in a deployment window. */
+export function formatClock(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+}
+
+/** Milliseconds between two ISO times, or null when either is missing. */
+export function between(startedAt: string | null, endedAt: string | null): number | null {
+  if (!startedAt || !endedAt) return null;
+  const ms = Date.parse(endedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** An argv as one could paste it into a POSIX shell (quoted only where needed); for reading and copying, never run. */
+export function argvText(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,206 @@
+/**
+ * The control panel and the rollback button in Debian Chromium, through
+ * browser mode, against the bundled demo environment: raise the faulty
+ * flag through the UI after seeing who it reaches, then press and hold the
+ * big red button and watch the flag come back to 0. Every claim about the
+ * flag is checked at the demo shop's own admin API, not only on screen.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util';
+import { tempDir } from '../support/app';
+import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { startDemoEnv, type DemoEnv } from '../support/demo-env';
+
+const FLAG = 'checkout_v2';
+const TEST_USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com', 'grace@example.com', 'heidi@example.com'];
+const HOLD_MS = 1500;
+
+let browser: Browser;
+let env: DemoEnv;
+let data: { path: string; remove: () => void };
+let running: Running;
+let page: Page;
+
+/** The flag's percentage as the demo shop's admin API reports it. */
+async function adminPercent(): Promise<number> {
+  const res = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { signal: AbortSignal.timeout(2_000) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { percentage: number }).percentage;
+}
+
+const flagControl = () => page.locator(`[data-testid="flag-control"][data-flag="${FLAG}"]`);
+
+async function texts(locator: Locator): Promise<string[]> {
+  return (await locator.allTextContents()).map((t) => t.trim());
+}
+
+/** Presses the mouse in the middle of an element and keeps it pressed. */
+async function pressOn(locator: Locator): Promise<void> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('the hold button is not on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  env = await startDemoEnv();
+  data = tempDir('flightdeck-control-e2e-');
+  const runbookDir = join(data.path, 'runbook');
+  mkdirSync(runbookDir);
+  const runbook = env.profileFor(runbookDir);
+  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(running.launchUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+  const operator = page.getByTestId('operator');
+  await operator.fill('Dana Release');
+  await operator.press('Enter');
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await running?.stop();
+  await env?.stop();
+  data?.remove();
+});
+
+describe('controls against the demo environment', () => {
+  it('raises checkout_v2 to 50% after a confirmation that shows who it reaches; the shop reports 50', async () => {
+    await flagControl().waitFor();
+    expect(await adminPercent()).toBe(0);
+    await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('0');
+
+    await flagControl().locator('[data-testid="flag-step"][data-percent="50"]').click();
+    const confirm = page.getByTestId('flag-confirm');
+    await expect.poll(() => confirm.getByTestId('flag-change').textContent()).toMatch(/^0%.*→.*50%$/);
+
+    // The preview is Unleash's own bucketing of the profile's test accounts.
+    const inside = TEST_USERS.filter((user) => normalizedStrategyValue(user, FLAG) <= 50);
+    expect(inside.length).toBeGreaterThan(0);
+    expect(inside.length).toBeLessThan(TEST_USERS.length);
+    await expect.poll(() => texts(confirm.locator('[data-testid="preview-inside"] li'))).toEqual(inside);
+    expect(await texts(confirm.locator('[data-testid="preview-joining"] li'))).toEqual(inside);
+    expect(await texts(confirm.locator('[data-testid="preview-outside"] li'))).toEqual(TEST_USERS.filter((u) => !inside.includes(u)));
+    expect(await adminPercent()).toBe(0); // nothing written before the confirmation
+
+    await confirm.getByTestId('flag-confirm-apply').click();
+    await expect.poll(() => flagControl().getByTestId('action-outcome').getAttribute('data-outcome')).toBe('ok');
+    expect(await adminPercent()).toBe(50);
+    await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('50');
+    await expect.poll(() => page.locator('[data-testid="recent-action"]').first().textContent()).toContain('Dana Release');
+  });
+
+  it('refuses 150% in the panel with a clear message and never writes it', async () => {
+    await flagControl().getByTestId('flag-custom').fill('150');
+    await flagControl().getByTestId('flag-custom-set').click();
+    await expect.poll(() => flagControl().getByTestId('flag-custom-error').textContent()).toContain('150% is out of range');
+    expect(await page.getByTestId('flag-confirm').count()).toBe(0);
+    expect(await adminPercent()).toBe(50);
+  });
+
+  it('letting go of the hold early starts nothing: the flag stays at 50%', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 895 } }); // keys go to the page, not a field
+    await page.keyboard.press('Shift+R');
+    const dialog = page.getByTestId('rollback-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('rollback-plan-steps').textContent()).toContain(FLAG);
+
+    const hold = dialog.getByTestId('rollback-hold');
+    await pressOn(hold);
+    await expect.poll(() => hold.getAttribute('data-state')).toBe('holding');
+    await page.mouse.up();
+    await expect.poll(() => dialog.getByTestId('rollback-hold-cancelled').textContent()).toMatch(/Released after .*nothing was started/);
+    expect(await hold.getAttribute('data-state')).toBe('idle');
+    expect(await page.getByTestId('rollback-step').count()).toBe(0);
+    expect(await page.getByTestId('rollback-button').getAttribute('data-running')).toBe('false');
+    expect(await adminPercent()).toBe(50);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('rollback-dialog').count()).toBe(0);
+  });
+
+  it('press and hold the rollback button: checkout_v2 is back to 0, verified, with every step ok and the press-to-verified time', async () => {
+    await page.getByTestId('rollback-button').click();
+    const dialog = page.getByTestId('rollback-dialog');
+    await dialog.waitFor();
+    // No rollback has ever run in this session: the early release above started none.
+    expect(await dialog.getByTestId('rollback-last').count()).toBe(0);
+    expect(await adminPercent()).toBe(50);
+
+    const hold = dialog.getByTestId('rollback-hold');
+    await pressOn(hold);
+    const pressedAt = Date.now();
+    // The hold itself: the rollback starts (its timeline replaces the button) once the button has been held for 1.5 s.
+    await dialog.getByTestId('rollback-run').waitFor({ timeout: 10_000 });
+    expect(Date.now() - pressedAt).toBeGreaterThanOrEqual(HOLD_MS);
+    await page.mouse.up();
+
+    const result = dialog.getByTestId('rollback-result');
+    await expect.poll(() => result.getAttribute('data-outcome'), { timeout: 60_000 }).toBe('ok');
+    expect(await adminPercent()).toBe(0);
+
+    const steps = dialog.getByTestId('rollback-step');
+    const outcomes = await Promise.all((await steps.all()).map((step) => step.getAttribute('data-outcome')));
+    expect(outcomes.length).toBeGreaterThanOrEqual(2); // P0: kill the flag, then wait for health
+    expect(outcomes.every((o) => o === 'ok')).toBe(true);
+    expect(await steps.first().textContent()).toContain(FLAG);
+
+    const ms = Number(await result.getByTestId('rollback-time').getAttribute('data-ms'));
+    expect(ms).toBeGreaterThan(0);
+    expect(await result.textContent()).toMatch(/from press to verified/);
+
+    await expect.poll(() => page.getByTestId('rollback-button').getAttribute('data-running')).toBe('false');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('0');
+    // The earlier "set to 50" outcome no longer sits beside a flag the rollback put back to 0.
+    expect(await flagControl().getByTestId('action-outcome').count()).toBe(0);
+  });
+
+  it('credentials: choose a passphrase (typed twice), add a secret that is never shown again, lock, unlock, delete', async () => {
+    const CANARY = 'canary-e2e-7f3a9c51';
+    const vault = page.getByTestId('vault-panel');
+    await vault.scrollIntoViewIfNeeded();
+    expect(await vault.getAttribute('data-state')).toBe('uninitialised');
+
+    await vault.getByTestId('vault-passphrase').fill('correct horse battery');
+    await vault.getByTestId('vault-passphrase-again').fill('correct horse battery!');
+    await vault.getByTestId('vault-unlock').click();
+    await expect.poll(() => vault.textContent()).toContain('The two passphrases differ');
+    expect(await vault.getAttribute('data-state')).toBe('uninitialised');
+    expect(await vault.getByTestId('vault-passphrase').inputValue()).toBe('');
+
+    await vault.getByTestId('vault-passphrase').fill('correct horse battery');
+    await vault.getByTestId('vault-passphrase-again').fill('correct horse battery');
+    await vault.getByTestId('vault-unlock').click();
+    await expect.poll(() => vault.getAttribute('data-state')).toBe('unlocked');
+
+    await vault.getByTestId('secret-name').fill('SHOP_TOKEN');
+    await vault.getByTestId('secret-value').fill(CANARY);
+    await vault.getByTestId('secret-save').click();
+    await expect.poll(() => vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]').count()).toBe(1);
+    expect(await vault.getByTestId('secret-value').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(CANARY);
+
+    await vault.getByTestId('vault-lock').click();
+    await expect.poll(() => vault.getAttribute('data-state')).toBe('locked');
+    await vault.getByTestId('vault-passphrase').fill('wrong passphrase');
+    await vault.getByTestId('vault-unlock').click();
+    await expect.poll(() => vault.getByTestId('vault-error').count()).toBe(1);
+    expect(await vault.getAttribute('data-state')).toBe('locked');
+    await vault.getByTestId('vault-passphrase').fill('correct horse battery');
+    await vault.getByTestId('vault-unlock').click();
+    await expect.poll(() => vault.getAttribute('data-state')).toBe('unlocked');
+    expect(await vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]').count()).toBe(1);
+
+    const row = vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]');
+    await row.getByTestId('secret-delete').click();
+    await row.getByTestId('secret-delete-confirm').click();
+    await expect.poll(() => vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]').count()).toBe(0);
+    expect(await page.content()).not.toContain(CANARY);
+  });
+});

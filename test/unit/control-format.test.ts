@@ -1,0 +1,18 @@
+/** How the control panel writes times and command lines: a copied command must paste back as the same argv. */
+import { describe, expect, it } from 'vitest';
+import { argvText, between, formatDuration } from '../../src/renderer/src/views/control/format';
+
+describe('control panel formatting', () => {
+  it('durations read at a glance: milliseconds under a second, seconds with two decimals, then minutes', () => {
+    expect(formatDuration(42.4)).toBe('42 ms');
+    expect(formatDuration(1520)).toBe('1.52 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(between('2025-01-01T02:00:00.000Z', '2025-01-01T02:00:00.420Z')).toBe(420);
+    expect(between('2025-01-01T02:00:00.000Z', null)).toBeNull();
+  });
+
+  it('a copied command line quotes every argument a shell would split or expand, and only those', () => {
+    const argv = ['kubectl', 'rollout', 'undo', 'deploy/shop', '--to-revision=3', ';rm -rf /', '$(id)', "it's", 'two\nlines', '', '-h evil'];
+    expect(argvText(argv)).toBe(`kubectl rollout undo deploy/shop --to-revision=3 ';rm -rf /' '$(id)' 'it'\\''s' 'two\nlines' '' '-h evil'`);
+  });
+});
