@@ -99,6 +99,14 @@ describe('the cockpit with a deployment profile', () => {
       expect(control.plans.map((p) => p.name)).toEqual(['P0', 'P1']);
       expect(control.flags[0]?.name).toBe('checkout_v2');
 
+      // The runbook's `curl …/health` is the profile's shop-health probe, run as a native action.
+      const curl = control.commands.find((c) => c.native === 'probe' && c.runnable);
+      expect(curl?.argv).toEqual(['curl', `${demo.url}/health`]);
+      const probed = await call<{ outcome: string; message: string }>(app, 'runCommand', { commandId: curl!.id });
+      expect(probed).toMatchObject({ outcome: 'ok', message: expect.stringContaining('shop-health is up') });
+      // The line that would run pg_dump stays copy-only: nothing is allowlisted in the demo.
+      expect(control.commands.find((c) => c.argv[0] === 'pg_dump')).toMatchObject({ runnable: false });
+
       const preview = await call<{ inside: string[]; outside: string[] }>(app, 'previewFlag', { flag: 'checkout_v2', percent: 50 });
       expect(preview.inside.length + preview.outside.length).toBe(8);
 

@@ -7,7 +7,8 @@
  */
 import type { ActionRecord, ControlState, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
-import { ActionRunner } from '../services/actions/action-runner';
+import { ActionRunner, type ActionSpec } from '../services/actions/action-runner';
+import { createProbe } from '../services/probes/create-probe';
 import { CommandPolicy } from '../services/commands/command-policy';
 import { CommandRunner } from '../services/commands/command-runner';
 import { CommandService } from '../services/commands/command-service';
@@ -173,7 +174,10 @@ export class LiveControl {
       doc: activation.runbook,
       policy,
       runner: commandRunner,
-      natives: { flag: (flag, value, by) => flags.setValue(flag, value, by) },
+      natives: {
+        flag: (flag, value, by) => flags.setValue(flag, value, by),
+        probe: (probe, by) => runner.run(probeAction(profile, probe, this.deps.vault, by)),
+      },
     });
     const rollback = new RollbackService({
       profile,
@@ -216,6 +220,33 @@ export class LiveControl {
     for (const off of s.off) off();
     await s.flags.close().catch((error: unknown) => this.deps.log.error('closing flags failed', error));
   }
+}
+
+/**
+ * A runbook's `curl …/health` whose URL is one of the profile's probes runs
+ * as that probe, once, through the action runner: journaled, with a
+ * deadline, with the same checks as the status light.
+ */
+function probeAction(profile: Profile, name: string, secrets: Vault, by: string | null): ActionSpec {
+  const config = profile.probes.find((p) => p.name === name);
+  if (!config) throw new FlightdeckError('not-found', `The profile has no probe "${name}".`, { field: 'probe' });
+  return {
+    kind: 'command',
+    title: `Probe ${name}`,
+    inputs: { probe: name },
+    by,
+    timeoutMs: config.timeoutMs + 1000,
+    run: async ({ signal, output }) => {
+      const probe = createProbe(config, { secrets });
+      try {
+        const reading = await probe.run(signal);
+        output('stdout', `${reading.health}: ${reading.message}\n`);
+        return { outcome: reading.health === 'down' ? 'failed' : 'ok', message: `${name} is ${reading.health}: ${reading.message}` };
+      } finally {
+        await probe.close();
+      }
+    },
+  };
 }
 
 function planView(plan: Profile['rollback']['plans'][number]): PlanView {
