@@ -34,7 +34,7 @@ import { silentLogger } from '../src/main/app/log';
 import { startBridge } from '../src/main/bridge/server';
 import type { ProbeConfig } from '../src/main/services/profile/probes-schema';
 import type { Probe, ProbeReading } from '../src/main/services/probes/probe';
-import { Telemetry } from '../src/main/services/telemetry/telemetry';
+import { DEFAULT_EMIT_INTERVAL_MS, Telemetry } from '../src/main/services/telemetry/telemetry';
 import { launchChromium } from '../test/support/browser-mode';
 import { startTestWorker } from '../test/support/parser';
 
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
       bench: 'stream',
       series: probesWanted * METRICS.length,
       hz,
-      emitIntervalMs: emitMs ?? null,
+      emitIntervalMs: emitMs ?? DEFAULT_EMIT_INTERVAL_MS,
       seconds: round(wall / 1000, 1),
       samplesProducedPerSecond: round(producedCount / (wall / 1000)),
       samplesDeliveredPerSecond: round(figures.delivered / (wall / 1000)),

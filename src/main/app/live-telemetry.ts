@@ -77,9 +77,6 @@ export class LiveTelemetry {
       probes,
       createProbe: (config) => createProbe(config, { secrets: this.deps.secrets, clock: Date.now }),
       emit: (batch) => this.deps.events.emit('telemetryBatch', batch),
-      // Ten batches a second keeps sample-to-paint latency under 150 ms
-      // (bench:stream) at a few percent of main's CPU.
-      emitIntervalMs: 100,
     });
   }
 
