@@ -124,6 +124,26 @@ describe('controls against the demo environment', () => {
     await expect.poll(() => page.getByTestId('rollback-dialog').count()).toBe(0);
   });
 
+  it('keeps keyboard focus inside the rollback dialog, both ways round, and gives it back when it closes', async () => {
+    const opener = page.getByTestId('rollback-button');
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('rollback-dialog');
+    await dialog.waitFor();
+    const focusInDialog = () => page.evaluate(() => document.querySelector('[data-testid="rollback-dialog"]')?.contains(document.activeElement) ?? false);
+    const focusables = await dialog.locator('button:not([disabled]), input:not([disabled])').count();
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < focusables + 2; i++) {
+        await page.keyboard.press(key);
+        expect(await focusInDialog(), `after ${i + 1} × ${key}`).toBe(true);
+      }
+    }
+    expect(await page.getByTestId('rollback-step').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('rollback-dialog').count()).toBe(0);
+    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   it('press and hold the rollback button: checkout_v2 is back to 0, verified, with every step ok and the press-to-verified time', async () => {
     await page.getByTestId('rollback-button').click();
     const dialog = page.getByTestId('rollback-dialog');

@@ -23,6 +23,8 @@ let page: Page;
 let runbookPath: string;
 let profileDir: { path: string; remove: () => void };
 let dataDir: { path: string; remove: () => void };
+/** What Chromium refused under the bridge's Content-Security-Policy (recharts and React set styles; they must do it through the CSSOM). */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   demo = await startDemoEnv();
@@ -32,6 +34,9 @@ beforeAll(async () => {
   running = await startBrowserMode(['--data-dir', dataDir.path, runbookPath]);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await page.goto(running.launchUrl);
   await page.waitForSelector('body[data-ready="true"]');
 });
@@ -47,6 +52,14 @@ afterAll(async () => {
 const graph = (metric: string) => page.locator(`[data-testid="metric-graph"][data-metric="${metric}"]`);
 const pointsOf = async (metric: string) => Number((await graph(metric).getAttribute('data-points')) ?? 0);
 
+/** Seconds from the first to the last tick of a graph's time axis (ticks read HH:MM:SS up to 15 minutes). */
+async function timeAxisSpanSeconds(metric: string): Promise<number> {
+  const ticks = await graph(metric).locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+  const seconds = ticks.map((t) => t.split(':').reduce((sum, part, i) => sum + Number(part) * [3600, 60, 1][i]!, 0));
+  if (seconds.length < 2) return 0;
+  return (seconds[seconds.length - 1]! - seconds[0]! + 86_400) % 86_400;
+}
+
 describe('live telemetry against the demo environment', () => {
   it('draws the four graphs the checklists watch, and they keep filling', async () => {
     await page.getByTestId('telemetry-panel').waitFor();
@@ -60,6 +73,12 @@ describe('live telemetry against the demo environment', () => {
     // The current reading is a number with its unit, not a placeholder dash.
     await expect.poll(() => graph('latency_p95').getByTestId('metric-value').textContent()).toMatch(/^\d+(\.\d+)? m?s$/);
     await expect.poll(() => graph('error_rate').getByTestId('metric-value').textContent()).toMatch(/^\d+(\.\d+)? %$/);
+    // The band is said in words, not only by the number's colour.
+    const band = await graph('error_rate').getByTestId('metric-value').getAttribute('data-band');
+    expect(['green', 'yellow', 'red']).toContain(band);
+    expect(await graph('error_rate').getByTestId('metric-band').textContent()).toBe({ green: 'ok', yellow: 'yellow flag', red: 'red flag' }[band!]);
+    // The graphs drew under the bridge's CSP (style-src 'self') without a refusal.
+    expect(cspViolations).toEqual([]);
   });
 
   it("draws the runbook's yellow and red flags as the error-rate bands", async () => {
@@ -93,7 +112,12 @@ describe('live telemetry against the demo environment', () => {
   it('switches the time range and keeps drawing', async () => {
     await page.locator('[data-testid="range-button"][data-range="900"]').click();
     await expect.poll(() => page.locator('[data-testid="range-button"][data-range="900"]').getAttribute('aria-pressed')).toBe('true');
-    await expect.poll(() => pointsOf('error_rate')).toBeGreaterThan(0);
+    // The time axis now spans more than the 5 minutes it showed, and new samples keep arriving.
+    await expect.poll(() => timeAxisSpanSeconds('error_rate')).toBeGreaterThan(300);
+    const lastT = async () => Number((await graph('error_rate').getAttribute('data-last-t')) ?? 0);
+    const before = await lastT();
+    await expect.poll(lastT, { timeout: 20_000 }).toBeGreaterThan(before);
+    expect(cspViolations).toEqual([]);
   });
 
   it('turns a probe red, saying Down, within its deadline once its server is gone', async () => {

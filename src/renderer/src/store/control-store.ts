@@ -78,6 +78,3 @@ export const useControl = create<ControlStore>()((set) => ({
     })),
   setRollbackOpen: (rollbackOpen) => set({ rollbackOpen }),
 }));
-
-/** The control state, or null while it is loading or unavailable. */
-export const useControlState = () => useControl((s) => s.control);

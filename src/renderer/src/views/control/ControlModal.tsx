@@ -1,8 +1,9 @@
 /**
  * The dialogs of the control panel (rollback, flag change, command). While
  * one is open, keys stay inside it: the checklist's shortcuts must not tick
- * an item behind a rollback dialog. Escape and a click outside close it;
- * focus returns to where it was.
+ * an item behind a rollback dialog, and Tab cycles inside it (focus that
+ * left it could tick an item with Space, which no listener can stop).
+ * Escape and a click outside close it; focus returns to where it was.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 
@@ -25,12 +26,17 @@ export function ControlModal({ title, testId, onClose, className, children }: Pr
     ref.current?.focus();
     // Keys aimed outside the dialog (focus fell to the page when a button inside went away) stop here, before any shortcut sees them.
     const onKey = (event: KeyboardEvent) => {
-      if (event.target instanceof Node && ref.current?.contains(event.target)) return;
-      event.stopPropagation();
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        closeRef.current();
+      const dialog = ref.current;
+      if (!dialog) return;
+      if (event.target instanceof Node && dialog.contains(event.target)) {
+        if (event.key === 'Tab') keepFocusInside(dialog, event);
+        return;
       }
+      event.stopPropagation();
+      // A key aimed behind the dialog must not act there either (Space on a checklist item's button is its default action).
+      event.preventDefault();
+      if (event.key === 'Escape') closeRef.current();
+      else dialog.focus();
     };
     window.addEventListener('keydown', onKey, true);
     return () => {
@@ -68,4 +74,25 @@ export function ControlModal({ title, testId, onClose, className, children }: Pr
       </div>
     </div>
   );
+}
+
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/** Tab from the last control goes to the first, Shift+Tab from the first (or the dialog itself) to the last. */
+function keepFocusInside(dialog: HTMLElement, event: KeyboardEvent): void {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) {
+    event.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || active === dialog)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }

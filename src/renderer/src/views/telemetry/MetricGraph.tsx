@@ -202,11 +202,21 @@ function CurrentValue({ group, plan }: Props) {
   const current = useTelemetry((s) => worstCurrent(group, s.buffers, plan.better));
   const band = bandOf(current, plan);
   return (
-    <span className={`metric-value band-${band ?? 'none'}`} data-testid="metric-value" data-band={band ?? 'none'}>
-      {formatValue(current, group.unit)}
+    <span className="metric-reading">
+      {band && (
+        <span className={`metric-band-text band-${band}`} data-testid="metric-band">
+          {BAND_TEXT[band]}
+        </span>
+      )}
+      <span className={`metric-value band-${band ?? 'none'}`} data-testid="metric-value" data-band={band ?? 'none'}>
+        {formatValue(current, group.unit)}
+      </span>
     </span>
   );
 }
+
+/** The band in words beside the coloured number: the state must not rest on colour alone. */
+const BAND_TEXT: Record<Band['kind'], string> = { green: 'ok', yellow: 'yellow flag', red: 'red flag' };
 
 function Legend({ group }: { group: MetricGroup }) {
   // Re-renders with its series; the text is cheap.
