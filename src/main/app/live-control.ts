@@ -15,6 +15,7 @@ import { CommandService } from '../services/commands/command-service';
 import { FlagService } from '../services/flags/flag-service';
 import { ProfileSchema, type Profile } from '../services/profile/profile-schema';
 import { flagSetterFromBackends } from '../services/rollback/rollback-ports';
+import { checkConfirmation } from '../services/rollback/confirmation';
 import { RollbackService, type RollbackRequest } from '../services/rollback/rollback-service';
 import { stepTitle } from '../services/rollback/rollback-steps';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
@@ -45,10 +46,24 @@ interface Services {
   off: Array<() => void>;
 }
 
+/** A rollback that an earlier activation started and that is still running on that activation's services. */
+interface InheritedRun {
+  rollback: RollbackService;
+  finished: Promise<RollbackRun>;
+}
+
 const RECENT_ACTIONS = 50;
 
 export class LiveControl {
   private services: Services | null = null;
+  private revision = 0;
+  /**
+   * Re-activating (the same runbook opened again, a new session) must not
+   * cut a rollback short or run it twice: the run goes on with the services
+   * it started on, a press joins it, and the new services resume nothing
+   * until it has ended.
+   */
+  private inherited: InheritedRun | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: LiveControlDeps) {
@@ -59,10 +74,11 @@ export class LiveControl {
     const s = this.services;
     const vault = this.vaultStatus();
     if (!s) {
-      return { profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null };
+      return { revision: ++this.revision, profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null };
     }
     const loaded = s.activation.profile;
     return {
+      revision: ++this.revision,
       profile: loaded ? { file: loaded.file, origin: s.activation.runbook.source.origin === 'demo' ? 'demo' : loaded.origin, environment: s.profile.environment } : null,
       profileError: s.activation.profileError,
       vault,
@@ -72,7 +88,7 @@ export class LiveControl {
       defaultPlan: s.profile.rollback.default ?? s.profile.rollback.plans[0]?.name ?? null,
       confirm: s.profile.rollback.confirm,
       actions: this.recentActions(s),
-      rollback: s.rollback.current(),
+      rollback: this.inherited?.rollback.current() ?? s.rollback.current(),
     };
   }
 
@@ -126,13 +142,23 @@ export class LiveControl {
     if (s.profile.rollback.plans.length === 0) {
       throw new FlightdeckError('not-found', 'The deployment profile defines no rollback plan (rollback.plans).', { field: 'plan' });
     }
+    const inherited = this.inherited?.rollback.running();
+    if (inherited) {
+      checkConfirmation(request.confirmation, s.profile.rollback.confirm, s.profile.environment);
+      if (request.plan !== undefined && request.plan !== inherited.run.plan) {
+        throw new FlightdeckError('conflict', `Rollback plan "${inherited.run.plan}" is running; wait for it to finish before starting "${request.plan}".`, { field: 'plan' });
+      }
+      return inherited.finished;
+    }
     const started = s.rollback.start(request, this.deps.cockpit.operator());
     return started.finished;
   }
 
   async close(): Promise<void> {
     this.unsubscribe();
-    await this.teardown();
+    const s = this.services;
+    this.services = null;
+    await this.teardown(s, false);
   }
 
   private require(): Services {
@@ -156,7 +182,11 @@ export class LiveControl {
   }
 
   private rebuild(activation: Activation): void {
-    void this.teardown();
+    const previous = this.services;
+    this.services = null;
+    const running = previous?.rollback.running();
+    if (running) this.inherited = { rollback: previous!.rollback, finished: running.finished };
+    void this.teardown(previous, true);
     const { events, vault, redactor } = this.deps;
     const profile = activation.profile?.profile ?? ProfileSchema.parse({});
     const journal = activation.journal;
@@ -198,7 +228,25 @@ export class LiveControl {
     this.services = services;
     this.changed();
     void this.refreshFlags();
-    const resumed = rollback.resume();
+    const inherited = this.inherited;
+    if (!inherited) {
+      this.resumeRollback(services);
+      return;
+    }
+    void inherited.finished
+      .catch(() => undefined)
+      .then(() => {
+        if (this.inherited === inherited) this.inherited = null;
+        if (this.services !== services) return;
+        // Resumes nothing when the run ended; either way the panel shows how it ended.
+        this.resumeRollback(services);
+        this.changed();
+      });
+  }
+
+  /** Continues a rollback the journal shows started and not finished (a crash mid-plan). */
+  private resumeRollback(s: Services): void {
+    const resumed = s.rollback.resume();
     if (resumed) {
       this.deps.log.warn(`resuming rollback plan "${resumed.run.plan}" that was interrupted`);
       resumed.finished.catch((error: unknown) => this.deps.log.error('resumed rollback failed', error));
@@ -213,11 +261,12 @@ export class LiveControl {
     if (this.services === s) this.changed();
   }
 
-  private async teardown(): Promise<void> {
-    const s = this.services;
-    this.services = null;
+  /** `waitForRollback`: a run in flight keeps its flag backends until it ends (a rebuild; not at quit). */
+  private async teardown(s: Services | null, waitForRollback: boolean): Promise<void> {
     if (!s) return;
     for (const off of s.off) off();
+    const running = waitForRollback ? s.rollback.running() : null;
+    if (running) await running.finished.catch(() => undefined);
     await s.flags.close().catch((error: unknown) => this.deps.log.error('closing flags failed', error));
   }
 }

@@ -154,7 +154,7 @@ async function runRollback(context: RunContext): Promise<number> {
   for (const name of loaded.secrets) if (secrets.has(name)) redactor.add(name, secrets.get(name));
 
   const { journal, where, close } = openJournal(values, env);
-  const backends = new Map(profile.flags.map((f) => [f.name, { backend: createFlagBackend(f.backend, { secrets }), timeoutMs: f.timeoutMs }] as const));
+  const backends = new Map(profile.flags.map((f) => [f.name, { backend: createFlagBackend(f.backend, { secrets, timeoutMs: f.timeoutMs }), timeoutMs: f.timeoutMs }] as const));
   const probes = new Map(profile.probes.map((p) => [p.name, createProbe(p, { secrets })] as const));
   try {
     const runner = new ActionRunner({ journal, redactor, onOutput: (chunk) => (values.json ? undefined : io.err(chunk.text.replace(/\n$/, ''))) });

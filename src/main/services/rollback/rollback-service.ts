@@ -80,6 +80,15 @@ export class RollbackService {
     return this.active?.view ?? this.last;
   }
 
+  /**
+   * The run under way in this service, null when none. The app waits for it
+   * before it closes the backends the run writes through, and before another
+   * service on the same journal may resume it.
+   */
+  running(): StartedRollback | null {
+    return this.active ? { run: this.active.view, joined: true, finished: this.active.finished } : null;
+  }
+
   plans(): RollbackPlanConfig[] {
     return this.deps.profile.rollback.plans;
   }
@@ -125,8 +134,14 @@ export class RollbackService {
    */
   resume(): StartedRollback | null {
     if (this.active) return { run: this.active.view, joined: true, finished: this.active.finished };
-    const interrupted = foldRollbackRuns(this.deps.journal.entries()).filter((run) => run.finished === null).at(-1);
-    if (!interrupted) return null;
+    const runs = foldRollbackRuns(this.deps.journal.entries());
+    const interrupted = runs.filter((run) => run.finished === null).at(-1);
+    if (!interrupted) {
+      // A run another service finished since this one was built (the app rebuilt mid-run) shows as the last.
+      const latest = runs.at(-1);
+      if (latest) this.last = runView(latest);
+      return null;
+    }
     const view: RollbackRun = { ...runView(interrupted), outcome: 'running', resumed: true };
     const plan = this.deps.profile.rollback.plans.find((p) => p.name === interrupted.plan);
     const pressedAt = Date.parse(interrupted.pressedAt);

@@ -9,15 +9,6 @@ import type { FlagValue } from '../flags/flag-backend';
 import type { RollbackStepConfig } from '../profile/actions-schema';
 import type { Profile } from '../profile/profile-schema';
 
-export type StepKind = 'flag' | 'lastStableStep' | 'command' | 'waitForHealth';
-
-export function stepKind(step: RollbackStepConfig): StepKind {
-  if ('set' in step) return 'flag';
-  if ('lastStableStep' in step) return 'lastStableStep';
-  if ('command' in step) return 'command';
-  return 'waitForHealth';
-}
-
 export function stepTitle(step: RollbackStepConfig): string {
   if ('set' in step) return `Set ${step.flag} to ${String(step.set)}`;
   if ('lastStableStep' in step) return `Drop ${step.flag} to its last stable step`;
