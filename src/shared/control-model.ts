@@ -113,6 +113,8 @@ export const RollbackRunSchema = z.object({
 export type RollbackRun = z.infer<typeof RollbackRunSchema>;
 
 export const ControlStateSchema = z.object({
+  /** Rises with every state main hands out, so a late answer never overwrites a newer event. */
+  revision: z.number().int(),
   /** The profile in force, null when the runbook has none. */
   profile: z.object({ file: z.string(), origin: z.enum(['front-matter', 'file', 'demo']), environment: z.string() }).nullable(),
   /** Why there is no profile when the runbook has one that failed to load. */

@@ -130,7 +130,7 @@ describe('controls against the demo environment', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByTestId('rollback-dialog');
     await dialog.waitFor();
-    const focusInDialog = () => page.evaluate(() => document.querySelector('[data-testid="rollback-dialog"]')?.contains(document.activeElement) ?? false);
+    const focusInDialog = () => dialog.evaluate((el) => el.contains(el.ownerDocument.activeElement));
     const focusables = await dialog.locator('button:not([disabled]), input:not([disabled])').count();
     for (const key of ['Tab', 'Shift+Tab']) {
       for (let i = 0; i < focusables + 2; i++) {
@@ -141,7 +141,7 @@ describe('controls against the demo environment', () => {
     expect(await page.getByTestId('rollback-step').count()).toBe(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('rollback-dialog').count()).toBe(0);
-    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await opener.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 
   it('press and hold the rollback button: checkout_v2 is back to 0, verified, with every step ok and the press-to-verified time', async () => {

@@ -28,7 +28,8 @@ const run = (id: string, startedAt: string, outcomes: Array<RollbackRun['steps']
   resumed: false,
 });
 
-const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | null): ControlState => ({
+const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | null, revision = 1): ControlState => ({
+  revision,
   profile: { file, origin: 'file', environment: 'demo' },
   profileError: null,
   vault: { kind: 'passphrase', state: 'locked', names: [], missing: [] },
@@ -79,6 +80,13 @@ describe('control state merging', () => {
       ['b', 'running'],
     ]);
     expect(merged.rollback?.outcome).toBe('ok');
+  });
+
+  it('a whole state older than the one held (by revision) is ignored: vault and flag values stay newest', () => {
+    const newer = { ...state('/p.yaml', [], null, 7), flags: [{ name: 'f', backend: 'redis', target: 't', steps: [0, 50], value: 0, readAt: 'x', readError: null, testUsers: [] }] };
+    const older = { ...state('/p.yaml', [], null, 6), flags: [{ ...newer.flags[0]!, value: 50 }] };
+    expect(mergeControl(newer, older).flags[0]?.value).toBe(0);
+    expect(mergeControl(older, newer).flags[0]?.value).toBe(0);
   });
 
   it('another profile replaces everything, including the last rollback', () => {

@@ -50,6 +50,8 @@ export function upsertAction(actions: readonly ActionRecord[], incoming: ActionR
 export function mergeControl(current: ControlState | null, incoming: ControlState): ControlState {
   // Another profile (a different runbook was opened): nothing carries over.
   if (!current || current.profile?.file !== incoming.profile?.file) return incoming;
+  // Older than what an event already brought: keep ours.
+  if (incoming.revision < current.revision) return current;
   const known = new Map(current.actions.map((a) => [a.id, a]));
   const actions = incoming.actions.map((a) => {
     const mine = known.get(a.id);
