@@ -59,6 +59,8 @@ export class Cockpit {
   private opening: Promise<unknown> = Promise.resolve();
   private profile: { loaded: LoadedProfile | null; error: string | null } = { loaded: null, error: null };
   private readonly activationListeners = new Set<(activation: Activation) => void>();
+  /** Checks that may refuse to close the open session (a rollback still writing to its journal). */
+  private readonly sessionGuards = new Set<() => void>();
 
   constructor(private readonly deps: CockpitDeps) {}
 
@@ -83,6 +85,12 @@ export class Cockpit {
     const current = this.activation();
     if (current) listener(current);
     return () => this.activationListeners.delete(listener);
+  }
+
+  /** `guard` throws a FlightdeckError to keep the open session open; returns the unregister. */
+  guardSession(guard: () => void): () => void {
+    this.sessionGuards.add(guard);
+    return () => this.sessionGuards.delete(guard);
   }
 
   activation(): Activation | null {
@@ -164,6 +172,7 @@ export class Cockpit {
   async startNewSession(): Promise<CockpitState> {
     return this.exclusive(async () => {
       const open = this.requireOpen();
+      this.checkSessionGuards();
       open.session.finish('new session started', this.operator());
       open.session.close();
       const session = this.createSession(open.runbook);
@@ -255,7 +264,9 @@ export class Cockpit {
   private activate(key: RunbookKey, runbook: LoadedRunbook): CockpitState {
     const previous = this.open;
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
-    let session = previous && previous.session.dir === existing ? previous.session : existing ? this.resume(existing) : null;
+    const keepsSession = previous !== null && previous.session.dir === existing;
+    if (previous && !keepsSession) this.checkSessionGuards();
+    let session = keepsSession ? previous.session : existing ? this.resume(existing) : null;
     if (session) {
       const changed = session.recordRunbook(runbookRef(runbook.doc), runbook.text, this.operator());
       if (changed) this.notice('info', 'The runbook changed since this session last read it; ticks and notes stay with their items.');
@@ -279,6 +290,10 @@ export class Cockpit {
       this.profile = { loaded: null, error: message };
       this.notice('error', `The deployment profile has an error, so live health and controls are off until it is fixed: ${message}`);
     }
+  }
+
+  private checkSessionGuards(): void {
+    for (const guard of this.sessionGuards) guard();
   }
 
   private activated(): void {

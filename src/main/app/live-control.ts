@@ -14,7 +14,7 @@ import { CommandRunner } from '../services/commands/command-runner';
 import { CommandService } from '../services/commands/command-service';
 import { FlagService } from '../services/flags/flag-service';
 import { ProfileSchema, type Profile } from '../services/profile/profile-schema';
-import { flagSetterFromBackends } from '../services/rollback/rollback-ports';
+import { flagSetterFromBackends, type FlagSetter } from '../services/rollback/rollback-ports';
 import { checkConfirmation } from '../services/rollback/confirmation';
 import { RollbackService, type RollbackRequest } from '../services/rollback/rollback-service';
 import { stepTitle } from '../services/rollback/rollback-steps';
@@ -67,7 +67,18 @@ export class LiveControl {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: LiveControlDeps) {
-    this.unsubscribe = deps.cockpit.onActivated((activation) => this.rebuild(activation));
+    const offActivated = deps.cockpit.onActivated((activation) => this.rebuild(activation));
+    // A rollback journals every step: its session must stay open until the plan ends.
+    const offGuard = deps.cockpit.guardSession(() => {
+      const running = this.inherited?.rollback.running() ?? this.services?.rollback.running();
+      if (running) {
+        throw new FlightdeckError('conflict', `Rollback plan "${running.run.plan}" is running; wait for it to finish before opening another runbook or starting a new session.`);
+      }
+    });
+    this.unsubscribe = () => {
+      offActivated();
+      offGuard();
+    };
   }
 
   state(): ControlState {
@@ -213,7 +224,7 @@ export class LiveControl {
       profile,
       journal,
       runner,
-      flags: flagSetterFromBackends(new Map(profile.flags.map((f) => [f.name, { backend: flags.backend(f.name), timeoutMs: f.timeoutMs }]))),
+      flags: queuedFlagSetter(flags, flagSetterFromBackends(new Map(profile.flags.map((f) => [f.name, { backend: flags.backend(f.name), timeoutMs: f.timeoutMs }])))),
       health: telemetryHealthWaiter(() => this.deps.telemetry.current),
       commands: commandRunner,
       onUpdate: (run) => {
@@ -269,6 +280,14 @@ export class LiveControl {
     if (running) await running.finished.catch(() => undefined);
     await s.flags.close().catch((error: unknown) => this.deps.log.error('closing flags failed', error));
   }
+}
+
+/** Rollback flag steps take their turn in the flag's write queue, behind any write already in flight. */
+function queuedFlagSetter(flags: FlagService, inner: FlagSetter): FlagSetter {
+  return {
+    set: (flag, value, signal) => flags.exclusive(flag, () => inner.set(flag, value, signal)),
+    read: (flag, signal) => inner.read(flag, signal),
+  };
 }
 
 /**

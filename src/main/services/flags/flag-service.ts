@@ -183,6 +183,20 @@ export class FlagService {
     return updated;
   }
 
+  /**
+   * Runs `work` in the flag's write queue: a rollback's flag step waits for
+   * a user's write already in flight (bounded by that write's deadline)
+   * instead of racing it, so the user's 50% can never land after the
+   * rollback verified 0.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const state = this.flags.get(name);
+    if (!state) throw new FlightdeckError('not-found', `The profile has no flag "${name}".`, { field: 'flag' });
+    const run = state.queue.then(work);
+    state.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const id of [...this.unsettled.keys()]) this.dropUnsettled(id);
