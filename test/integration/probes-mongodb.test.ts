@@ -4,6 +4,7 @@ import { MongoProbeSchema } from '../../src/main/services/profile/probes-schema'
 import { createProbe } from '../../src/main/services/probes/create-probe';
 import { CounterDeltas } from '../../src/main/services/probes/counter-deltas';
 import { mongoSamples, replicationLagSeconds } from '../../src/main/services/probes/mongo-status';
+import { configTarget } from '../../src/main/services/telemetry/series-info';
 
 const MONGODB_URI = process.env.MONGODB_URI;
 if (!MONGODB_URI) console.warn('MongoDB probe tests against a server are skipped: set MONGODB_URI (no MongoDB server can be installed on this machine).');
@@ -40,6 +41,8 @@ describe('MongoDB numbers from serverStatus and replSetGetStatus documents', () 
   it('never shows a connection string from the vault as the target', () => {
     const probe = createProbe(MongoProbeSchema.parse({ name: 'mongo', kind: 'mongodb', url: { secret: 'mongo-uri' } }), { secrets: { get: () => 'mongodb://u:p@h/db', has: () => true } });
     expect(probe.target).toBe('mongodb (connection string in secret mongo-uri)');
+    // The status light shows the same words before the probe exists (vault locked) as after.
+    expect(configTarget(MongoProbeSchema.parse({ name: 'mongo', kind: 'mongodb', url: { secret: 'mongo-uri' } }))).toBe(probe.target);
     const literal = createProbe(MongoProbeSchema.parse({ name: 'mongo', kind: 'mongodb', url: 'mongodb://admin:hunter22@db.internal:27017/app' }), { secrets: { get: () => '', has: () => false } });
     expect(literal.target).toBe('mongodb://db.internal:27017/app');
   });

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { FlightdeckError } from '../../src/shared/errors';
 import { PrometheusProbeSchema } from '../../src/main/services/profile/probes-schema';
 import { createProbe } from '../../src/main/services/probes/create-probe';
 import type { Probe, ProbeReading } from '../../src/main/services/probes/probe';
@@ -83,6 +84,30 @@ describe('Prometheus probe', () => {
     await probe.close();
     expect(reading.health).toBe('down');
     expect(reading.message).toBe(`${t.url}/metrics: malformed exposition at line 3: the value of label "a" is not closed with a quote`);
+  });
+
+  it('gives a latency only when the target answered: an HTTP 500 has one, a locked vault has none', async () => {
+    const t = await startHttpTarget(behaviours.answers(500, 'boom'));
+    open.push(t);
+    const failing = createProbe(PrometheusProbeSchema.parse({ name: 'failing', kind: 'prometheus', url: `${t.url}/metrics` }), { secrets: { get: () => '', has: () => false } });
+    const answered = await failing.run();
+    await failing.close();
+    expect(answered).toMatchObject({ health: 'down', message: 'HTTP 500 (expected 200)' });
+    expect(answered.latencyMs).toEqual(expect.any(Number));
+
+    const locked = createProbe(PrometheusProbeSchema.parse({ name: 'locked', kind: 'prometheus', url: `${t.url}/metrics`, headers: { Authorization: { secret: 'scrape-token' } } }), {
+      secrets: {
+        get: (name) => {
+          throw new FlightdeckError('locked', `the vault is locked: secret "${name}" is not available`);
+        },
+        has: () => false,
+      },
+    });
+    const unsent = await locked.run();
+    await locked.close();
+    expect(unsent.health).toBe('down');
+    expect(unsent.message).toMatch(/the vault is locked/);
+    expect(unsent.latencyMs).toBeNull();
   });
 
   it('ends within its deadline when /metrics never answers, and sends a secret header', async () => {

@@ -103,4 +103,20 @@ describe('TLS certificate expiry probe', () => {
     const refused = await probe(await freePort(), {}, 30, '127.0.0.1');
     expect(refused.reading).toMatchObject({ health: 'down', message: 'connection refused' });
   });
+
+  it('ends at once when its run is cancelled before it starts (telemetry stopping), even against a silent server', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const p = createProbe(TlsProbeSchema.parse({ name: 'cert', kind: 'tls', host: '127.0.0.1', port, timeoutMs: TIMEOUT }), { secrets: noSecrets });
+    try {
+      const started = performance.now();
+      const reading = await p.run(AbortSignal.abort());
+      expect(reading).toMatchObject({ health: 'down', message: 'cancelled' });
+      expect(performance.now() - started).toBeLessThan(TIMEOUT);
+    } finally {
+      await p.close();
+      silent.close();
+    }
+  });
 });

@@ -5,13 +5,13 @@
  * probes that never overlap, markers, the baseline, and a stop that leaves
  * no timer or connection behind.
  */
-import { existsSync } from 'node:fs';
 import { Agent, createServer, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProbeSchema, type ProbeConfig } from '../../src/main/services/profile/probes-schema';
+import { createProbe } from '../../src/main/services/probes/create-probe';
 import type { Probe, ProbeReading } from '../../src/main/services/probes/probe';
+import { telemetryHealthWaiter } from '../../src/main/services/telemetry/health-waiter';
 import { Telemetry } from '../../src/main/services/telemetry/telemetry';
 import type { ProbeStatus, TelemetryBatch } from '../../src/shared/telemetry-model';
 
@@ -273,6 +273,23 @@ describe('Telemetry', () => {
     expect(batches.length).toBe(emitted);
   });
 
+  it('waits for health: only an up answered after the wait began counts, and a cancelled wait ends at once', async () => {
+    telemetry = new Telemetry({ probes: [httpConfig('shop', target.url)], createProbe: (c) => new JsonProbe(c as never), emit: record });
+    const waitForHealth = telemetryHealthWaiter(() => telemetry!);
+    telemetry.start();
+    await waitFor('up', () => telemetry!.probeStatus('shop')?.health === 'up');
+    const requestsBefore = target.requests;
+    const healthy = await waitForHealth(['shop'], 5000, new AbortController().signal);
+    expect(healthy).toEqual({ ok: true, message: 'shop up' });
+    expect(target.requests).toBeGreaterThan(requestsBefore);
+
+    const started = Date.now();
+    const cancelled = await waitForHealth(['shop', 'ghost'], 5000, AbortSignal.abort());
+    expect(cancelled.ok).toBe(false);
+    expect(cancelled.message).toMatch(/ghost is not a probe of this profile/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('is inactive without probes and then emits nothing', async () => {
     const createProbe = (): Probe => {
       throw new Error('there are no probes to create');
@@ -285,12 +302,8 @@ describe('Telemetry', () => {
   });
 });
 
-const CREATE_PROBE = fileURLToPath(new URL('../../src/main/services/probes/create-probe.ts', import.meta.url));
-if (!existsSync(CREATE_PROBE)) console.warn('telemetry.test: src/main/services/probes/create-probe.ts does not exist yet; the test with the real probes is skipped.');
-
-describe.skipIf(!existsSync(CREATE_PROBE))('Telemetry with the real probes', () => {
+describe('Telemetry with the real probes', () => {
   it('drives the real HTTP probe: up against a live server, down once it stops answering', async () => {
-    const { createProbe } = (await import(/* @vite-ignore */ CREATE_PROBE)) as { createProbe: (c: ProbeConfig, deps: unknown) => Probe };
     const secrets = {
       get: (name: string): string => {
         throw new Error(`no secret ${name} in this test`);

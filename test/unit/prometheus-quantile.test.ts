@@ -97,6 +97,22 @@ describe('histogram_quantile with PromQL semantics', () => {
     ).toBeCloseTo(0.05, 12);
   });
 
+  it('treats float noise after a decrease as noise against the last good count, as PromQL does', () => {
+    // le=0.1: 10, le=0.2: 5 (broken), +Inf: 10 + 1e-11 (rate noise). PromQL keeps 10 as the reference
+    // through the decrease, so +Inf is noise on 10 and becomes 10: q=1 → rank 10 → bucket 0.1 → 0.1.
+    // Judging the noise against the lowered 5 instead leaves +Inf above 10 and answers 0.2.
+    expect(
+      histogramQuantile(
+        1,
+        b([
+          [0.1, 10],
+          [0.2, 5],
+          [INF, 10 + 1e-11],
+        ]),
+      ),
+    ).toBeCloseTo(0.1, 12);
+  });
+
   it('is NaN without observations, without a +Inf bucket or with a single bucket; ±Inf outside [0, 1]', () => {
     expect(histogramQuantile(0.5, b([[0.1, 0], [INF, 0]]))).toBeNaN();
     expect(histogramQuantile(0.5, b([[0.1, 3], [1, 5]]))).toBeNaN();

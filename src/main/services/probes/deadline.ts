@@ -54,8 +54,18 @@ export class Deadline {
     return this.firedWith ?? new Error('the deadline has not fired');
   }
 
-  /** Calls `listener` once when the deadline fires; returns the function that unsubscribes it. */
+  /**
+   * Calls `listener` once when the deadline fires (on the next microtask if
+   * it already has: a run whose signal was aborted before it began must not
+   * wait on a socket without a deadline); returns the function that
+   * unsubscribes it.
+   */
   onExpire(listener: () => void): () => void {
+    if (this.firedWith) {
+      let wanted = true;
+      queueMicrotask(() => wanted && listener());
+      return () => (wanted = false);
+    }
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

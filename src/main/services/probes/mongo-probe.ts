@@ -13,7 +13,7 @@ import { describeFailure } from './failure-message';
 import { mongoSamples, type ReplSetStatus, type ServerStatus } from './mongo-status';
 import type { Probe, ProbeDeps, ProbeReading } from './probe';
 import { downReading, elapsedMs, reading } from './reading';
-import { displayTarget, scrub } from './target-display';
+import { displayTarget, scrub, secretTarget } from './target-display';
 
 export class MongoProbe implements Probe {
   readonly kind = 'mongodb' as const;
@@ -30,7 +30,7 @@ export class MongoProbe implements Probe {
     private readonly deps: ProbeDeps,
   ) {
     this.name = config.name;
-    this.target = isSecretRef(config.url) ? `mongodb (connection string in secret ${config.url.secret})` : displayTarget(config.url);
+    this.target = isSecretRef(config.url) ? secretTarget('mongodb', config.url.secret) : displayTarget(config.url);
     this.intervalMs = config.intervalSeconds * 1000;
     this.timeoutMs = config.timeoutMs;
   }

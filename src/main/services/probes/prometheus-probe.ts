@@ -64,9 +64,11 @@ export class PrometheusProbe implements Probe {
     const deadline = new Deadline(this.timeoutMs, signal);
     const startedAt = performance.now();
     let secretValues: string[] = [];
+    let requested = false;
     try {
       const headers = resolveHeaders(this.config.headers, this.deps.secrets);
       secretValues = headers.secretValues;
+      requested = true;
       const exposition = await scrapeExposition(new URL(this.config.url), headers.all, this.dispatcher, deadline);
       const latencyMs = elapsedMs(startedAt);
       this.window.add(exposition, (this.deps.clock ?? Date.now)());
@@ -78,7 +80,9 @@ export class PrometheusProbe implements Probe {
     } catch (error) {
       const message =
         error instanceof RequestFailed ? error.message : error instanceof FlightdeckError ? `${displayTarget(this.config.url)}: ${error.message}` : errorMessage(error);
-      return downReading(scrub(message, secretValues), error instanceof FlightdeckError ? elapsedMs(startedAt) : null);
+      // The target answered (a non-200, an unreadable exposition) unless the request failed or never left (a locked vault).
+      const answered = requested && !(error instanceof RequestFailed);
+      return downReading(scrub(message, secretValues), answered ? elapsedMs(startedAt) : null);
     } finally {
       deadline.clear();
     }

@@ -21,6 +21,11 @@ export function displayTarget(raw: string): string {
   return url.toString();
 }
 
+/** A target whose whole connection string is a vault secret: named by the secret, never resolved. */
+export function secretTarget(kind: string, secretName: string): string {
+  return `${kind} (connection string in secret ${secretName})`;
+}
+
 /** scheme://host:port, the unit of trust for redirects. */
 export function originOf(url: URL): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');

@@ -25,23 +25,28 @@ function coalesce(sorted: Bucket[]): Bucket[] {
   return out;
 }
 
-/** Counts within a relative 1e-12 of the previous bucket are float noise, not a decrease. */
-function correctPrecision(buckets: Bucket[]): void {
+/** Go's almost.Equal, which PromQL uses to tell float noise from a real difference. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+function almostEqual(a: number, b: number, epsilon: number): boolean {
+  if (a === b) return true;
+  const absSum = Math.abs(a) + Math.abs(b);
+  const diff = Math.abs(a - b);
+  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
+  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
+}
+
+/**
+ * PromQL's ensureMonotonicAndIgnoreSmallDeltas, in one pass as there: float
+ * noise and decreases both take the previous count, and neither moves the
+ * reference (two passes would compare the next bucket with a lowered count).
+ */
+function ensureMonotonic(buckets: Bucket[]): void {
   let previous = buckets[0]!.count;
   for (let i = 1; i < buckets.length; i++) {
     const current = buckets[i]!.count;
-    const delta = Math.abs(current - previous);
-    if (delta === 0) continue;
-    if (delta / current <= 1e-12) buckets[i]!.count = previous;
+    if (current === previous) continue;
+    if (almostEqual(previous, current, 1e-12) || current < previous) buckets[i]!.count = previous;
     else previous = current;
-  }
-}
-
-function ensureMonotonic(buckets: Bucket[]): void {
-  let max = buckets[0]!.count;
-  for (let i = 1; i < buckets.length; i++) {
-    if (buckets[i]!.count > max) max = buckets[i]!.count;
-    else buckets[i]!.count = max;
   }
 }
 
@@ -53,7 +58,6 @@ export function histogramQuantile(q: number, input: readonly Bucket[]): number {
   const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
   if (sorted[sorted.length - 1]!.upperBound !== Number.POSITIVE_INFINITY) return Number.NaN;
   const buckets = coalesce(sorted);
-  correctPrecision(buckets);
   ensureMonotonic(buckets);
   if (buckets.length < 2) return Number.NaN;
   const observations = buckets[buckets.length - 1]!.count;

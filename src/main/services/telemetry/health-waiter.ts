@@ -31,7 +31,9 @@ export function telemetryHealthWaiter(current: () => Telemetry, clock: () => num
         if (check()) finish(true);
       });
       const onAbort = () => finish(false);
-      signal.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => finish(false), timeoutMs);
+      // An 'abort' that already happened never fires again: without this the wait would run its full time.
+      if (signal.aborted) finish(false);
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
 }

@@ -8,7 +8,7 @@ import { METRICS, type MetricName } from '../../../shared/metrics';
 import type { SeriesInfo } from '../../../shared/telemetry-model';
 import type { ProbeConfig } from '../profile/probes-schema';
 import type { ProbeSample } from '../probes/probe';
-import { displayTarget } from '../probes/target-display';
+import { displayTarget, secretTarget } from '../probes/target-display';
 
 export function seriesId(probe: string, metric: string): string {
   return `${probe}/${metric}`;
@@ -30,7 +30,7 @@ export function configTarget(config: ProbeConfig): string {
     case 'tls':
       return `${config.host}:${config.port}`;
     case 'mongodb':
-      return typeof config.url === 'string' ? displayTarget(config.url) : `mongodb (vault secret ${config.url.secret})`;
+      return typeof config.url === 'string' ? displayTarget(config.url) : secretTarget('mongodb', config.url.secret);
     default:
       return displayTarget(config.url);
   }

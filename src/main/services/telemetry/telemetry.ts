@@ -15,7 +15,7 @@ import type { ProbeConfig } from '../profile/probes-schema';
 import type { Probe, ProbeReading } from '../probes/probe';
 import { BatchMerger } from './batch-merger';
 import { ProbeRunner } from './probe-runner';
-import { configTarget, seriesInfo } from './series-info';
+import { configTarget, seriesId, seriesInfo } from './series-info';
 
 export type MarkerKind = Marker['kind'];
 
@@ -209,7 +209,7 @@ export class Telemetry {
     this.seriesOfProbe.set(config.name, owned);
     const written = new Set<string>();
     for (const sample of reading.samples) {
-      const info = this.series.get(`${config.name}/${sample.metric}`) ?? this.newSeries(config, seriesInfo(config.name, sample));
+      const info = this.series.get(seriesId(config.name, sample.metric)) ?? this.newSeries(config, seriesInfo(config.name, sample));
       if (!info) continue;
       owned.add(info.id);
       written.add(info.id);
