@@ -48,6 +48,12 @@ describe('deployment profile errors', () => {
     expect(error.message).not.toContain('hunter2-plain');
   });
 
+  it('refuses credentials inside an HTTP URL without repeating them', () => {
+    const error = refusal('probes:\n  - name: api\n    kind: http\n    url: "https://ops:hunter2x@api.example.com/health"\n');
+    expect(error).toMatchObject({ line: 4, field: 'probes[0].url', message: expect.stringContaining('{ secret: NAME }') });
+    expect(error.message).not.toContain('hunter2x');
+  });
+
   it('checks that rollback steps name flags and probes the profile defines', () => {
     const error = refusal(['rollback:', '  plans:', '    - name: P0', '      steps:', '        - flag: nope', '          set: 0'].join('\n'));
     expect(error).toMatchObject({ line: 5, field: 'rollback.plans[0].steps[0].flag', message: expect.stringContaining('"nope"') });

@@ -6,6 +6,8 @@
  * one names the variable to set. Shared by `flightdeck flag` and
  * `flightdeck rollback`.
  */
+import { SecretRedactor } from '../services/vault/redactor';
+import type { Io } from './io';
 import { FlightdeckError } from '../../shared/errors';
 import type { SecretResolver } from '../services/vault/secrets';
 
@@ -41,4 +43,14 @@ export class EnvSecretResolver implements SecretResolver {
     }
     return found;
   }
+}
+
+/**
+ * An Io that hides every FLIGHTDECK_SECRET_* value from what a command
+ * prints: a safety net for messages that might quote a backend's answer.
+ */
+export function redactingIo(io: Io, secrets: EnvSecretResolver): Io {
+  const redactor = new SecretRedactor();
+  for (const [name, value] of secrets.entries()) redactor.add(name, value);
+  return { out: (text) => io.out(redactor.redact(text)), err: (text) => io.err(redactor.redact(text)) };
 }

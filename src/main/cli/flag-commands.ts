@@ -19,7 +19,7 @@ import { FlagService } from '../services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../services/profile/flags-schema';
 import { loadProfileFile } from '../services/profile/profile-loader';
 import { Session } from '../services/session/session';
-import { EnvSecretResolver } from './env-secrets';
+import { EnvSecretResolver, redactingIo } from './env-secrets';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const FLAG_USAGE = `Usage:
@@ -74,8 +74,9 @@ export interface FlagCommandEnv {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function flagCommand(args: string[], io: Io, options: FlagCommandEnv = {}): Promise<number> {
+export async function flagCommand(args: string[], rawIo: Io, options: FlagCommandEnv = {}): Promise<number> {
   const env = options.env ?? process.env;
+  const io = redactingIo(rawIo, new EnvSecretResolver(env));
   let values: Values;
   let positionals: string[];
   try {

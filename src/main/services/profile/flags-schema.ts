@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { MaybeSecretSchema, SecretRefSchema } from './secret-ref';
 
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  // A password in a URL would be shown, logged and journaled with it: credentials go in headers, from the vault.
+  .refine((url) => !/^https?:\/\/[^/]*@/i.test(url), 'must not carry user:password@; send credentials as a header whose value is { secret: NAME }');
 const Percent = z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
 
 /** The application's own admin API (dual-dashboard-rollout.md: /api/admin/feature-flags). */

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { MaybeSecretSchema, SecretRefSchema } from './secret-ref';
 
 const Name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'must be letters, digits, "_", "." or "-"');
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  // A password in a URL would be shown, logged and journaled with it: credentials go in headers, from the vault.
+  .refine((url) => !/^https?:\/\/[^/]*@/i.test(url), 'must not carry user:password@; send credentials as a header whose value is { secret: NAME }');
 
 const common = {
   name: Name,

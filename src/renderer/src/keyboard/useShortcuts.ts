@@ -24,7 +24,7 @@ export function useShortcuts(): void {
       if (isTypingTarget(event.target)) return;
       // preventDefault also keeps the key from being typed into whatever
       // field the action opens (the note editor after "n", search after "/").
-      if (handleKey(event.key, event.target)) event.preventDefault();
+      if (handleKey(event.key, event.target, event.shiftKey)) event.preventDefault();
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
@@ -32,14 +32,14 @@ export function useShortcuts(): void {
 }
 
 /** Returns whether the key was a shortcut. */
-function handleKey(key: string, target: EventTarget | null): boolean {
+function handleKey(key: string, target: EventTarget | null, shift: boolean): boolean {
   const s = useStore.getState();
   if (s.helpOpen) {
     if (key === '?') s.setHelpOpen(false);
     return key === '?' || key === ' ';
   }
-  // Shift+R: the rollback dialog, with or without a checklist open; it only opens, the dialog asks for the hold.
-  if (key === 'R') return (useControl.getState().setRollbackOpen(true), true);
+  // Shift+R (not Caps Lock's R): the rollback dialog, with or without a checklist open; it only opens, the dialog asks for the hold.
+  if (key === 'R' && shift) return (useControl.getState().setRollbackOpen(true), true);
   if (!s.cockpit?.runbook) return key === '?' ? (s.setHelpOpen(true), true) : false;
   switch (key) {
     case 'j':
