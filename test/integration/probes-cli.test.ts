@@ -29,11 +29,18 @@ async function target(...args: Parameters<typeof startHttpTarget>): Promise<Http
 }
 
 describe('flightdeck probe URL', () => {
-  it('exits 0 for an up endpoint and prints status and latency, without credentials from the URL', async () => {
+  it('exits 0 for an up endpoint and prints status and latency', async () => {
     const t = await target(behaviours.answers(204, ''));
-    const result = await run(probeCommand, [`http://ops:pa55word@127.0.0.1:${t.port}/health`]);
+    const result = await run(probeCommand, [`http://127.0.0.1:${t.port}/health`]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${t.port}/health: up\\n  HTTP 204 in \\d+ ms\\n$`));
+  });
+
+  it('refuses credentials in the URL with exit 2, without repeating them', async () => {
+    const t = await target(behaviours.answers(204, ''));
+    const result = await run(probeCommand, [`http://ops:pa55word@127.0.0.1:${t.port}/health`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('take user:password@ out of the URL');
     expect(result.stdout + result.stderr).not.toContain('pa55word');
   });
 

@@ -73,6 +73,8 @@ function targetUrl(positionals: string[], usage: string): URL {
     throw new BadInput(`"${displayTarget(positionals[0]!)}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInput(`${displayTarget(url.href)}: only http:// and https:// URLs can be probed`);
+  // A password on the command line sits in shell history and the process list; it is not sent either.
+  if (url.username || url.password) throw new BadInput(`${displayTarget(url.href)}: take user:password@ out of the URL; credentials do not belong on a command line`);
   return url;
 }
 
