@@ -9,6 +9,7 @@ import type { Baseline, ProbeStatus, TelemetrySnapshot } from '../../shared/tele
 import { createProbe } from '../services/probes/create-probe';
 import type { SecretResolver } from '../services/vault/secrets';
 import { markerForEntry, type ActionTitles } from '../services/telemetry/journal-markers';
+import { withRunbookThresholds } from '../services/telemetry/runbook-bindings';
 import { Telemetry } from '../services/telemetry/telemetry';
 import type { Activation, Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
@@ -67,7 +68,7 @@ export class LiveTelemetry {
     void previous.stop().catch((error: unknown) => this.deps.log.error('stopping telemetry failed', error));
     this.activation = activation;
     this.titles = new Map();
-    this.telemetry = this.create(activation.profile?.profile.probes ?? []);
+    this.telemetry = this.create(withRunbookThresholds(activation.profile?.profile.probes ?? [], activation.runbook.thresholds));
     this.replay(activation.journal.entries());
     this.telemetry.start();
   }

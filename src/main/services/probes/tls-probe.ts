@@ -82,6 +82,9 @@ function handshake(host: string, port: number, ca: string[] | undefined, deadlin
   });
 }
 
+/** The checklists ask for more than 30 days of certificate validity. */
+export const DEFAULT_WARN_DAYS = 30;
+
 export class TlsProbe implements Probe {
   readonly kind = 'tls' as const;
   readonly name: string;
@@ -124,7 +127,8 @@ export class TlsProbe implements Probe {
       if (life.secondsLeft <= 0) return reading('down', `certificate expired ${days(Math.abs(life.daysLeft))} ago (${life.validTo.slice(0, 10)})`, latencyMs, samples, details);
       if (identityError) return reading('down', `certificate does not match ${this.config.host}: ${identityError.message}`, latencyMs, samples, details);
       if (authError) return reading('down', `certificate not trusted: ${verifyError(authError)} (${days(life.daysLeft)} left)`, latencyMs, samples, details);
-      if (life.daysLeft < this.config.warnDays) return reading('degraded', `certificate expires in ${days(life.daysLeft)} (warning under ${this.config.warnDays})`, latencyMs, samples, details);
+      const warnDays = this.config.warnDays ?? DEFAULT_WARN_DAYS;
+      if (life.daysLeft < warnDays) return reading('degraded', `certificate expires in ${days(life.daysLeft)} (warning under ${warnDays})`, latencyMs, samples, details);
       return reading('up', `certificate valid for ${days(life.daysLeft)} more`, latencyMs, samples, details);
     } catch (error) {
       return downReading(`unreadable certificate: ${error instanceof Error ? error.message : String(error)}`, latencyMs);

@@ -43,8 +43,12 @@ export const TlsProbeSchema = z
     kind: z.literal('tls'),
     host: z.string().min(1).max(253),
     port: z.number().int().min(1).max(65_535).default(443),
-    /** Fewer days of validity than this is degraded (the checklists ask for more than 30). */
-    warnDays: z.number().min(0).max(3650).default(30),
+    /**
+     * Fewer days of validity than this is degraded. When absent, the
+     * runbook's own certificate threshold ("valid for > 30 days") decides,
+     * else 30 (see withRunbookThresholds).
+     */
+    warnDays: z.number().min(0).max(3650).optional(),
     intervalSeconds: z.number().min(0.2).max(86_400).default(300),
   })
   .strict();
