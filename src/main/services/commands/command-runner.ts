@@ -12,8 +12,8 @@ import type { ActionRecord } from '../../../shared/control-model';
 import { FlightdeckError } from '../../../shared/errors';
 import type { ActionContext, ActionKind, ActionResult, ActionRunner, ActionSpec } from '../actions/action-runner';
 import { formatSeconds } from '../actions/action-runner';
-import { isSecretRef, type MaybeSecret } from '../profile/secret-ref';
-import type { SecretResolver } from '../vault/secrets';
+import type { MaybeSecret } from '../profile/secret-ref';
+import { resolveMaybeSecret, type SecretResolver } from '../vault/secrets';
 import type { CommandPolicy } from './command-policy';
 
 export interface CommandRunnerDeps {
@@ -83,7 +83,7 @@ export class CommandRunner {
       if (value !== undefined) env[name] = value;
     }
     for (const [name, value] of Object.entries(this.deps.env)) {
-      env[name] = isSecretRef(value) ? `${value.prefix ?? ''}${this.deps.secrets.get(value.secret)}` : value;
+      env[name] = resolveMaybeSecret(value, this.deps.secrets).value;
     }
     return env;
   }

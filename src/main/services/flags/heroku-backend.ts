@@ -8,10 +8,9 @@
 import type { Dispatcher } from 'undici';
 import { FlightdeckError } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import type { SecretResolver } from '../vault/secrets';
 import type { FlagBackend, FlagValue } from './flag-backend';
 import { requestJson } from './http-json';
-import { resolveSecret } from './secret-values';
+import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
 type HerokuConfig = Extract<FlagBackendConfig, { type: 'heroku' }>;
 

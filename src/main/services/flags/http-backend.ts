@@ -8,11 +8,10 @@
  */
 import type { Dispatcher } from 'undici';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import type { SecretResolver } from '../vault/secrets';
 import { bodyForPath, valueAtPath } from './dot-path';
 import type { FlagBackend, FlagValue } from './flag-backend';
 import { displayUrl, requestJson } from './http-json';
-import { resolveHeaders } from './secret-values';
+import { resolveHeaders, type SecretResolver } from '../vault/secrets';
 
 type HttpConfig = Extract<FlagBackendConfig, { type: 'http' }>;
 
@@ -27,13 +26,13 @@ export class HttpFlagBackend implements FlagBackend {
   }
 
   async read(signal: AbortSignal): Promise<FlagValue> {
-    const { headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
+    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
     const answer = await requestJson({ url: this.config.url, method: 'GET', headers, signal, dispatcher: this.deps.dispatcher, what: this.target, secretValues });
     return valueAtPath(answer.json, this.config.field, this.target);
   }
 
   async write(value: FlagValue, signal: AbortSignal): Promise<void> {
-    const { headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
+    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
     await requestJson({
       url: this.config.url,
       method: this.config.method,

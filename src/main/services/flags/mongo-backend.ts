@@ -18,12 +18,11 @@
 import type { MongoClient } from 'mongodb';
 import { FlightdeckError } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import type { SecretResolver } from '../vault/secrets';
 import { connectDeadline, messageOf, untilAborted } from './deadline';
 import { valueAtPath } from './dot-path';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue } from './flag-backend';
 import { scrubSecrets } from './http-json';
-import { resolveMaybeSecret } from './secret-values';
+import { resolveMaybeSecret, type SecretResolver } from '../vault/secrets';
 
 type MongoConfig = Extract<FlagBackendConfig, { type: 'mongodb' }>;
 

@@ -25,10 +25,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { FlightdeckError } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import type { SecretResolver } from '../vault/secrets';
 import { abortReason, connectDeadline, messageOf, untilAborted } from './deadline';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
-import { resolveSecret } from './secret-values';
+import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
 type RedisConfig = Extract<FlagBackendConfig, { type: 'redis' }>;
 

@@ -10,7 +10,7 @@ import type { Probe, ProbeDeps, ProbeReading } from './probe';
 import { createProbeAgent } from './probe-agent';
 import { downReading, elapsedMs, errorMessage, reading } from './reading';
 import { isRedirect, RedirectPolicy } from './redirect-policy';
-import { resolveHeaders } from './secret-headers';
+import { resolveHeaders } from '../vault/secrets';
 import { displayTarget, originOf, scrub } from './target-display';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -6,6 +6,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { isSecretRef } from '../profile/secret-ref';
+import { resolveMaybeSecret } from '../vault/secrets';
 import type { MongoProbeConfig } from '../profile/probes-schema';
 import { CounterDeltas } from './counter-deltas';
 import { Deadline } from './deadline';
@@ -55,7 +56,7 @@ export class MongoProbe implements Probe {
     const startedAt = performance.now();
     let url = '';
     try {
-      url = isSecretRef(this.config.url) ? `${this.config.url.prefix ?? ''}${this.deps.secrets.get(this.config.url.secret)}` : this.config.url;
+      url = resolveMaybeSecret(this.config.url, this.deps.secrets).value;
       const admin = this.clientFor(url).db('admin');
       const status = (await deadline.race(admin.command({ serverStatus: 1 }))) as ServerStatus;
       const repl = status.repl?.setName ? ((await deadline.race(admin.command({ replSetGetStatus: 1 }))) as ReplSetStatus) : null;

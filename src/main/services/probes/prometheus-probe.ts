@@ -16,7 +16,7 @@ import type { Probe, ProbeDeps, ProbeReading, ProbeSample } from './probe';
 import { createProbeAgent } from './probe-agent';
 import { downReading, elapsedMs, errorMessage, reading } from './reading';
 import { scrapeExposition } from './scrape';
-import { resolveHeaders } from './secret-headers';
+import { resolveHeaders } from '../vault/secrets';
 import { displayTarget, scrub } from './target-display';
 
 export const FIRST_SCRAPE_MESSAGE = 'first scrape; rates after the next';

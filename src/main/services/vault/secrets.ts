@@ -3,6 +3,8 @@
  * use. A locked vault or a missing name throws a FlightdeckError that says
  * which name and what to do; it never includes a value.
  */
+import { isSecretRef, type MaybeSecret, type SecretRef } from '../profile/secret-ref';
+
 export interface SecretResolver {
   /** The value of the named secret; throws FlightdeckError('locked' | 'not-found'). */
   get(name: string): string;
@@ -17,4 +19,46 @@ export interface SecretResolver {
  */
 export interface Redactor {
   redact(text: string): string;
+}
+
+/** A profile value resolved at the moment of use; `secret` is the part to keep out of messages. */
+export interface ResolvedValue {
+  value: string;
+  secret: string | null;
+}
+
+/** `{ secret: NAME, prefix? }` → its value now; throws the resolver's error (locked, missing), which names the secret only. */
+export function resolveSecret(ref: SecretRef, secrets: SecretResolver): ResolvedValue {
+  const secret = secrets.get(ref.secret);
+  return { value: `${ref.prefix ?? ''}${secret}`, secret };
+}
+
+/** A literal stays as it is; a secret reference is looked up. */
+export function resolveMaybeSecret(value: MaybeSecret, secrets: SecretResolver): ResolvedValue {
+  return isSecretRef(value) ? resolveSecret(value, secrets) : { value, secret: null };
+}
+
+export interface ResolvedHeaders {
+  /** Every header, secret ones included. */
+  all: Record<string, string>;
+  /** Only the literal ones: what may follow a redirect to another origin. */
+  literal: Record<string, string>;
+  /** Secret values in use, to scrub from any message built from an answer. */
+  secretValues: string[];
+}
+
+/**
+ * Request headers from the profile, secrets looked up at the moment of the
+ * request (never cached), so locking the vault or rotating a token takes
+ * effect on the next request.
+ */
+export function resolveHeaders(headers: Readonly<Record<string, MaybeSecret>>, secrets: SecretResolver): ResolvedHeaders {
+  const resolved: ResolvedHeaders = { all: {}, literal: {}, secretValues: [] };
+  for (const [name, value] of Object.entries(headers)) {
+    const { value: text, secret } = resolveMaybeSecret(value, secrets);
+    resolved.all[name] = text;
+    if (secret === null) resolved.literal[name] = text;
+    else resolved.secretValues.push(secret);
+  }
+  return resolved;
 }
