@@ -30,7 +30,6 @@ export class HttpProbe implements Probe {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
   private readonly redirects: RedirectPolicy;
   private readonly expected: readonly number[];
   private readonly url: URL;
@@ -44,8 +43,7 @@ export class HttpProbe implements Probe {
     this.target = displayTarget(config.url);
     this.intervalMs = config.intervalSeconds * 1000;
     this.timeoutMs = config.timeoutMs;
-    this.ownsDispatcher = !deps.dispatcher;
-    this.dispatcher = deps.dispatcher ?? createProbeAgent({ connectTimeoutMs: config.timeoutMs, trustedCa: deps.trustedCa });
+    this.dispatcher = createProbeAgent({ connectTimeoutMs: config.timeoutMs, trustedCa: deps.trustedCa });
     this.redirects = new RedirectPolicy(config.allowRedirectsTo);
     this.expected = Array.isArray(config.expectStatus) ? config.expectStatus : [config.expectStatus];
     this.url = new URL(config.url);
@@ -103,6 +101,6 @@ export class HttpProbe implements Probe {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.destroy().catch(() => undefined);
+    await this.dispatcher.destroy().catch(() => undefined);
   }
 }

@@ -6,7 +6,6 @@
  * failed (connect, headers, body, TLS, authentication), without secrets.
  */
 import type { ProbeHealth } from '../../../shared/telemetry-model';
-import type { Dispatcher } from 'undici';
 import type { SecretResolver } from '../vault/secrets';
 
 export interface ProbeSample {
@@ -44,8 +43,6 @@ export interface ProbeDeps {
   secrets: SecretResolver;
   /** Epoch milliseconds; used for certificate days left and counter windows. */
   clock?: () => number;
-  /** A dispatcher from createProbeAgent shared by HTTP and Prometheus probes; each probe makes its own otherwise. */
-  dispatcher?: Dispatcher;
   /** PEM CA certificates trusted in addition to Node's roots (an internal PKI; tests). */
   trustedCa?: readonly string[];
 }

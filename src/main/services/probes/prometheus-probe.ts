@@ -43,7 +43,6 @@ export class PrometheusProbe implements Probe {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
   private readonly window: CounterWindow;
 
   constructor(
@@ -54,8 +53,7 @@ export class PrometheusProbe implements Probe {
     this.target = displayTarget(config.url);
     this.intervalMs = config.intervalSeconds * 1000;
     this.timeoutMs = config.timeoutMs;
-    this.ownsDispatcher = !deps.dispatcher;
-    this.dispatcher = deps.dispatcher ?? createProbeAgent({ connectTimeoutMs: config.timeoutMs, trustedCa: deps.trustedCa });
+    this.dispatcher = createProbeAgent({ connectTimeoutMs: config.timeoutMs, trustedCa: deps.trustedCa });
     const kept = keptSampleNames(config);
     this.window = new CounterWindow(config.windowSeconds, (name) => kept.has(name));
   }
@@ -96,6 +94,6 @@ export class PrometheusProbe implements Probe {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.destroy().catch(() => undefined);
+    await this.dispatcher.destroy().catch(() => undefined);
   }
 }
