@@ -4,6 +4,7 @@
  * probe. A decrease means the server restarted, so the new value is the
  * increase since then.
  */
+import { counterIncrease } from '../prometheus/rates';
 
 export interface CounterDelta {
   increase: number;
@@ -18,6 +19,6 @@ export class CounterDeltas {
     const previous = this.last.get(name);
     this.last.set(name, { value, atMs });
     if (!previous) return null;
-    return { increase: value >= previous.value ? value - previous.value : value, seconds: (atMs - previous.atMs) / 1000 };
+    return { increase: counterIncrease(previous.value, value), seconds: (atMs - previous.atMs) / 1000 };
   }
 }

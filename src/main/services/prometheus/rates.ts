@@ -21,6 +21,11 @@ interface Scrape {
   values: Map<string, number>;
 }
 
+/** The increase from one reading of a counter to the next: a decrease means a restart, so the new value is all of it. */
+export function counterIncrease(previous: number, current: number): number {
+  return current >= previous ? current - previous : current;
+}
+
 export class CounterWindow {
   private readonly scrapes: Scrape[] = [];
   /** Every series seen in the kept scrapes, by key. */
@@ -67,7 +72,7 @@ export class CounterWindow {
     for (let i = 1; i < this.scrapes.length; i++) {
       const current = this.scrapes[i]!.values.get(key);
       if (current === undefined || Number.isNaN(current)) continue;
-      total += current >= previous ? current - previous : current;
+      total += counterIncrease(previous, current);
       previous = current;
     }
     return total;
