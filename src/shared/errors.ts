@@ -59,6 +59,11 @@ export class FlightdeckError extends Error {
   }
 }
 
+/** The message of anything thrown, Error or not. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** "file.md:12:3: message", the form editors and terminals link. */
 export function formatError(info: ErrorInfo): string {
   if (!info.file) return info.message;

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ActionRecord } from '../../../shared/control-model';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { JournalEntry } from '../../../shared/session-model';
 import type { Redactor } from '../vault/secrets';
 import type { ActionJournal } from './action-journal';
@@ -248,11 +248,6 @@ async function settleWithDeadline(settle: (signal: AbortSignal) => Promise<Actio
 export function outcomeOfError(error: unknown): ActionResult {
   if (error instanceof FlightdeckError && error.code === 'timeout') return { outcome: 'unknown', message: error.message };
   return { outcome: 'failed', message: messageOf(error) };
-}
-
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 export function formatSeconds(ms: number): string {

@@ -56,10 +56,6 @@ export function abortReason(signal: AbortSignal, what: string): FlightdeckError 
   return new FlightdeckError('timeout', `${what}: cancelled at the deadline`);
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Settles with `work`, or rejects with the signal's reason when it aborts
  * first (for drivers that take no AbortSignal). A late rejection of `work`

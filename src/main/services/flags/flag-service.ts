@@ -9,14 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { ActionRecord, FlagPreview, FlagView } from '../../../shared/control-model';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { ActionJournal } from '../actions/action-journal';
 import type { FlagConfig } from '../profile/flags-schema';
 import { secretNames } from '../profile/secret-ref';
 import type { SecretResolver } from '../vault/secrets';
 import { previewBucketing } from './bucketing';
 import { createFlagBackend, type FlagBackendDeps } from './create-backend';
-import { messageOf, withDeadline } from './deadline';
+import { withDeadline } from './deadline';
 import { describeFlagValue, type FlagBackend, type FlagValue } from './flag-backend';
 import { JournalingFailed, setFlag, settleFlagWrite, unsettledFlagWrites, type FlagWriteResult, type PendingFlagWrite, type SetFlagOptions } from './flag-writer';
 

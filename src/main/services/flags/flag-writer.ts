@@ -18,10 +18,10 @@
  * - mongodb: no. An update past maxTimeMS or wtimeout may still be applied.
  */
 import { randomUUID } from 'node:crypto';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { EntryDataOf } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
-import { messageOf, withDeadline } from './deadline';
+import { withDeadline } from './deadline';
 import { describeFlagValue, isOutcomeUnknown, sameFlagValue, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
 
 export type FlagOutcome = 'ok' | 'failed' | 'unknown';

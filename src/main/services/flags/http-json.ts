@@ -8,8 +8,8 @@
  * message built from an answer.
  */
 import { request, type Dispatcher } from 'undici';
-import { FlightdeckError, type ErrorCode } from '../../../shared/errors';
-import { abortReason, messageOf } from './deadline';
+import { FlightdeckError, type ErrorCode, messageOf } from '../../../shared/errors';
+import { abortReason } from './deadline';
 import { WriteOutcomeUnknown } from './flag-backend';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;

@@ -16,9 +16,9 @@
  * The driver is imported on first use: most profiles never need it.
  */
 import type { MongoClient } from 'mongodb';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import { connectDeadline, messageOf, untilAborted } from './deadline';
+import { connectDeadline, untilAborted } from './deadline';
 import { valueAtPath } from './dot-path';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue } from './flag-backend';
 import { scrubSecrets } from './http-json';

@@ -23,9 +23,9 @@
  *   connection, or any read once that connection is gone, settles it.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
-import { abortReason, connectDeadline, messageOf, untilAborted } from './deadline';
+import { abortReason, connectDeadline, untilAborted } from './deadline';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
 import { resolveSecret, type SecretResolver } from '../vault/secrets';
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import { GENESIS_HASH, JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
 import { canonicalJson } from './canonical-json';
 import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
@@ -308,6 +308,3 @@ function removeStaleTemps(dir: string): void {
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

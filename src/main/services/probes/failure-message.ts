@@ -4,6 +4,7 @@
  * certificate"), naming the phase that failed and never echoing request
  * headers or credentials.
  */
+import { messageOf } from '../../../shared/errors';
 import { DeadlineExceeded, ProbeCancelled } from './deadline';
 
 export type Phase = 'connecting' | 'waiting for headers' | 'reading the body' | 'waiting for the server';
@@ -29,7 +30,7 @@ export function describeFailure(error: unknown, phase: Phase, timeoutMs: number)
   if (error instanceof DeadlineExceeded) return `timed out after ${error.timeoutMs} ms ${phase}`;
   if (error instanceof ProbeCancelled) return 'cancelled';
   const code = codeOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (!code && cause instanceof Error) return describeFailure(cause, phase, timeoutMs);
   switch (code) {

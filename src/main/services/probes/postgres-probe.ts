@@ -5,6 +5,7 @@
  * query and replication lag. The password comes from the vault into the
  * client config, never into a URL or an argv.
  */
+import { messageOf } from '../../../shared/errors';
 import pg from 'pg';
 import type { PostgresProbeConfig } from '../profile/probes-schema';
 import { Deadline } from './deadline';
@@ -102,7 +103,7 @@ export class PostgresProbe implements Probe {
 
   private explain(error: unknown, phase: 'connecting' | 'waiting for the server'): string {
     const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (code === '28P01' || code === '28000') return `authentication failed: ${message}`;
     if (code === '57014') return `timed out after ${this.timeoutMs} ms waiting for the server`;
     if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) return `timed out after ${this.timeoutMs} ms connecting`;

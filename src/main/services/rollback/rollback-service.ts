@@ -13,9 +13,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RollbackRun } from '../../../shared/control-model';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { ActionJournal } from '../actions/action-journal';
-import { formatSeconds, messageOf, type ActionResult, type ActionRunner, type ActionSpec } from '../actions/action-runner';
+import { formatSeconds, type ActionResult, type ActionRunner, type ActionSpec } from '../actions/action-runner';
 import type { CommandRunner } from '../commands/command-runner';
 import { describeFlagValue, sameFlagValue, type FlagValue } from '../flags/flag-backend';
 import type { RollbackPlanConfig, RollbackStepConfig } from '../profile/actions-schema';

@@ -6,6 +6,7 @@
  * probe that could not be created (a secret not yet unlocked) is retried on
  * the next interval.
  */
+import { messageOf } from '../../../shared/errors';
 import type { ProbeConfig } from '../profile/probes-schema';
 import type { Probe, ProbeReading } from '../probes/probe';
 
@@ -89,7 +90,7 @@ export class ProbeRunner {
       try {
         this.probe = this.options.createProbe(this.options.config);
       } catch (error) {
-        this.report({ health: 'down', message: `cannot start the probe: ${error instanceof Error ? error.message : String(error)}`, latencyMs: null, samples: [], details: {} });
+        this.report({ health: 'down', message: `cannot start the probe: ${messageOf(error)}`, latencyMs: null, samples: [], details: {} });
         return;
       }
     }
@@ -109,7 +110,7 @@ export class ProbeRunner {
       reading = await this.probe.run(abort.signal);
     } catch (error) {
       // Probes promise never to throw; one that does is down, not a crash.
-      reading = { health: 'down', message: error instanceof Error ? error.message : String(error), latencyMs: null, samples: [], details: {} };
+      reading = { health: 'down', message: messageOf(error), latencyMs: null, samples: [], details: {} };
     } finally {
       if (this.deadline) clearTimeout(this.deadline);
       this.deadline = null;
