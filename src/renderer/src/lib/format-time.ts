@@ -4,10 +4,16 @@
  */
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** "02:14", or "02:14:07" with seconds: the one way the renderer writes a clock time. */
+export function clockTime(at: Date, withSeconds = false): string {
+  const hm = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return withSeconds ? `${hm}:${pad(at.getSeconds())}` : hm;
+}
+
 export function formatWhen(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const time = clockTime(at);
   const sameDay = at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
   return sameDay ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
 }

@@ -12,7 +12,7 @@ import { appendOutput, EMPTY_OUTPUT, type OutputBuffer, type OutputChunk } from 
 import { fresherAction, fresherRun, mergeControl, upsertAction } from './control-merge';
 
 /** Output buffers kept (one per command run), oldest dropped first. */
-export const OUTPUTS_KEPT = 10;
+const OUTPUTS_KEPT = 10;
 
 export interface ControlStore {
   control: ControlState | null;

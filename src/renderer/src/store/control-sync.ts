@@ -12,7 +12,7 @@ let fetching: Promise<void> | null = null;
 let fetchAgain = false;
 
 /** Reads the whole control state; a request made while one is in flight runs once more after it. */
-export function refetchControl(): Promise<void> {
+function refetchControl(): Promise<void> {
   if (fetching) {
     fetchAgain = true;
     return fetching;

@@ -4,7 +4,7 @@
  * at 2 a.m.), a short confirmation, and which ticks are waiting for disk.
  */
 import type { StateCreator } from 'zustand';
-import { FlightdeckError, type ErrorInfo } from '../../../shared/errors';
+import { FlightdeckError, formatError, type ErrorInfo } from '../../../shared/errors';
 import type { Store } from './store';
 
 export interface Shown<T> {
@@ -32,6 +32,11 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof FlightdeckError) return err.toInfo();
   if (err instanceof Error) return { code: 'internal', message: err.message || err.name };
   return { code: 'internal', message: String(err) };
+}
+
+/** Any thrown value as the sentence a control shows beside itself. */
+export function errorText(err: unknown): string {
+  return formatError(toErrorInfo(err));
 }
 
 export const createFeedbackSlice: StateCreator<Store, [], [], FeedbackSlice> = (set) => ({

@@ -30,12 +30,6 @@ export class SeriesBuffer {
     return this.times.length - this.head;
   }
 
-  /** The newest point, or null when empty. */
-  last(): Point | null {
-    const i = this.times.length - 1;
-    return i >= this.head ? [this.times[i]!, this.values[i]!] : null;
-  }
-
   /** The newest value that is not a gap. */
   lastValue(): number | null {
     for (let i = this.values.length - 1; i >= this.head; i--) if (this.values[i] !== null) return this.values[i]!;

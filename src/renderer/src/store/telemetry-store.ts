@@ -43,7 +43,7 @@ export interface TelemetryState {
   capturing: boolean;
   /** Bumped per series id whenever its buffer changed. */
   revisions: Record<string, number>;
-  /** The points, read through seriesPoints(); identity never changes. */
+  /** The points, read through the SeriesBuffer methods; identity never changes. */
   buffers: Map<string, SeriesBuffer>;
 
   setRange(rangeSeconds: RangeSeconds): void;
@@ -116,11 +116,14 @@ export function createTelemetryStore(): TelemetryStore {
       let markers = state.markers;
       let baseline = state.baseline;
       const touched = new Set<string>();
+      const known = new Set(series.map((s) => s.id));
       for (const batch of batches) {
         now = Math.max(now, batch.at);
-        const known = new Set(series.map((s) => s.id));
         const fresh = batch.series.filter((s) => !known.has(s.id));
-        if (fresh.length > 0) series = [...series, ...fresh];
+        if (fresh.length > 0) {
+          series = [...series, ...fresh];
+          for (const s of fresh) known.add(s.id);
+        }
         for (const [id, points] of Object.entries(batch.points)) {
           let buffer = state.buffers.get(id);
           if (!buffer) {

@@ -10,7 +10,7 @@
  * backs requestAnimationFrame with a timer, see telemetry-app.ts).
  */
 import type { FlightdeckApi } from '../../../shared/api';
-import { FlightdeckError } from '../../../shared/errors';
+import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { TelemetryBatch } from '../../../shared/telemetry-model';
 import type { RangeSeconds, TelemetryStore } from './telemetry-store';
 
@@ -22,8 +22,6 @@ export interface FrameScheduler {
 export interface TelemetrySync {
   /** Changes the range and fetches the snapshot for it. */
   setRange(rangeSeconds: RangeSeconds): Promise<void>;
-  /** Fetches the snapshot again (another runbook, another profile). */
-  refetch(): Promise<void>;
   captureBaseline(): Promise<void>;
   stop(): void;
 }
@@ -63,9 +61,8 @@ export function startTelemetrySync(api: TelemetryApi, store: TelemetryStore, sch
       store.getState().applySnapshot(snapshot, rangeSeconds);
     } catch (error) {
       if (stopped || request !== latest) return;
-      const message = error instanceof Error ? error.message : String(error);
       const unavailable = error instanceof FlightdeckError && error.code === 'unsupported';
-      store.getState().fail(unavailable ? 'unavailable' : store.getState().phase, message);
+      store.getState().fail(unavailable ? 'unavailable' : store.getState().phase, messageOf(error));
     } finally {
       if (request === latest) {
         fetching = false;
@@ -88,13 +85,12 @@ export function startTelemetrySync(api: TelemetryApi, store: TelemetryStore, sch
       store.getState().setRange(rangeSeconds);
       return fetchSnapshot();
     },
-    refetch: fetchSnapshot,
     async captureBaseline() {
       store.getState().setCapturing(true);
       try {
         store.getState().setBaseline(await api.captureBaseline());
       } catch (error) {
-        store.getState().fail(store.getState().phase, error instanceof Error ? error.message : String(error));
+        store.getState().fail(store.getState().phase, messageOf(error));
       }
     },
     stop() {

@@ -6,10 +6,9 @@
  */
 import { useState } from 'react';
 import type { CommandView } from '../../../../shared/control-model';
-import { formatError } from '../../../../shared/errors';
 import { runCommand } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
-import { toErrorInfo } from '../../store/feedback-slice';
+import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
 import { argvText } from './format';
 import { OutcomeBadge, outcomeSentence } from './Outcome';
@@ -27,7 +26,7 @@ export function CommandsList({ commands }: { commands: CommandView[] }) {
     try {
       await runCommand(command.id);
     } catch (err) {
-      setErrors((e) => ({ ...e, [command.id]: formatError(toErrorInfo(err)) }));
+      setErrors((e) => ({ ...e, [command.id]: errorText(err) }));
     } finally {
       setRunning(({ [command.id]: _, ...rest }) => rest);
     }

@@ -28,7 +28,7 @@ export function ControlPanel() {
         </h2>
         <div className="profile-error" role="alert" data-testid="profile-error">
           <strong>The deployment profile did not load.</strong>
-          <span className="profile-error-text">{control.profileError}</span>
+          <span className="profile-error-text mono">{control.profileError}</span>
           <span className="muted">No flag, command or rollback is available until it is fixed.</span>
         </div>
       </section>

@@ -7,9 +7,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { FlagPreview, FlagView } from '../../../../shared/control-model';
-import { formatError } from '../../../../shared/errors';
 import { previewFlag, setFlag } from '../../store/control-calls';
-import { toErrorInfo } from '../../store/feedback-slice';
+import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
 import { flagValueText } from './FlagValue';
 
@@ -29,7 +28,7 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
     let current = true;
     previewFlag(flag.name, percent).then(
       (answer) => current && setPreview(answer),
-      (err: unknown) => current && setPreviewError(formatError(toErrorInfo(err))),
+      (err: unknown) => current && setPreviewError(errorText(err)),
     );
     return () => {
       current = false;
@@ -43,7 +42,7 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
       await setFlag(flag.name, percent);
       onClose();
     } catch (err) {
-      setError(formatError(toErrorInfo(err)));
+      setError(errorText(err));
       setWriting(false);
     }
   };

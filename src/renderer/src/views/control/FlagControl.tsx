@@ -6,10 +6,9 @@
  */
 import { useState } from 'react';
 import type { FlagView } from '../../../../shared/control-model';
-import { formatError } from '../../../../shared/errors';
 import { readFlag } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
-import { toErrorInfo } from '../../store/feedback-slice';
+import { errorText } from '../../store/feedback-slice';
 import { FlagConfirm } from './FlagConfirm';
 import { FlagValue } from './FlagValue';
 import { formatClock } from './format';
@@ -30,7 +29,7 @@ export function FlagControl({ flag }: { flag: FlagView }) {
     try {
       await readFlag(flag.name);
     } catch (err) {
-      setReadError(formatError(toErrorInfo(err)));
+      setReadError(errorText(err));
     } finally {
       setReading(false);
     }

@@ -10,7 +10,7 @@ import type { ControlState, PlanView } from '../../../../shared/control-model';
 import { formatError } from '../../../../shared/errors';
 import { startRollback } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
-import { toErrorInfo } from '../../store/feedback-slice';
+import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
 import { formatClock, formatDuration } from './format';
 import { HoldButton } from './HoldButton';
@@ -66,7 +66,7 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
       const run = await startRollback({ plan: plan.name, confirmation });
       onStarted(run.id);
     } catch (err) {
-      setError(formatError(toErrorInfo(err)));
+      setError(errorText(err));
       setAttempt((n) => n + 1); // a fresh hold button for another try
       setTyped('');
     } finally {

@@ -8,15 +8,12 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { VaultStatus } from '../../../../shared/control-model';
-import { formatError } from '../../../../shared/errors';
 import { deleteSecret, lockVault, putSecret, unlockVault } from '../../store/control-calls';
-import { toErrorInfo } from '../../store/feedback-slice';
+import { errorText } from '../../store/feedback-slice';
 
 const NAME_RULE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 const STATE_LABEL: Record<VaultStatus['state'], string> = { uninitialised: 'not set up', locked: 'locked', unlocked: 'unlocked' };
-
-const message = (err: unknown) => formatError(toErrorInfo(err));
 
 /** Empties password fields whatever the outcome: a value typed once is never left behind. */
 function clear(...inputs: Array<HTMLInputElement | null>) {
@@ -37,7 +34,7 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
       await work();
       return true;
     } catch (err) {
-      setError(message(err));
+      setError(errorText(err));
       return false;
     } finally {
       setBusy(false);

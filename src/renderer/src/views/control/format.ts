@@ -1,5 +1,5 @@
 /** Durations and clock times as the control panel shows them: short, exact enough to compare rollbacks. */
-const pad = (n: number) => String(n).padStart(2, '0');
+import { clockTime } from '../../lib/format-time';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -12,7 +12,7 @@ export function formatDuration(ms: number): string {
 export function formatClock(iso: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  return clockTime(at, true);
 }
 
 /** Milliseconds between two ISO times, or null when either is missing. */

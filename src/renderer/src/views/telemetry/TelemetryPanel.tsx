@@ -84,10 +84,7 @@ function Graphs() {
   const thresholds = useStore((s) => s.cockpit?.runbook?.thresholds ?? NO_THRESHOLDS);
   const [showAll, setShowAll] = useState(false);
   const groups = useMemo(() => groupByMetric(series), [series]);
-  const plans = useMemo(
-    () => new Map(groups.map((g) => [`${g.metric}|${g.unit}`, bandsFor(g.metric, g.unit, thresholds, g.series.map((s) => `${s.probe} ${s.label}`).join(' '))])),
-    [groups, thresholds],
-  );
+  const plans = useMemo(() => new Map(groups.map((g) => [g, bandsFor(g.metric, g.unit, thresholds, g.series.map((s) => `${s.probe} ${s.label}`).join(' '))])), [groups, thresholds]);
   const primary = groups.filter((g) => g.primary);
   const others = groups.filter((g) => !g.primary);
   const shown = showAll ? groups : primary;
@@ -95,7 +92,7 @@ function Graphs() {
   return (
     <div className="graphs">
       {shown.map((group) => (
-        <MetricGraph key={`${group.metric}|${group.unit}`} group={group} plan={plans.get(`${group.metric}|${group.unit}`)!} />
+        <MetricGraph key={`${group.metric}|${group.unit}`} group={group} plan={plans.get(group)!} />
       ))}
       {others.length > 0 && (
         <button type="button" className="more-metrics" aria-expanded={showAll} onClick={() => setShowAll(!showAll)} data-testid="more-metrics">

@@ -5,10 +5,11 @@
  */
 import { METRICS } from '../../../../shared/metrics';
 import type { SeriesInfo } from '../../../../shared/telemetry-model';
+import { clockTime } from '../../lib/format-time';
 import type { Band } from './bands';
 
 /** The four graphs the issue asks for, always first, in this order. */
-export const PRIMARY_METRICS = ['error_rate', 'latency_p95', 'cache_hit_rate', 'db_connections'] as const;
+const PRIMARY_METRICS = ['error_rate', 'latency_p95', 'cache_hit_rate', 'db_connections'] as const;
 
 export interface MetricGroup {
   metric: string;
@@ -131,11 +132,7 @@ function formatBytes(value: number): string {
   return `${round(v)} ${units[i]}`;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** Local time on the axis and in tooltips: "02:14", or "02:14:05" for short ranges. */
 export function formatClock(t: number, withSeconds: boolean): string {
-  const d = new Date(t);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return withSeconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+  return clockTime(new Date(t), withSeconds);
 }
