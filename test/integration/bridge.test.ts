@@ -39,7 +39,7 @@ beforeAll(async () => {
   writeFileSync(join(site.path, 'index.html'), '<!doctype html><title>Flightdeck</title>');
   writeFileSync(join(site.path, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(data.path, 'secret.md'), 'not to be served');
-  app = testApp(data.path, opened);
+  app = testApp(data.path, { opened });
   await app.cockpit.startup(null);
   bridge = await startBridge({ app, staticDir: site.path });
   cookie = `${cookieName(bridge.port)}=${bridge.token}`;

@@ -23,7 +23,7 @@ import { canary, newSession, programDir, writeProgram } from '../support/command
 
 let dir: string;
 let session: Session;
-let sessionRoot: string;
+let removeSession: () => void;
 let vault: Vault;
 let canaries: string[];
 let events: unknown[];
@@ -58,7 +58,7 @@ function expectNoCanary(where: string, text: string): void {
 
 beforeEach(async () => {
   dir = programDir();
-  ({ session, root: sessionRoot } = newSession());
+  ({ session, remove: removeSession } = newSession());
   const redactor = new SecretRedactor();
   vault = new Vault({ file: join(dir, 'vault.json'), safeStorage: null, platform: 'linux', redactor, scryptN: 2 ** 15 });
   await vault.unlock('correct horse battery staple');
@@ -81,8 +81,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  session.close();
-  rmSync(sessionRoot, { recursive: true, force: true });
+  removeSession();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -24,7 +24,7 @@ const LITERALS = [';rm -rf /', '$(id)', 'two\nlines', '--file=/tmp/x', '-h evil'
 
 let dir: string;
 let session: Session;
-let sessionRoot: string;
+let removeSession: () => void;
 let outputs: OutputChunk[];
 let updates: ActionRecord[];
 let redactor: SecretRedactor;
@@ -44,14 +44,13 @@ function stdoutOf(actionId: string): string {
 
 beforeEach(() => {
   dir = programDir();
-  ({ session, root: sessionRoot } = newSession());
+  ({ session, remove: removeSession } = newSession());
   outputs = [];
   updates = [];
 });
 
 afterEach(() => {
-  session.close();
-  rmSync(sessionRoot, { recursive: true, force: true });
+  removeSession();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -15,6 +15,7 @@ import { parseExposition, type Exposition } from '../../src/main/services/promet
 import { Telemetry } from '../../src/main/services/telemetry/telemetry';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { freePort } from '../support/servers';
+import { waitFor } from '../support/wait';
 
 const SERVER = fileURLToPath(new URL('../../resources/demo-env/server.mjs', import.meta.url));
 const DEMO_PROFILE = fileURLToPath(new URL('../../resources/demo/runbook.flightdeck.yaml', import.meta.url));
@@ -176,13 +177,8 @@ describe('the demo profile against the demo environment, through the real probes
     const telemetry = new Telemetry({ probes, createProbe: (c) => createProbe(c, { secrets }), emit: () => undefined });
     try {
       telemetry.start();
-      const until = async (what: string, check: () => boolean, ms = 20_000) => {
-        const deadline = Date.now() + ms;
-        while (!check()) {
-          if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms; ${JSON.stringify(telemetry.probeStatuses())}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
+      const until = (what: string, check: () => boolean) =>
+        waitFor(what, check, { timeoutMs: 20_000, intervalMs: 50, lastSeen: () => JSON.stringify(telemetry.probeStatuses()) });
       const latest = (id: string) => telemetry.store.latest(id)?.value ?? null;
       await until('both probes up', () => telemetry.probeStatuses().every((s) => s.health === 'up'));
       await until('error rate and p95 series', () => latest('shop-metrics/error_rate') !== null && latest('shop-metrics/latency_p95') !== null);

@@ -14,6 +14,7 @@ import { Session } from '../../src/main/services/session/session';
 import { tempDir } from '../support/app';
 import { startFlagAdminApi, type FlagAdminApi } from '../support/platform-apis';
 import { startRedis, type RedisServer } from '../support/servers';
+import { waitFor } from '../support/wait';
 
 const TOKEN = 'canary-cli-admin-token-31337';
 
@@ -104,7 +105,7 @@ describe('flightdeck flag, directly on redis', () => {
     // The CLI reads the current value first (300 ms deadline), then writes and reads back (300 ms each).
     expect(performance.now() - started).toBeLessThan(3 * 300 + 400);
     // The SET waited in the frozen server's socket buffer and ran on thaw.
-    await waitFor(async () => (await admin.get('flags:cli')) === '0');
+    await waitFor('flags:cli back at 0', async () => (await admin.get('flags:cli')) === '0', 5000);
     const settle = await flag(['settle', ...redisArgs(), '--log', log, '--json']);
     expect(settle.code).toBe(0);
     expect(JSON.parse(settle.stdout).actions).toEqual([expect.objectContaining({ outcome: 'ok', to: '0' })]);
@@ -200,11 +201,3 @@ describe('flightdeck flag, with a profile', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -5,8 +5,6 @@
  * admin token kept out of the journal and every message.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlightdeckError } from '../../src/shared/errors';
@@ -15,7 +13,9 @@ import { FlagService } from '../../src/main/services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../../src/main/services/profile/flags-schema';
 import type { SecretResolver } from '../../src/main/services/vault/secrets';
 import { tempDir } from '../support/app';
+import { behaviours, startHttpTarget } from '../support/http-targets';
 import { startFlagAdminApi, type FlagAdminApi } from '../support/platform-apis';
+import { waitFor } from '../support/wait';
 
 const TOKEN = 'canary-admin-token-7f3a9c';
 const work = tempDir('flightdeck-flags-http-');
@@ -126,7 +126,7 @@ describe('HTTP admin API flags', () => {
     expect(flags.unsettledActions()).toEqual([record.id]);
     // The server was slow, not deaf: it applies the PUT once released.
     api.release();
-    await waitFor(() => api.flags.get('checkout_v2')!.percentage === 50);
+    await waitFor('the API to hold 50', () => api.flags.get('checkout_v2')!.percentage === 50, 5000);
     const settled = await flags.reconcile(record.id);
     expect(settled).toMatchObject({ id: record.id, outcome: 'ok' });
     expect(settled.message).toContain('read-back shows the new value 50');
@@ -143,33 +143,24 @@ describe('HTTP admin API flags', () => {
     const record = await flags.set('checkout_v2', 0, null);
     expect(record.outcome).toBe('unknown');
     api.release();
-    await waitFor(() => updates.at(-1) === 'ok');
+    await waitFor('the action to settle ok', () => updates.at(-1) === 'ok', 5000);
     expect(updates).toEqual(['running', 'unknown', ...updates.slice(2, -1).map(() => 'unknown'), 'ok']);
     expect(flags.actions().find((a) => a.id === record.id)!.outcome).toBe('ok');
   });
 
   it('does not follow a redirect: the write fails and the other address never hears of it', async () => {
-    let hits = 0;
-    const elsewhere = createServer((_req, res) => {
-      hits++;
-      res.end('{"percentage":50}');
-    });
-    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
-    const redirector = createServer((_req, res) => {
-      res.writeHead(307, { location: `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/flag` });
-      res.end();
-    });
-    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    const elsewhere = await startHttpTarget(behaviours.answers(200, '{"percentage":50}'));
+    const redirector = await startHttpTarget(behaviours.redirectsTo(`${elsewhere.url}/flag`, 307));
     try {
-      const config = FlagSchema.parse({ name: 'checkout_v2', backend: { type: 'http', url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/flag` }, timeoutMs: 400 });
+      const config = FlagSchema.parse({ name: 'checkout_v2', backend: { type: 'http', url: `${redirector.url}/flag` }, timeoutMs: 400 });
       const flags = start(config);
       const record = await flags.set('checkout_v2', 50, null);
       expect(record.outcome).toBe('failed');
       expect(record.message).toContain('answered 307 (a redirect, not followed)');
-      expect(hits).toBe(0);
+      expect(elsewhere.requests).toBe(0);
     } finally {
-      redirector.close();
-      elsewhere.close();
+      await redirector.close();
+      await elsewhere.close();
     }
   });
 
@@ -201,11 +192,3 @@ describe('HTTP admin API flags', () => {
     expect(api.requests.length).toBe(before);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -12,6 +12,7 @@ import { FlagSchema } from '../../src/main/services/profile/flags-schema';
 import type { SecretResolver } from '../../src/main/services/vault/secrets';
 import { tempDir } from '../support/app';
 import { HEROKU_VERSION_ACCEPT, startHerokuApi, startRailwayApi, type HerokuApi, type RailwayApi } from '../support/platform-apis';
+import { waitFor } from '../support/wait';
 
 const HEROKU_TOKEN = 'canary-heroku-token-0b1d2e';
 const RAILWAY_TOKEN = 'canary-railway-token-9a8b7c';
@@ -42,6 +43,17 @@ afterEach(async () => {
   work.remove();
 });
 
+/** The checkout_v2 flag on a platform backend, with its token in the vault under `secrets`. */
+function platformFlags(backend: Record<string, unknown>, secrets: Record<string, string>): FlagService {
+  flags = new FlagService({
+    flags: [FlagSchema.parse({ name: 'checkout_v2', backend, timeoutMs: 400 })],
+    secrets: vault(secrets),
+    journal: log,
+    settleDelaysMs: [],
+  });
+  return flags;
+}
+
 describe('Heroku config vars', () => {
   let heroku: HerokuApi;
   beforeEach(async () => {
@@ -50,13 +62,7 @@ describe('Heroku config vars', () => {
   afterEach(() => heroku.close());
 
   function herokuFlags(token = HEROKU_TOKEN, app = 'shop'): FlagService {
-    flags = new FlagService({
-      flags: [FlagSchema.parse({ name: 'checkout_v2', backend: { type: 'heroku', app, var: 'CHECKOUT_V2_PERCENT', token: { secret: 'HEROKU_API_KEY' }, apiUrl: heroku.url }, timeoutMs: 400 })],
-      secrets: vault({ HEROKU_API_KEY: token }),
-      journal: log,
-      settleDelaysMs: [],
-    });
-    return flags;
+    return platformFlags({ type: 'heroku', app, var: 'CHECKOUT_V2_PERCENT', token: { secret: 'HEROKU_API_KEY' }, apiUrl: heroku.url }, { HEROKU_API_KEY: token });
   }
 
   it('PATCHes the config var as a string with the version 3 Accept header and a bearer token, and reads it back', async () => {
@@ -96,7 +102,7 @@ describe('Heroku config vars', () => {
     const record = await service.set('checkout_v2', 0, null);
     expect(record.outcome).toBe('unknown');
     heroku.release();
-    await waitFor(() => heroku.apps.get('shop')!.CHECKOUT_V2_PERCENT === '0');
+    await waitFor('Heroku to apply 0', () => heroku.apps.get('shop')!.CHECKOUT_V2_PERCENT === '0', 5000);
     expect((await service.reconcile(record.id)).outcome).toBe('ok');
   });
 });
@@ -109,19 +115,10 @@ describe('Railway variables', () => {
   afterEach(() => railway.close());
 
   function railwayFlags(token = RAILWAY_TOKEN, serviceId: string | null = 'svc-web'): FlagService {
-    flags = new FlagService({
-      flags: [
-        FlagSchema.parse({
-          name: 'checkout_v2',
-          backend: { type: 'railway', projectId: 'proj-1', environmentId: 'env-prod', ...(serviceId ? { serviceId } : {}), var: 'CHECKOUT_V2_PERCENT', token: { secret: 'RAILWAY_TOKEN' }, apiUrl: railway.url },
-          timeoutMs: 400,
-        }),
-      ],
-      secrets: vault({ RAILWAY_TOKEN: token }),
-      journal: log,
-      settleDelaysMs: [],
-    });
-    return flags;
+    return platformFlags(
+      { type: 'railway', projectId: 'proj-1', environmentId: 'env-prod', ...(serviceId ? { serviceId } : {}), var: 'CHECKOUT_V2_PERCENT', token: { secret: 'RAILWAY_TOKEN' }, apiUrl: railway.url },
+      { RAILWAY_TOKEN: token },
+    );
   }
 
   it('upserts the variable through variableUpsert and reads it back through variables', async () => {
@@ -158,11 +155,3 @@ describe('Railway variables', () => {
     expect(railway.variables.get('proj-1/env-prod/svc-web')!.CHECKOUT_V2_PERCENT).toBe('10');
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -16,6 +16,7 @@ import { FlagSchema } from '../../src/main/services/profile/flags-schema';
 import type { SecretResolver } from '../../src/main/services/vault/secrets';
 import { tempDir } from '../support/app';
 import { startRedis, type RedisServer } from '../support/servers';
+import { waitFor } from '../support/wait';
 
 const TIMEOUT_MS = 300;
 /** Write deadline + read-back deadline, plus scheduling slack on a shared 2-core machine. */
@@ -132,7 +133,7 @@ describe('redis flag writes under chaos', () => {
     expect(await pauser.get(KEY)).toBe('10');
 
     // The paused SET runs when the pause expires.
-    await waitFor(async () => (await pauser.get(KEY)) === '50');
+    await waitFor('the key to hold 50', async () => (await pauser.get(KEY)) === '50', 5000);
     const settled = await flags.reconcile(record.id);
     expect(settled.outcome).toBe('ok');
   });
@@ -143,7 +144,7 @@ describe('redis flag writes under chaos', () => {
     const writing = timed(flags.set('checkout_v2', 50, 'rm'));
     // Our connection, blocked by the pause (flags=b) on its SET.
     const blockedSet = /id=(\d+) [^\n]*flags=b [^\n]*cmd=set/;
-    await waitFor(async () => blockedSet.test(String(await pauser.call('CLIENT', 'LIST'))));
+    await waitFor('a SET blocked on the paused server', async () => blockedSet.test(String(await pauser.call('CLIENT', 'LIST'))), 5000);
     const blocked = blockedSet.exec(String(await pauser.call('CLIENT', 'LIST')))![1]!;
     const other = defaultClient();
     // A control write from another connection, held by the same pause.
@@ -187,11 +188,3 @@ describe('redis flag writes under chaos', () => {
     expect(record.message).toContain('WRONGTYPE');
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

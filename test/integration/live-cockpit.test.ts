@@ -13,12 +13,9 @@ import type { ControlState, RollbackRun } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { TelemetrySnapshot } from '../../src/shared/telemetry-model';
 import type { App } from '../../src/main/app/create-app';
-import { createApp } from '../../src/main/app/create-app';
-import { createLogger } from '../../src/main/app/log';
-import { SecretRedactor } from '../../src/main/services/vault/redactor';
-import { RESOURCES, tempDir } from '../support/app';
+import { call, tempDir, testApp } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
-import { startTestWorker } from '../support/parser';
+import { waitFor } from '../support/wait';
 
 const CANARY = 'canary-Zq7#x9$Lm!2';
 
@@ -29,37 +26,9 @@ const logLines: string[] = [];
 const eventsSeen: string[] = [];
 
 function startApp(): App {
-  const redactor = new SecretRedactor();
-  const app = createApp({
-    app: { version: 'test', mode: 'browser', platform: process.platform, nativeOpenDialog: false },
-    platform: { openExternal: async () => true },
-    dataDir: join(dir.path, 'data'),
-    resourcesDir: RESOURCES,
-    createWorker: startTestWorker,
-    log: createLogger((line) => logLines.push(line), (text) => redactor.redact(text)),
-    safeStorage: null,
-    redactor,
-    scryptN: 2 ** 15,
-  });
+  const app = testApp(join(dir.path, 'data'), { logLines, scryptN: 2 ** 15 });
   app.events.subscribe((name, payload) => eventsSeen.push(`${name} ${JSON.stringify(payload)}`));
   return app;
-}
-
-async function call<T>(app: App, name: string, input: unknown = {}): Promise<T> {
-  const result = (await app.call(name, input)) as CallResult<T>;
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
 }
 
 async function demoFlag(): Promise<number> {
@@ -83,10 +52,14 @@ describe('the cockpit with a deployment profile', () => {
     let app = startApp();
     try {
       await app.cockpit.openPath(runbookPath);
-      const live = await until(
+      let last: TelemetrySnapshot | undefined;
+      const live = await waitFor(
         'both probes up with error-rate data',
-        () => call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 }),
-        (s) => s.probes.length === 2 && s.probes.every((p) => p.health === 'up') && (s.points['shop-metrics/error_rate']?.some(([, v]) => v !== null) ?? false),
+        async () => {
+          const s = (last = await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 }));
+          return s.probes.length === 2 && s.probes.every((p) => p.health === 'up') && (s.points['shop-metrics/error_rate']?.some(([, v]) => v !== null) ?? false) && s;
+        },
+        { timeoutMs: 20_000, intervalMs: 100, lastSeen: () => JSON.stringify(last).slice(0, 500) },
       );
       expect(live.active).toBe(true);
       expect(live.series.map((s) => s.id)).toEqual(expect.arrayContaining(['shop-metrics/error_rate', 'shop-metrics/latency_p95', 'shop-metrics/cache_hit_rate', 'shop-metrics/db_connections']));

@@ -5,13 +5,13 @@
  * from FLIGHTDECK_SECRET_* only and never printed or journaled.
  */
 import { captureIo } from '../support/cli';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rollbackCommand, type ConfirmInput } from '../../src/main/cli/rollback-commands';
 import { readJournalFile } from '../../src/main/services/journal/journal';
+import { tempDir } from '../support/app';
 import { programDir, writeProgram } from '../support/command-programs';
 import { startRedis, type RedisServer } from '../support/servers';
 
@@ -19,7 +19,7 @@ const PASSWORD = 'canary-rollback-cli-redis-pw-4242';
 
 let redis: RedisServer;
 let client: Redis;
-let work: string;
+let work: ReturnType<typeof tempDir>;
 let programs: string;
 let profileFile: string;
 
@@ -27,7 +27,7 @@ const capture = captureIo;
 
 async function rollback(args: string[], input?: ConfirmInput) {
   const io = capture();
-  const env = { FLIGHTDECK_HOME: join(work, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: PASSWORD, PATH: `${programs}:${process.env.PATH ?? ''}` };
+  const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: PASSWORD, PATH: `${programs}:${process.env.PATH ?? ''}` };
   const code = await rollbackCommand(['--profile', profileFile, ...args], io, { env, input: input ?? { isTTY: false, question: () => Promise.reject(new Error('no terminal')) } });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
@@ -35,10 +35,10 @@ async function rollback(args: string[], input?: ConfirmInput) {
 beforeAll(async () => {
   redis = await startRedis({ password: PASSWORD });
   client = new Redis(redis.url, { password: PASSWORD, maxRetriesPerRequest: 1 });
-  work = mkdtempSync(join(tmpdir(), 'flightdeck-rollback-cli-'));
+  work = tempDir('flightdeck-rollback-cli-');
   programs = programDir();
   writeProgram(programs, 'append-line', `require('node:fs').appendFileSync(process.argv[2], process.argv[3] + '\\n'); console.log('appended');`);
-  profileFile = join(work, 'prod.flightdeck.yaml');
+  profileFile = join(work.path, 'prod.flightdeck.yaml');
   writeFileSync(
     profileFile,
     `environment: production
@@ -53,7 +53,7 @@ probes:
 commands:
   allow: [append-line]
   named:
-    notify: { argv: [append-line, "${join(work, 'effects.txt')}", notified] }
+    notify: { argv: [append-line, "${join(work.path, 'effects.txt')}", notified] }
 rollback:
   confirm: hold
   default: P0
@@ -73,7 +73,7 @@ rollback:
 afterAll(async () => {
   client?.disconnect();
   await redis?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  work?.remove();
   if (programs) rmSync(programs, { recursive: true, force: true });
 });
 
@@ -82,7 +82,7 @@ beforeEach(async () => {
 });
 
 function logFiles(): string {
-  const root = join(work, 'home', 'actions');
+  const root = join(work.path, 'home', 'actions');
   return readdirSync(root).map((d) => readFileSync(join(root, d, 'journal.jsonl'), 'utf8')).join('');
 }
 
@@ -103,10 +103,10 @@ describe('flightdeck rollback', () => {
   });
 
   it('--json prints the run with its outcome and where it is journaled', async () => {
-    const result = await rollback(['--plan', 'P0', '--yes', '--json', '--log', join(work, 'log-json')]);
+    const result = await rollback(['--plan', 'P0', '--yes', '--json', '--log', join(work.path, 'log-json')]);
     expect(result.code).toBe(0);
     const run = JSON.parse(result.stdout) as { outcome: string; steps: { outcome: string }[]; journal: string; pressToVerifiedMs: number };
-    expect(run).toMatchObject({ outcome: 'ok', journal: `log ${join(work, 'log-json')}` });
+    expect(run).toMatchObject({ outcome: 'ok', journal: `log ${join(work.path, 'log-json')}` });
     expect(run.steps.map((s) => s.outcome)).toEqual(['ok', 'ok', 'ok']);
     expect(run.pressToVerifiedMs).toBeGreaterThan(0);
   });

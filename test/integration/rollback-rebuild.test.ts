@@ -10,13 +10,10 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlState, RollbackRun } from '../../src/shared/control-model';
-import type { CallResult } from '../../src/shared/errors';
-import { createApp, type App } from '../../src/main/app/create-app';
-import { createLogger } from '../../src/main/app/log';
-import { RESOURCES, tempDir } from '../support/app';
+import { call, tempDir, testApp } from '../support/app';
 import { writeProgram } from '../support/command-programs';
-import { startTestWorker } from '../support/parser';
 import { startRedis, type RedisServer } from '../support/servers';
+import { waitFor } from '../support/wait';
 
 let redis: RedisServer;
 let client: Redis;
@@ -33,20 +30,6 @@ afterAll(async () => {
   await redis?.stop();
   dir?.remove();
 });
-
-async function call<T>(app: App, name: string, input: unknown = {}): Promise<T> {
-  const result = (await app.call(name, input)) as CallResult<T>;
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value;
-}
-
-async function until(what: string, done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a rollback while the runbook is activated again', () => {
   it('finishes once, verified, and a press meanwhile joins it', async () => {
@@ -87,21 +70,12 @@ rollback:
 `,
     );
     await client.set('flags:checkout_v2', '50');
-    const app = createApp({
-      app: { version: 'test', mode: 'browser', platform: process.platform, nativeOpenDialog: false },
-      platform: { openExternal: async () => true },
-      dataDir: join(dir.path, 'data'),
-      resourcesDir: RESOURCES,
-      createWorker: startTestWorker,
-      log: createLogger(() => undefined),
-      safeStorage: null,
-      scryptN: 2 ** 15,
-    });
+    const app = testApp(join(dir.path, 'data'));
     try {
       const runbook = join(dir.path, 'runbook.md');
       await app.cockpit.openPath(runbook);
       const press = call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
-      await until('the first step to start', async () => existsSync(started));
+      await waitFor('the first step to start', () => existsSync(started));
 
       // The same runbook opened again: every live service is rebuilt for the same session.
       await app.cockpit.openPath(runbook);
@@ -116,7 +90,7 @@ rollback:
       expect(joined.id).toBe(run.id);
       expect(await client.get('flags:checkout_v2')).toBe('0');
       // Give a wrongly resumed second run the chance to show itself before counting.
-      await until('the panel to show the run ended', async () => (await call<ControlState>(app, 'getControl')).rollback?.outcome === 'ok');
+      await waitFor('the panel to show the run ended', async () => (await call<ControlState>(app, 'getControl')).rollback?.outcome === 'ok');
       await app.cockpit.openPath(runbook);
       expect(readFileSync(effects, 'utf8')).toBe('notified\n');
       expect(readFileSync(started, 'utf8')).toBe('x');

@@ -28,7 +28,7 @@ let redis: RedisServer;
 let client: Redis;
 let programs: string;
 let session: Session;
-let sessionRoot: string;
+let removeSession: () => void;
 let runs: RollbackRun[];
 let actions: ActionRecord[];
 let backends: RedisFlagBackend[];
@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  ({ session, root: sessionRoot } = newSession());
+  ({ session, remove: removeSession } = newSession());
   runs = [];
   actions = [];
   backends = [];
@@ -59,8 +59,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const backend of backends) await backend.close();
   for (const close of closers) await close();
-  session.close();
-  rmSync(sessionRoot, { recursive: true, force: true });
+  removeSession();
 });
 
 function profileWith(overrides: Record<string, unknown> = {}, file = join(programs, 'effects.txt')): Profile {

@@ -13,6 +13,7 @@ import { cookieName } from '../../src/main/bridge/request-guard';
 import { startBridge, type Bridge } from '../../src/main/bridge/server';
 import type { TelemetryBatch } from '../../src/shared/telemetry-model';
 import { tempDir, testApp } from '../support/app';
+import { waitFor } from '../support/wait';
 
 let app: App;
 let bridge: Bridge;
@@ -77,18 +78,10 @@ function batch(n: number): TelemetryBatch {
   };
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('event stream backpressure', () => {
   it('keeps the backlog bounded while a tab stops reading, then delivers the newest values and every other event in order', async () => {
     const client = await subscribe();
-    await waitFor('stream open', () => client.bytes() > 0);
+    await waitFor('stream open', () => client.bytes() > 0, 20_000);
     client.res.pause();
 
     const total = 5000;
@@ -112,7 +105,7 @@ describe('event stream backpressure', () => {
     await waitFor('the newest values', () => {
       const last = client.events.filter((e) => e.event === 'telemetryBatch').at(-1)?.data as TelemetryBatch | undefined;
       return last?.points[SERIES[0]!]?.at(-1)?.[1] === total;
-    });
+    }, 20_000);
     const received = client.events.filter((e) => e.event === 'telemetryBatch').map((e) => e.data as TelemetryBatch);
     const last = received.at(-1)!;
     for (const id of SERIES) expect(last.points[id]!.at(-1)).toEqual(newest[id]![0]);
@@ -127,7 +120,7 @@ describe('event stream backpressure', () => {
 
     // And the stream carries on normally.
     app.events.emit('telemetryBatch', batch(total + 1));
-    await waitFor('a live batch after the catch-up', () => (client.events.at(-1)?.data as TelemetryBatch | undefined)?.at === batch(total + 1).at);
+    await waitFor('a live batch after the catch-up', () => (client.events.at(-1)?.data as TelemetryBatch | undefined)?.at === batch(total + 1).at, 20_000);
     client.res.destroy();
   });
 });

@@ -14,6 +14,7 @@ import type { Probe, ProbeReading } from '../../src/main/services/probes/probe';
 import { telemetryHealthWaiter } from '../../src/main/services/telemetry/health-waiter';
 import { Telemetry } from '../../src/main/services/telemetry/telemetry';
 import type { ProbeStatus, TelemetryBatch } from '../../src/shared/telemetry-model';
+import { waitFor } from '../support/wait';
 
 /** A target whose answers the test controls: JSON readings, a stall, or a slow answer. */
 interface Target {
@@ -114,16 +115,6 @@ class JsonProbe implements Probe {
 }
 
 const httpConfig = (name: string, url: string, extra: Record<string, unknown> = {}) => ProbeSchema.parse({ name, kind: 'http', url, intervalSeconds: 0.2, timeoutMs: 300, ...extra }) as ProbeConfig & { kind: 'http' };
-
-async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let target: Target;
 let telemetry: Telemetry | null = null;

@@ -1,9 +1,15 @@
+/**
+ * The app for integration tests, assembled as browser mode assembles it,
+ * plus the temp directories and contract calls those tests share.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type App } from '../../src/main/app/create-app';
-import { silentLogger } from '../../src/main/app/log';
+import { createLogger, silentLogger } from '../../src/main/app/log';
+import { SecretRedactor } from '../../src/main/services/vault/redactor';
+import type { CallResult } from '../../src/shared/errors';
 import { startTestWorker } from './parser';
 export const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
 
@@ -12,19 +18,39 @@ export function tempDir(prefix = 'flightdeck-test-'): { path: string; remove: ()
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+export interface TestAppOptions {
+  /** Collects every URL the app asks the platform to open. */
+  opened?: string[];
+  /** Collects every log line, redacted by the app's own redactor; without it the app logs nothing. */
+  logLines?: string[];
+  /** scrypt cost of a new passphrase vault: tests that create one lower it. */
+  scryptN?: number;
+}
+
 /** The app as browser mode assembles it, from the TypeScript sources. */
-export function testApp(dataDir: string, opened: string[] = []): App {
+export function testApp(dataDir: string, options: TestAppOptions = {}): App {
+  const { opened, logLines, scryptN } = options;
+  const redactor = new SecretRedactor();
   return createApp({
     app: { version: 'test', mode: 'browser', platform: process.platform, nativeOpenDialog: false },
     platform: {
       openExternal: async (url) => {
-        opened.push(url);
+        opened?.push(url);
         return true;
       },
     },
     dataDir,
     resourcesDir: RESOURCES,
     createWorker: startTestWorker,
-    log: silentLogger,
+    log: logLines ? createLogger((line) => logLines.push(line), (text) => redactor.redact(text)) : silentLogger,
+    redactor,
+    ...(scryptN ? { scryptN } : {}),
   });
+}
+
+/** A contract call, as a renderer makes it, that must succeed: its value, or a throw with its error message. */
+export async function call<T>(app: App, name: string, input: unknown = {}): Promise<T> {
+  const result = (await app.call(name, input)) as CallResult<T>;
+  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+  return result.value;
 }

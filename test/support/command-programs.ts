@@ -3,7 +3,7 @@
  * Node, written into a temp directory, so a test can allowlist them by name
  * (with that directory on PATH) and assert exactly what they received.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -35,11 +35,15 @@ process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), env }) + '\\n
   );
 }
 
-/** A fresh session to journal into; `root` is the temp directory to remove afterwards. */
-export function newSession(): { session: Session; dir: string; root: string } {
+/** A fresh session to journal into; `root` is its temp directory, and `remove()` closes the session and deletes root. */
+export function newSession(): { session: Session; dir: string; root: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'flightdeck-session-'));
   const session = Session.create(join(root, 'session'), { name: 'test.md', path: null, sha256: 'x'.repeat(64), title: 'Test' }, '# Test\n', 'tester');
-  return { session, dir: join(root, 'session'), root };
+  const remove = () => {
+    session.close();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { session, dir: join(root, 'session'), root, remove };
 }
 
 /** Secrets from a plain map (the vault's own tests cover the vault). */
