@@ -18,6 +18,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // A page waits on real servers (and on scrypt when the vault unlocks): 1 s is too short on a loaded CI machine.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
