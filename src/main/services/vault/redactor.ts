@@ -60,6 +60,8 @@ export class SecretRedactor implements Redactor, SecretSink {
     const done = seen.get(value);
     if (done !== undefined) return done;
     if (Array.isArray(value)) {
+      // Numbers carry no secret: telemetry points pass through without a copy.
+      if (value.every((item) => typeof item !== 'string' && (typeof item !== 'object' || item === null))) return value;
       const copy: unknown[] = [];
       seen.set(value, copy);
       for (const item of value) copy.push(this.deep(item, seen));
