@@ -31,6 +31,9 @@ export const CALL_NAMES = [
   'setFlag',
   'runCommand',
   'startRollback',
+  // backups (issue 5)
+  // gates (issue 6)
+  // report (issue 7)
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -43,6 +46,9 @@ export const EVENT_NAMES = [
   'actionUpdated',
   'commandOutput',
   'rollbackProgress',
+  // backups (issue 5)
+  // gates (issue 6)
+  // report (issue 7)
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

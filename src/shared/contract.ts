@@ -142,6 +142,9 @@ export const calls = {
     RollbackRunSchema,
     "Run a rollback plan (the profile's default when none is named) after a deliberate act; progress streams as rollbackProgress events.",
   ),
+  // backups (issue 5)
+  // gates (issue 6)
+  // report (issue 7)
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
@@ -159,6 +162,9 @@ export const events = {
   /** Output of a running command, secrets already redacted. */
   commandOutput: z.object({ actionId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   rollbackProgress: RollbackRunSchema,
+  // backups (issue 5)
+  // gates (issue 6)
+  // report (issue 7)
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;

@@ -57,6 +57,73 @@ export const EntryData = {
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
   /** A secret was added, replaced or deleted: its name only. */
   'vault.changed': z.object({ op: z.enum(['put', 'delete']), name: z.string() }),
+
+  // Backups (issue 5). The backup itself is an action of kind 'backup'; this is its evidence.
+  /** A backup whose files are complete and verified: what the checklist item shows and the report lists. */
+  'backup.verified': z.object({
+    actionId: z.string(),
+    /** The profile's name for the backup target. */
+    name: z.string(),
+    engine: z.enum(['postgres', 'mongodb', 'redis']),
+    /** The backup's directory. */
+    location: z.string(),
+    bytes: z.number(),
+    files: z.number().int(),
+    /** sha256 of the manifest (which lists the sha256 of every file). */
+    manifestSha256: z.string(),
+    /** What verification did, one sentence each ("pg_restore --list read 12 entries"). */
+    checks: z.array(z.string()),
+    itemId: z.string().nullable(),
+  }),
+
+  // Gates and triggers (issue 6).
+  /** A criterion a machine cannot judge, answered by a person. */
+  'gate.answered': z.object({ gateId: z.string(), criterionId: z.string(), answer: z.enum(['yes', 'no']), note: z.string() }),
+  /** The deliberate go / hold / roll back, with every criterion as measured at that moment. */
+  'gate.decided': z.object({
+    gateId: z.string(),
+    phaseId: z.string().nullable(),
+    decision: z.enum(['go', 'hold', 'rollback']),
+    reason: z.string(),
+    criteria: z.array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        /** Runbook line the criterion came from; null when the profile added it. */
+        line: z.number().int().nullable(),
+        source: z.enum(['measured', 'person', 'checklist', 'signoff']),
+        status: z.enum(['pass', 'fail', 'unknown']),
+        value: z.number().nullable(),
+        evidence: z.string(),
+      }),
+    ),
+  }),
+  /** A rollback condition held for its stated duration. */
+  'trigger.fired': z.object({
+    triggerId: z.string(),
+    text: z.string(),
+    line: z.number().int().nullable(),
+    metric: z.string(),
+    value: z.number().nullable(),
+    heldSeconds: z.number(),
+    /** The profile opted in: a cancellable countdown to an automatic rollback started. */
+    autoRollback: z.boolean(),
+  }),
+  'trigger.acknowledged': z.object({ triggerId: z.string(), reason: z.string() }),
+  'trigger.cleared': z.object({ triggerId: z.string() }),
+  'autorollback.cancelled': z.object({ triggerId: z.string(), reason: z.string() }),
+
+  // Sign-offs and the report (issue 7).
+  /** A person signed for a role the runbook asks for. */
+  'signoff.recorded': z.object({
+    /** The runbook sign-off line or table row; null for a role the runbook does not name. */
+    signoffId: z.string().nullable(),
+    role: z.string(),
+    name: z.string(),
+    /** The signer's own Ed25519 public key (SPKI, base64) when they sign with their own key. */
+    publicKey: z.string().nullable(),
+  }),
+  'report.exported': z.object({ pdfSha256: z.string(), pdf: z.string(), bundle: z.string() }),
 } as const;
 export type EntryType = keyof typeof EntryData;
 export type EntryDataOf<T extends EntryType> = z.infer<(typeof EntryData)[T]>;

@@ -19,6 +19,9 @@ export interface Platform {
 export interface LiveServices {
   telemetry: LiveTelemetry;
   control: LiveControl;
+  // backups (issue 5)
+  // gates (issue 6)
+  // report (issue 7)
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -50,6 +53,9 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     setFlag: ({ flag, percent }) => live.control.setFlag(flag, percent),
     runCommand: ({ commandId }) => live.control.runCommand(commandId),
     startRollback: ({ plan, confirmation }) => live.control.startRollback({ plan, confirmation }),
+    // backups (issue 5)
+    // gates (issue 6)
+    // report (issue 7)
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };
