@@ -30,6 +30,12 @@ export interface EngineContext {
   readonly signal: AbortSignal;
   /** Reports progress; the pipeline fills in time left and throttles. */
   progress(update: Partial<BackupProgress>): void;
+  /**
+   * Optional: the engine hashed a file (path relative to the backup
+   * directory) while writing it, so the manifest need not read it again.
+   * Only for a file that is complete and will not change.
+   */
+  fileWritten?(path: string, sha256: string, bytes: number): void;
 }
 
 export interface VerifyOptions {
@@ -41,6 +47,8 @@ export interface BackupEngine {
   readonly engine: BackupEngineName;
   /** Where it reads from, without credentials, for messages and the report. */
   readonly source: string;
+  /** Optional: versions of the tools the dump uses (`{ pg_dump: "16.4" }`), kept in backup.json. */
+  toolVersions?(signal: AbortSignal): Promise<Record<string, string>>;
   /** The expected size of the dump in bytes, for the free-disk check. */
   estimate(signal: AbortSignal): Promise<number>;
   /**
