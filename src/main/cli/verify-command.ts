@@ -1,0 +1,73 @@
+/**
+ * `flightdeck verify FILE`: checks a completion report without the app, so
+ * an auditor's script can rely on the exit status. FILE is the PDF, its
+ * evidence bundle, or the session directory; the others are found beside
+ * it (see verify-report.ts).
+ */
+import { parseArgs } from 'node:util';
+import { describeError, EXIT, exitCodeFor, json, type Io } from './io';
+import { verifyReport } from '../services/signing/verify-report';
+
+export const VERIFY_USAGE = `Usage: flightdeck verify FILE [--trust CERT_OR_KEY]... [--session DIR] [--json]
+
+Checks a Flightdeck completion report. FILE is the report PDF, its evidence
+bundle (NAME.bundle.json), or the session directory; the other files are
+found beside it (DIR/reports/NAME.pdf and NAME.bundle.json).
+
+Checked: the PDF's embedded signature covers the whole file and verifies;
+the bundle's signatures verify and its statement names this PDF's sha256
+and the key and certificate that signed them; the session journal's hash
+chain holds and still contains every entry the report covers.
+
+  --trust CERT_OR_KEY  pin the expected signer: a PEM/DER certificate (the
+                       organisation's or Flightdeck's local CA, or the
+                       signer's own) or an Ed25519 public key (PEM or SPKI
+                       base64), as a file or inline; repeatable
+  --session DIR        the session directory, when the report is elsewhere
+  --json               the full result as one JSON object on stdout
+
+Exit status: 0 valid, 1 a check failed (the reason names it), 2 bad usage.`;
+
+export async function verifyCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        trust: { type: 'string', multiple: true },
+        session: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${VERIFY_USAGE}`);
+    return EXIT.badInput;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(VERIFY_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    io.err(`${positionals.length === 0 ? 'missing FILE' : `one FILE only, got ${positionals.length}`}\n\n${VERIFY_USAGE}`);
+    return EXIT.badInput;
+  }
+  let result;
+  try {
+    result = await verifyReport(positionals[0] as string, { trust: values.trust ?? [], session: values.session ?? null });
+  } catch (error) {
+    // Not a report at all, or an unreadable --trust: the command was used wrongly (2); anything else is a bug (1).
+    io.err(describeError(error));
+    return exitCodeFor(error);
+  }
+  if (values.json) io.out(json(result));
+  else {
+    io.out(result.summary);
+    for (const problem of result.problems.slice(1)) io.err(`also: ${problem}`);
+    for (const note of result.notes) io.err(`note: ${note}`);
+  }
+  return result.ok ? EXIT.ok : EXIT.failure;
+}

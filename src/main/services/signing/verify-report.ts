@@ -1,0 +1,306 @@
+/**
+ * Verifies a completion report the way an auditor needs it, from whichever
+ * file they were given: the PDF, its evidence bundle, or the session
+ * directory. Each finds the others where Flightdeck puts them (the bundle
+ * beside the PDF, both in `<session>/reports/`), and every check that has
+ * its inputs runs:
+ *
+ * - PDF: the embedded signature covers the whole file and verifies (pdf-verify.ts).
+ * - Bundle: the DSSE signatures verify; the statement's subject is this PDF's
+ *   sha256; the report key is the one the signed PDF names; the certificate
+ *   it pins is the one that signed the PDF; each sign-off's own signature verifies.
+ * - Session: the journal's hash chain holds, and it still holds the entries
+ *   the report covers (count and head).
+ * - Trust: with --trust, the PDF's chain must lead to a trusted certificate
+ *   and/or the bundle must carry a signature by a trusted key. Without it,
+ *   the PDF and the bundle vouch for each other, which catches any change to
+ *   either but not a forger who replaces both; the result says so.
+ */
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FlightdeckError } from '../../../shared/errors';
+import {
+  BUNDLE_SUFFIX,
+  bundlePathFor,
+  DSSE_PAYLOAD_TYPE,
+  pdfPathFor,
+  REPORTS_DIR,
+  type DsseEnvelope,
+  type InTotoStatement,
+  type VerifyReportResult,
+} from '../../../shared/report-bundle';
+import { JOURNAL_FILE } from '../journal/journal';
+import { envelopeBody, parseEnvelope, verifyEnvelopeSignature } from './dsse';
+import { keyIdOf } from './ed25519';
+import { parseStatement } from './in-toto';
+import { checkCoverage, checkJournal, short } from './journal-check';
+import { checkPdfSignature, type PdfSignatureCheck } from './pdf-verify';
+import { addCertificatePems, readTrust, trustedAnchorOf, type TrustAnchors } from './trust';
+
+export interface VerifyReportOptions {
+  /** --trust values: certificate or Ed25519 key files, or key text. */
+  trust?: readonly string[];
+  /** Certificates this laptop knows (the local CA, PEM), accepted as trust anchors. */
+  knownCertificates?: readonly string[];
+  /** The session directory, when the report is not inside it. */
+  session?: string | null;
+}
+
+type Details = VerifyReportResult['details'];
+
+interface Located {
+  kind: Details['kind'];
+  pdf: string | null;
+  bundle: string | null;
+  session: string | null;
+}
+
+/** Throws FlightdeckError only for a path that is not a report at all or an unreadable --trust; every failed check is a problem in the result. */
+export async function verifyReport(target: string, options: VerifyReportOptions = {}): Promise<VerifyReportResult> {
+  const trust = readTrust(options.trust ?? []);
+  const pinnedCertificates = trust.certificates.length > 0;
+  const pinnedKeys = trust.keys.size > 0;
+  addCertificatePems(trust, options.knownCertificates ?? []);
+  const located = locate(resolve(target), options.session ?? null);
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const details: Details = {
+    kind: located.kind,
+    pdf: located.pdf,
+    bundle: located.bundle,
+    session: located.session,
+    title: null,
+    entries: null,
+    head: null,
+    signer: null,
+    signoffs: [],
+  };
+
+  const pdfBytes = located.pdf ? readFileSync(located.pdf) : null;
+  const pdf = pdfBytes ? checkPdfSignature(pdfBytes) : null;
+  if (pdf) {
+    problems.push(...pdf.problems);
+    details.signer = pdf.signer;
+  }
+
+  let statement: InTotoStatement | null = null;
+  let bundleKeyTrusted = false;
+  if (located.bundle) {
+    const checked = checkBundle(located.bundle, pdfBytes, located.pdf, pdf, trust);
+    problems.push(...checked.problems);
+    notes.push(...checked.notes);
+    statement = checked.statement;
+    bundleKeyTrusted = checked.keyTrusted;
+    if (statement) {
+      const predicate = statement.predicate;
+      details.title = predicate.runbook.title;
+      details.entries = predicate.journal.entries;
+      details.head = predicate.journal.head;
+      details.signoffs = predicate.signoffs.map((signoff) => ({ ...signoff, signatureVerified: checked.signedOff.has(signoff.publicKey ?? '') }));
+    }
+  } else if (located.pdf) {
+    notes.push(`no evidence bundle beside the PDF (${basename(bundlePathFor(located.pdf))}): the journal was not checked against it`);
+  }
+
+  // Each kind of --trust given must hold: a certificate pins the PDF's signer, a key the bundle's.
+  let anchored = false;
+  if (pdf && pdf.problems.length === 0) {
+    const anchor = trustedAnchorOf(pdf.chain, trust.certificates);
+    anchored = anchor !== null;
+    if (anchor) notes.push(`the signing certificate leads to ${anchor}, a certificate trusted here`);
+    else if (pinnedCertificates) problems.push(`certificate not trusted: ${pdf.signer} does not lead to a certificate given with --trust`);
+    else if (!statement && !pinnedKeys) problems.push(`certificate not trusted: nothing vouches for ${pdf.signer} (no evidence bundle beside the PDF and no --trust)`);
+  }
+  if (pinnedKeys && !bundleKeyTrusted) {
+    if (statement) problems.push(`bundle signed by an unknown key: none of its signatures is by a key given with --trust (its report key is ${short(statement.predicate.reportKey.keyid)})`);
+    else if (!located.bundle) problems.push('bundle signed by an unknown key: there is no evidence bundle to check the --trust key against');
+  }
+  if (!anchored && !pinnedKeys && problems.length === 0 && (pdf || statement)) {
+    notes.push('no --trust given: the PDF and the bundle vouch for each other; pin the signer with --trust to rule out a forger who replaced both');
+  }
+
+  if (located.session) {
+    const journal = checkJournal(located.session);
+    notes.push(...journal.notes);
+    if (journal.problem) problems.push(journal.problem);
+    else if (statement) {
+      const coverage = checkCoverage(journal.entries, statement.predicate);
+      problems.push(...coverage.problems);
+      notes.push(...coverage.notes);
+    } else {
+      details.entries = journal.entries.length;
+      details.head = journal.entries.at(-1)?.hash ?? null;
+      if (located.kind === 'session') notes.push('no report has been exported from this session yet: only the journal was checked');
+    }
+    if (!details.title && journal.entries[0]?.type === 'session.started') {
+      const runbook = (journal.entries[0].data as { runbook?: { title?: unknown } }).runbook;
+      if (typeof runbook?.title === 'string') details.title = runbook.title;
+    }
+  } else if (statement) {
+    notes.push('no session directory found beside the report: the journal itself was not checked (give --session DIR)');
+  }
+
+  const ok = problems.length === 0;
+  return { ok, summary: ok ? validSummary(details) : `invalid: ${problems[0]}`, problems, notes, details };
+}
+
+function validSummary(details: Details): string {
+  const parts = [`valid: ${details.title ?? 'report'}`];
+  if (details.entries !== null) parts.push(`${details.entries} ${details.entries === 1 ? 'entry' : 'entries'}`);
+  if (details.head) parts.push(`head ${short(details.head)}`);
+  if (details.signer) parts.push(`signed by ${details.signer}`);
+  if (details.bundle) parts.push(`${details.signoffs.length} sign-off${details.signoffs.length === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+interface BundleCheck {
+  problems: string[];
+  notes: string[];
+  statement: InTotoStatement | null;
+  /** A signature in the bundle is by a key given with --trust. */
+  keyTrusted: boolean;
+  /** Public keys (SPKI base64) of sign-offs whose own signature verified. */
+  signedOff: Set<string>;
+}
+
+function checkBundle(file: string, pdfBytes: Buffer | null, pdfFile: string | null, pdf: PdfSignatureCheck | null, trust: TrustAnchors): BundleCheck {
+  const result: BundleCheck = { problems: [], notes: [], statement: null, keyTrusted: false, signedOff: new Set() };
+  let envelope: DsseEnvelope;
+  try {
+    envelope = parseEnvelope(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    result.problems.push(`evidence bundle unreadable: ${(err as Error).message}`);
+    return result;
+  }
+  if (envelope.payloadType !== DSSE_PAYLOAD_TYPE) {
+    result.problems.push(`evidence bundle has payload type ${envelope.payloadType}, not ${DSSE_PAYLOAD_TYPE}`);
+    return result;
+  }
+  const statement = parseStatement(envelopeBody(envelope));
+  if (typeof statement === 'string') {
+    result.problems.push(`evidence bundle: ${statement}`);
+    return result;
+  }
+  const predicate = statement.predicate;
+  const reportKey = publicKeyFrom(predicate.reportKey.publicKey);
+  if (!reportKey || keyIdOf(Buffer.from(predicate.reportKey.publicKey, 'base64')) !== predicate.reportKey.keyid) {
+    result.problems.push('evidence bundle: its report key is not a valid Ed25519 key with the keyid it states');
+    return result;
+  }
+  // Believe nothing in the statement until the report key's signature over it holds.
+  const reportSigned = envelope.signatures.some((signature) => verifyEnvelopeSignature(envelope, signature.sig, reportKey));
+  if (!reportSigned) {
+    result.problems.push(`evidence bundle changed or signed by an unknown key: no signature verifies with its report key ${short(predicate.reportKey.keyid)}`);
+    return result;
+  }
+  result.statement = statement;
+
+  if (pdf && pdf.problems.length === 0) {
+    if (pdf.reportKeyId === null) result.problems.push('the signed PDF names no report key, so the bundle cannot be bound to it');
+    else if (pdf.reportKeyId !== predicate.reportKey.keyid) {
+      result.problems.push(`bundle signed by an unknown key: the signed PDF names report key ${short(pdf.reportKeyId)}, the bundle's is ${short(predicate.reportKey.keyid)}`);
+    }
+    if (pdf.certificateSha256 !== predicate.certificate.sha256) {
+      result.problems.push(`certificate not trusted: the PDF was signed by ${pdf.signer}, not by the certificate the bundle names (${predicate.certificate.subject})`);
+    }
+  }
+  const subject = statement.subject[0];
+  if (!pdfBytes) result.problems.push(`the PDF the bundle describes (${subject?.name ?? 'unnamed'}) is not beside it`);
+  else if (subject && subject.digest.sha256 !== createHash('sha256').update(pdfBytes).digest('hex')) {
+    result.problems.push(`PDF changed after signing: its sha256 is not the one the bundle's statement records for ${subject.name}`);
+  } else if (subject && pdfFile && subject.name !== basename(pdfFile)) {
+    result.notes.push(`the PDF was renamed: the bundle calls it ${subject.name}`);
+  }
+
+  const byKeyid = new Map(envelope.signatures.map((signature) => [signature.keyid, signature.sig] as const));
+  for (const [keyid, key] of trust.keys) {
+    const sig = byKeyid.get(keyid);
+    if (sig && verifyEnvelopeSignature(envelope, sig, key)) result.keyTrusted = true;
+  }
+  const known = new Set([predicate.reportKey.keyid]);
+  for (const signoff of predicate.signoffs) {
+    if (!signoff.publicKey) continue;
+    const key = publicKeyFrom(signoff.publicKey);
+    const keyid = key ? keyIdOf(Buffer.from(signoff.publicKey, 'base64')) : null;
+    if (!key || !keyid) {
+      result.problems.push(`the sign-off of ${signoff.name} (${signoff.role}) names a public key that is not Ed25519`);
+      continue;
+    }
+    known.add(keyid);
+    const sig = byKeyid.get(keyid);
+    if (sig === undefined) result.notes.push(`${signoff.name} (${signoff.role}) signed off without their own signature in the bundle`);
+    else if (verifyEnvelopeSignature(envelope, sig, key)) result.signedOff.add(signoff.publicKey);
+    else result.problems.push(`the sign-off signature of ${signoff.name} (${signoff.role}) does not verify`);
+  }
+  const strangers = envelope.signatures.filter((signature) => !known.has(signature.keyid)).length;
+  if (strangers > 0) result.notes.push(`the bundle carries ${strangers} signature${strangers === 1 ? '' : 's'} by keys it does not name; they were ignored`);
+  return result;
+}
+
+function publicKeyFrom(spkiBase64: string): KeyObject | null {
+  try {
+    const key = createPublicKey({ key: Buffer.from(spkiBase64, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ed25519' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which files and session a path stands for. */
+function locate(target: string, session: string | null): Located {
+  if (!existsSync(target)) throw new FlightdeckError('not-found', 'no such file or directory.', { file: target });
+  const sessionDir = session ? resolve(session) : null;
+  if (sessionDir && !existsSync(join(sessionDir, JOURNAL_FILE))) throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: sessionDir });
+  if (statSync(target).isDirectory()) {
+    if (!existsSync(join(target, JOURNAL_FILE))) throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl) nor a report.', { file: target });
+    const bundle = latestBundle(target);
+    return { kind: 'session', bundle, pdf: bundle && existingOrNull(pdfPathFor(bundle)), session: target };
+  }
+  const beside = sessionBeside(target);
+  if (target.endsWith(BUNDLE_SUFFIX) || target.toLowerCase().endsWith('.json')) {
+    return { kind: 'bundle', bundle: target, pdf: pdfBesideBundle(target), session: sessionDir ?? beside };
+  }
+  const head = readFileSync(target).subarray(0, 5).toString('latin1');
+  if (head !== '%PDF-') throw new FlightdeckError('bad-input', 'is neither a PDF, an evidence bundle (.bundle.json) nor a session directory.', { file: target });
+  return { kind: 'pdf', pdf: target, bundle: existingOrNull(bundlePathFor(target)), session: sessionDir ?? beside };
+}
+
+function existingOrNull(file: string): string | null {
+  return existsSync(file) ? file : null;
+}
+
+/** The PDF a bundle describes: its subject's file name in the same folder, else `<name>.pdf`. */
+function pdfBesideBundle(bundle: string): string | null {
+  try {
+    const statement = parseStatement(envelopeBody(parseEnvelope(readFileSync(bundle, 'utf8'))));
+    const name = typeof statement === 'string' ? null : statement.subject[0]?.name;
+    // Only a plain file name: a subject like "../x.pdf" must not send the verifier elsewhere.
+    if (name && name === basename(name)) {
+      const candidate = join(dirname(bundle), name);
+      if (existsSync(candidate)) return candidate;
+    }
+  } catch {
+    // the bundle check reports what is wrong with it
+  }
+  return existingOrNull(pdfPathFor(bundle));
+}
+
+/** `<session>/reports/<file>` → `<session>`, when that folder holds a journal. */
+function sessionBeside(file: string): string | null {
+  const folder = dirname(file);
+  if (basename(folder) !== REPORTS_DIR) return null;
+  const candidate = dirname(folder);
+  return existsSync(join(candidate, JOURNAL_FILE)) ? candidate : null;
+}
+
+/** The session's newest report bundle (by modification time), or null. */
+function latestBundle(sessionDir: string): string | null {
+  const dir = join(sessionDir, REPORTS_DIR);
+  if (!existsSync(dir)) return null;
+  const bundles = readdirSync(dir)
+    .filter((name) => name.endsWith(BUNDLE_SUFFIX))
+    .map((name) => ({ file: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  return bundles[0]?.file ?? null;
+}
