@@ -1,0 +1,110 @@
+/**
+ * The end of a window in Debian Chromium, through browser mode, on the demo
+ * runbook: tick a few items, unlock the vault, sign off (once with the
+ * signer's own key), export the signed report, then hand the report back to
+ * the verification panel: valid as exported, invalid once a byte of the PDF
+ * has changed. The files are checked on disk too, not only on screen.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { tempDir } from '../support/app';
+import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { startDemoEnv, type DemoEnv } from '../support/demo-env';
+
+let browser: Browser;
+let env: DemoEnv;
+let data: { path: string; remove: () => void };
+let running: Running;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  env = await startDemoEnv();
+  data = tempDir('flightdeck-report-e2e-');
+  const runbookDir = join(data.path, 'runbook');
+  mkdirSync(runbookDir);
+  const runbook = env.profileFor(runbookDir);
+  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.goto(running.launchUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+  const operator = page.getByTestId('operator');
+  await operator.fill('Dana Release');
+  await operator.press('Enter');
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await running?.stop();
+  await env?.stop();
+  data?.remove();
+});
+
+describe('finishing the demo session', () => {
+  let pdfPath = '';
+
+  it('ticks items, signs off and exports a signed report that lands on disk', async () => {
+    const items = page.getByTestId('item');
+    for (let i = 0; i < 3; i++) {
+      await items.nth(i).getByTestId('item-checkbox').click();
+      await expect.poll(() => items.nth(i).getAttribute('aria-checked')).toBe('true');
+    }
+
+    const vault = page.getByTestId('vault-panel');
+    await vault.getByTestId('vault-passphrase').fill('report e2e passphrase');
+    await vault.getByTestId('vault-passphrase-again').fill('report e2e passphrase');
+    await vault.getByTestId('vault-unlock').click();
+    await expect.poll(() => vault.getAttribute('data-state'), { timeout: 30_000 }).toBe('unlocked');
+
+    const finish = page.getByTestId('finish-panel');
+    await finish.getByTestId('signoff-role').selectOption('Release Manager');
+    await finish.getByTestId('signoff-name').fill('Dana Release');
+    await finish.getByTestId('signoff-submit').click();
+    await expect.poll(() => finish.getByTestId('signoff-table').textContent()).toContain('Dana Release');
+
+    await finish.getByTestId('signoff-role').selectOption('Engineering Lead');
+    await finish.getByTestId('signoff-name').fill('Eli Engineer');
+    await finish.getByTestId('signoff-own-key').check();
+    await finish.getByTestId('signoff-submit').click();
+    const signedRow = finish.locator('[data-testid="signoff-table"] tr', { hasText: 'Eli Engineer' });
+    await expect.poll(() => signedRow.textContent()).toContain('own key');
+
+    await finish.getByTestId('report-paper').selectOption('letter');
+    await finish.getByTestId('report-export').click();
+    const result = finish.getByTestId('report-result');
+    await result.waitFor({ timeout: 60_000 });
+    pdfPath = (await result.getByTestId('report-pdf-path').textContent())!.trim();
+    const sha = (await result.getByTestId('report-sha256').textContent())!.trim();
+    expect(existsSync(pdfPath)).toBe(true);
+    expect(existsSync(pdfPath.replace(/\.pdf$/, '.bundle.json'))).toBe(true);
+    expect(createHash('sha256').update(readFileSync(pdfPath)).digest('hex')).toBe(sha);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }, 120_000);
+
+  it('shows the exported report as valid in the verification panel, and a tampered copy as invalid', async () => {
+    expect(pdfPath).not.toBe('');
+    const finish = page.getByTestId('finish-panel');
+    const verdict = finish.getByTestId('verify-result');
+
+    await finish.getByTestId('verify-input').setInputFiles([pdfPath, pdfPath.replace(/\.pdf$/, '.bundle.json')]);
+    await expect.poll(() => verdict.getAttribute('data-valid'), { timeout: 30_000 }).toBe('true');
+    expect(await verdict.textContent()).toMatch(/valid/i);
+
+    const tamperedDir = join(data.path, 'sent-back');
+    mkdirSync(tamperedDir);
+    const tampered = join(tamperedDir, basename(pdfPath));
+    copyFileSync(pdfPath, tampered);
+    const bytes = readFileSync(tampered);
+    const at = bytes.indexOf('Eli Engineer');
+    const index = at > 0 ? at : Math.floor(bytes.length / 3);
+    bytes[index] = bytes[index]! ^ 0x01;
+    writeFileSync(tampered, bytes);
+    await finish.getByTestId('verify-input').setInputFiles([tampered]);
+    await expect.poll(() => verdict.getAttribute('data-valid'), { timeout: 30_000 }).toBe('false');
+    expect(await verdict.textContent()).toMatch(/changed|digest|mismatch/i);
+  }, 60_000);
+});
