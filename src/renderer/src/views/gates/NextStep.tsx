@@ -1,0 +1,33 @@
+/**
+ * The next phase's flag step, offered only after a go at the gate before
+ * it. It opens the same flag confirmation as the control panel (from → to,
+ * who it reaches), so a step taken from the gate is no less deliberate.
+ */
+import { useState } from 'react';
+import type { GatesState } from '../../../../shared/gate-model';
+import { useControl } from '../../store/control-store';
+import { FlagConfirm } from '../control/FlagConfirm';
+
+export function NextStep({ state }: { state: GatesState }) {
+  const step = state.nextStep;
+  const flag = useControl((s) => (step ? (s.control?.flags.find((f) => f.name === step.flag) ?? null) : null));
+  const [open, setOpen] = useState(false);
+  if (!step) {
+    return state.nextStepBlockedBy ? (
+      <p className="next-step-blocked muted" data-testid="next-step-blocked">
+        Next flag step: {state.nextStepBlockedBy}
+      </p>
+    ) : null;
+  }
+  const phase = state.phases.find((p) => p.id === step.phaseId);
+  return (
+    <div className="next-step" data-testid="next-step">
+      <button type="button" className="btn btn-primary" data-testid="next-step-button" disabled={!flag} onClick={() => setOpen(true)}>
+        Next: set {step.flag} to {step.percent}%…
+      </button>
+      <span className="muted">{phase ? ` starts ${phase.title}` : ''}</span>
+      {!flag && <p className="control-error">The profile binds no flag named {step.flag}, so it cannot be set from here.</p>}
+      {open && flag && <FlagConfirm flag={flag} percent={step.percent} onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
