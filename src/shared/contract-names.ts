@@ -32,8 +32,20 @@ export const CALL_NAMES = [
   'runCommand',
   'startRollback',
   // backups (issue 5)
+  'startBackup',
+  'cancelBackup',
   // gates (issue 6)
+  'getGates',
+  'answerCriterion',
+  'decideGate',
+  'acknowledgeTrigger',
+  'cancelAutoRollback',
   // report (issue 7)
+  'getFinish',
+  'recordSignoff',
+  'exportReport',
+  'verifyReport',
+  'exportTrustCertificate',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -47,7 +59,9 @@ export const EVENT_NAMES = [
   'commandOutput',
   'rollbackProgress',
   // backups (issue 5)
+  'backupProgress',
   // gates (issue 6)
+  'gatesChanged',
   // report (issue 7)
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -61,6 +75,13 @@ export const LIMITS = {
   passphraseChars: 1024,
   /** Telemetry history the renderer may ask for: 8 hours. */
   rangeSeconds: 8 * 3600,
+  /**
+   * A report PDF or evidence bundle sent back for verification: two of them, base64, stay
+   * within browser mode's request limit. A 1,000-item report is about 0.6 MB.
+   */
+  reportUploadBytes: 7 * 1024 * 1024,
+  /** A gate decision's, acknowledgement's or cancellation's reason, and a criterion's note. */
+  reasonChars: 2000,
 } as const;
 
 const callSet: ReadonlySet<string> = new Set(CALL_NAMES);

@@ -7,8 +7,11 @@
 import { z } from 'zod';
 import { RunbookDocSchema } from './runbook-model';
 import { JournalEntrySchema, SessionStateSchema } from './session-model';
-import { ActionRecordSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
+import { ActionRecordSchema, BackupProgressEventSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
 import { BaselineSchema, TelemetryBatchSchema, TelemetrySnapshotSchema } from './telemetry-model';
+import { GatesStateSchema } from './gate-model';
+import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-model';
+import { VerifyReportResultSchema } from './report-bundle';
 
 import { LIMITS, type CallName, type EventName } from './contract-names';
 
@@ -143,8 +146,69 @@ export const calls = {
     "Run a rollback plan (the profile's default when none is named) after a deliberate act; progress streams as rollbackProgress events.",
   ),
   // backups (issue 5)
+  startBackup: call(
+    z.object({ backup: z.string().min(1).max(64), itemId: ItemId.optional(), restoreTest: z.boolean().optional() }).strict(),
+    ActionRecordSchema,
+    "Start a backup of one of the profile's targets; answers once its intent is journaled (outcome running). Progress streams as backupProgress events; a verified backup ticks its item.",
+  ),
+  cancelBackup: call(z.object({ actionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() }), 'Cancel a running backup: it ends failed and nothing of it is kept.'),
   // gates (issue 6)
+  getGates: call(Empty, GatesStateSchema, 'Phases, the gates with every criterion as measured now, the rollback triggers and the next flag step; then gatesChanged events keep it current.'),
+  answerCriterion: call(
+    z.object({ gateId: ItemId, criterionId: ItemId, answer: z.enum(['yes', 'no']), note: z.string().trim().max(LIMITS.reasonChars).default('') }).strict(),
+    GatesStateSchema,
+    'Answer a criterion a machine cannot judge; journaled with who and when.',
+  ),
+  decideGate: call(
+    z
+      .object({ gateId: ItemId, decision: z.enum(['go', 'hold', 'rollback']), reason: z.string().trim().max(LIMITS.reasonChars).default('') })
+      .strict()
+      .refine((input) => input.decision === 'go' || input.reason !== '', { message: 'say why: a hold or a rollback needs a reason', path: ['reason'] }),
+    GatesStateSchema,
+    'Go, hold or roll back at a gate, journaled with every criterion as measured at that moment. A go past a failing or unknown criterion needs a reason too (main checks).',
+  ),
+  acknowledgeTrigger: call(
+    z.object({ triggerId: ItemId, reason: z.string().trim().min(1, 'say why the alarm is acknowledged').max(LIMITS.reasonChars) }).strict(),
+    GatesStateSchema,
+    'Acknowledge a firing rollback trigger instead of rolling back: silences the alarm, journaled with the reason.',
+  ),
+  cancelAutoRollback: call(
+    z.object({ triggerId: ItemId, reason: z.string().trim().min(1, 'say why the automatic rollback is cancelled').max(LIMITS.reasonChars) }).strict(),
+    GatesStateSchema,
+    "Stop a trigger's countdown to an automatic rollback before it runs out; journaled with the reason.",
+  ),
   // report (issue 7)
+  getFinish: call(Empty, FinishStateSchema, "The sign-off table (the runbook's roles and who signed) and the reports exported so far."),
+  recordSignoff: call(
+    z.object({ role: z.string().trim().min(1).max(120), name: z.string().trim().min(1).max(120), ownKey: z.boolean().default(false) }).strict(),
+    FinishStateSchema,
+    "Record a person's sign-off for a runbook role; with ownKey, also their own Ed25519 key on this machine (made on first use, kept in the vault).",
+  ),
+  exportReport: call(
+    z.object({ paper: z.enum(PAPER_SIZES).default('a4') }).strict(),
+    ExportResultSchema,
+    "Build, render, sign and write the completion report and its evidence bundle into the session's reports folder; needs the vault unlocked.",
+  ),
+  verifyReport: call(
+    z
+      .object({
+        files: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).max(255),
+                base64: z.string().max(Math.ceil(LIMITS.reportUploadBytes / 3) * 4 + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(2),
+      })
+      .strict(),
+    VerifyReportResultSchema,
+    'Verify a report someone sent back: its PDF, its bundle, or both.',
+  ),
+  exportTrustCertificate: call(Empty, z.object({ pem: z.string(), fileName: z.string() }), "The local signing CA's certificate (PEM) for an organisation to trust; made on first use."),
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
@@ -163,7 +227,11 @@ export const events = {
   commandOutput: z.object({ actionId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   rollbackProgress: RollbackRunSchema,
   // backups (issue 5)
+  /** How far a running backup is. */
+  backupProgress: BackupProgressEventSchema,
   // gates (issue 6)
+  /** The gates, triggers or phase flow changed (evaluated once a second, and after every act). */
+  gatesChanged: GatesStateSchema,
   // report (issue 7)
 } as const satisfies Record<EventName, z.ZodType>;
 

@@ -94,6 +94,8 @@ export const PlanViewSchema = z.object({
   severity: z.string().nullable(),
   description: z.string().nullable(),
   steps: z.array(z.object({ index: z.number().int(), title: z.string() })),
+  /** The act this plan asks for: "type" for a plan that restores a database, whatever the profile's rule. */
+  confirm: z.enum(['hold', 'type']),
 });
 export type PlanView = z.infer<typeof PlanViewSchema>;
 
@@ -112,6 +114,54 @@ export const RollbackRunSchema = z.object({
 });
 export type RollbackRun = z.infer<typeof RollbackRunSchema>;
 
+/** How far a backup is: bytes, and rows, documents or keys when the engine counts them. */
+export const BackupProgressSchema = z.object({
+  phase: z.enum(['estimating', 'dumping', 'verifying', 'restore-test', 'finishing']),
+  bytes: z.number(),
+  done: z.number().nullable(),
+  total: z.number().nullable(),
+  unit: z.enum(['rows', 'documents', 'keys', 'tables', 'collections']).nullable(),
+  estimatedBytes: z.number().nullable(),
+  secondsLeft: z.number().nullable(),
+});
+export type BackupProgressView = z.infer<typeof BackupProgressSchema>;
+
+export const BackupProgressEventSchema = z.object({ actionId: z.string(), name: z.string(), progress: BackupProgressSchema });
+export type BackupProgressEvent = z.infer<typeof BackupProgressEventSchema>;
+
+/** A verified backup as the journal records it: the evidence the checklist item shows. */
+export const BackupEvidenceSchema = z.object({
+  actionId: z.string(),
+  at: z.string(),
+  by: z.string().nullable(),
+  location: z.string(),
+  bytes: z.number(),
+  files: z.number().int(),
+  manifestSha256: z.string(),
+  checks: z.array(z.string()),
+  /** Verified by loading it into a scratch database or server too. */
+  restoreTested: z.boolean(),
+});
+export type BackupEvidence = z.infer<typeof BackupEvidenceSchema>;
+
+export const BackupViewSchema = z.object({
+  name: z.string(),
+  engine: z.enum(['postgres', 'mongodb', 'redis']),
+  /** Where it reads from, without credentials. */
+  source: z.string(),
+  /** Where backups of this target are kept. */
+  root: z.string(),
+  /** The checklist item a verified backup ticks. */
+  itemId: z.string().nullable(),
+  /** The run under way, with its latest progress. */
+  running: z.object({ actionId: z.string(), restoreTest: z.boolean(), progress: BackupProgressSchema.nullable() }).nullable(),
+  /** How the latest backup action of this target ended (a failure's reason shows here). */
+  last: z.object({ actionId: z.string(), outcome: z.enum(OUTCOMES), message: z.string(), endedAt: z.string().nullable(), restoreTest: z.boolean() }).nullable(),
+  /** The newest verified backup in this session. */
+  verified: BackupEvidenceSchema.nullable(),
+});
+export type BackupView = z.infer<typeof BackupViewSchema>;
+
 export const ControlStateSchema = z.object({
   /** Rises with every state main hands out, so a late answer never overwrites a newer event. */
   revision: z.number().int(),
@@ -128,5 +178,9 @@ export const ControlStateSchema = z.object({
   /** The most recent actions, newest last. */
   actions: z.array(ActionRecordSchema),
   rollback: RollbackRunSchema.nullable(),
+  /** The profile's backup targets with their latest evidence. */
+  backups: z.array(BackupViewSchema),
+  /** The "Backup verified (restore test ...)" item, ticked when a restore test passes. */
+  restoreTestItemId: z.string().nullable(),
 });
 export type ControlState = z.infer<typeof ControlStateSchema>;

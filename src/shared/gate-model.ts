@@ -58,6 +58,10 @@ export const TriggerViewSchema = z.object({
   text: z.string(),
   line: z.number().int().nullable(),
   metric: z.string(),
+  /** Red alarms and can roll back; yellow is a warning shown in the list, never an alarm. */
+  severity: z.enum(['yellow', 'red']),
+  /** The comparison as evaluated, "error_rate > 2 % for 300 s": tells apart two triggers read from one sentence. */
+  condition: z.string().optional(),
   /** quiet: condition false; pending: true but not yet for its duration; firing: held for its duration; unknown: no data. */
   state: z.enum(['quiet', 'pending', 'firing', 'unknown']),
   value: z.number().nullable(),

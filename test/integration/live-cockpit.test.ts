@@ -77,8 +77,8 @@ describe('the cockpit with a deployment profile', () => {
       expect(curl?.argv).toEqual(['curl', `${demo.url}/health`]);
       const probed = await call<{ outcome: string; message: string }>(app, 'runCommand', { commandId: curl!.id });
       expect(probed).toMatchObject({ outcome: 'ok', message: expect.stringContaining('shop-health is up') });
-      // The line that would run pg_dump stays copy-only: nothing is allowlisted in the demo.
-      expect(control.commands.find((c) => c.argv[0] === 'pg_dump')).toMatchObject({ runnable: false });
+      // The runbook's pg_dump line is the profile's demo-shop-db backup, run natively.
+      expect(control.commands.find((c) => c.argv[0] === 'pg_dump')).toMatchObject({ native: 'backup', runnable: true });
 
       const preview = await call<{ inside: string[]; outside: string[] }>(app, 'previewFlag', { flag: 'checkout_v2', percent: 50 });
       expect(preview.inside.length + preview.outside.length).toBe(8);

@@ -33,6 +33,8 @@ const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | nu
   profile: { file, origin: 'file', environment: 'demo' },
   profileError: null,
   vault: { kind: 'passphrase', state: 'locked', names: [], missing: [] },
+  backups: [],
+  restoreTestItemId: null,
   flags: [],
   commands: [],
   plans: [],

@@ -60,6 +60,23 @@ describe('deployment profile errors', () => {
     expect(refusal('probes:\n  - { name: a, kind: http, url: "https://a" }\n  - { name: a, kind: http, url: "https://b" }\n').message).toContain('defined twice');
   });
 
+  it('refuses an automatic rollback to an unknown plan or to a plan that restores a backup, naming the line', () => {
+    const profile = (plan: string) =>
+      [
+        'backups:',
+        '  - { name: db, engine: postgres, url: "postgres://app@127.0.0.1:5432/app" }',
+        'rollback:',
+        '  plans:',
+        '    - { name: restore-db, steps: [ { restore: db } ] }',
+        'gates:',
+        '  triggers:',
+        '    - match: Error rate above 2%',
+        `      autoRollback: { plan: ${plan}, countdownSeconds: 30 }`,
+      ].join('\n');
+    expect(refusal(profile('nope'))).toMatchObject({ line: 9, field: 'gates.triggers[0].autoRollback.plan', message: expect.stringContaining('does not define') });
+    expect(refusal(profile('restore-db'))).toMatchObject({ line: 9, message: expect.stringContaining('never starts automatically') });
+  });
+
   it('reports broken YAML with its line and column', () => {
     const error = refusal('environment: prod\nprobes: [\n  {name: a\n');
     expect(error.message).toMatch(/^Profile YAML:/);

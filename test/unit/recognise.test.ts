@@ -131,7 +131,7 @@ describe('recognising the shared runbooks', () => {
 describe('recognising synthetic blocks', () => {
   it('pg_dump, mongodump and redis-cli get their native kinds and run only when allowlisted', () => {
     const ctx = context(['pg_dump']);
-    expect(recogniseLine('pg_dump -Fc -f /backups/app.dump app', where, ctx)).toMatchObject({ native: 'backup', runnable: true });
+    expect(recogniseLine('pg_dump -Fc -f /backups/app.dump app', where, ctx)).toMatchObject({ native: 'backup', runnable: false, reason: expect.stringContaining('no postgres target') });
     expect(recogniseLine('mongodump --archive=/backups/app.gz', where, ctx)).toMatchObject({ native: 'backup', runnable: false });
     expect(recogniseLine('redis-cli -h cache.internal GET flags:checkout', where, ctx)).toMatchObject({ native: 'redis', runnable: false, reason: "not on the profile's allowlist" });
   });

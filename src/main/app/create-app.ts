@@ -13,6 +13,9 @@ import { VAULT_FILE_NAME } from '../services/vault/vault-file';
 import type { CallResult } from '../../shared/errors';
 import { dispatchCall } from './dispatch';
 import { LiveControl } from './live-control';
+import { LiveGates } from './live-gates';
+import { LiveReport } from './live-report';
+import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
@@ -37,12 +40,18 @@ export interface AppOptions {
   redactor?: SecretRedactor;
   /** scrypt cost of a new passphrase vault (tests lower it). */
   scryptN?: number;
+  /**
+   * Makes the completion report's PDF: Electron passes its printToPDF renderer; otherwise
+   * Chromium through playwright renders the built print view (out/renderer beside resources/).
+   */
+  reportRenderer?: ReportPdfRenderer;
 }
 
 export interface App {
   cockpit: Cockpit;
   telemetry: LiveTelemetry;
   control: LiveControl;
+  gates: LiveGates;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -79,12 +88,30 @@ export function createApp(options: AppOptions): App {
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
   const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, log: options.log });
-  const control = new LiveControl({ cockpit, events, vault, redactor, telemetry, log: options.log });
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control });
+  const control = new LiveControl({ cockpit, events, vault, redactor, telemetry, log: options.log, backupsDir: join(options.dataDir, 'backups') });
+  const gates = new LiveGates({
+    cockpit,
+    events,
+    telemetry,
+    log: options.log,
+    // Main builds the automatic confirmation itself; the journal records it as automatic, with why, and not in the operator's name.
+    startAutoRollback: (plan, why) => control.startAutomaticRollback(plan, why),
+  });
+  gates.onChange((state) => events.emit('gatesChanged', state));
+  const report = new LiveReport({
+    cockpit,
+    vault,
+    redactor,
+    telemetry,
+    renderer: options.reportRenderer ?? new ChromiumReportRenderer({ rendererDir: join(options.resourcesDir, '..', 'out', 'renderer') }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report });
   return {
     cockpit,
     telemetry,
     control,
+    gates,
     vault,
     redactor,
     handlers,
@@ -95,6 +122,7 @@ export function createApp(options: AppOptions): App {
     events,
     log: options.log,
     async close() {
+      await gates.close();
       await control.close();
       await telemetry.close();
       cockpit.close();

@@ -5,7 +5,9 @@
 import { FlightdeckError } from '../../shared/errors';
 import type { Cockpit } from './cockpit';
 import type { LiveControl } from './live-control';
+import type { LiveGates } from './live-gates';
 import type { LiveTelemetry } from './live-telemetry';
+import type { LiveReport } from './live-report';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -21,7 +23,9 @@ export interface LiveServices {
   control: LiveControl;
   // backups (issue 5)
   // gates (issue 6)
+  gates: LiveGates;
   // report (issue 7)
+  report: LiveReport;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -54,8 +58,27 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     runCommand: ({ commandId }) => live.control.runCommand(commandId),
     startRollback: ({ plan, confirmation }) => live.control.startRollback({ plan, confirmation }),
     // backups (issue 5)
+    startBackup: ({ backup, itemId, restoreTest }) => live.control.startBackup({ backup, itemId, restoreTest }),
+    cancelBackup: ({ actionId }) => live.control.cancelBackup(actionId),
     // gates (issue 6)
+    getGates: () => live.gates.state(),
+    answerCriterion: ({ gateId, criterionId, answer, note }) => live.gates.answer(gateId, criterionId, answer, note),
+    decideGate: ({ gateId, decision, reason }) => {
+      // A go past a criterion that is not a pass is the operator's call, but never a silent one.
+      const unmet = decision === 'go' && reason === '' ? (live.gates.state().gates.find((g) => g.id === gateId)?.criteria.filter((c) => c.status !== 'pass') ?? []) : [];
+      if (unmet.length > 0) {
+        throw new FlightdeckError('bad-input', `Go anyway needs a reason: ${unmet.map((c) => `"${c.text}" is ${c.status}`).join('; ')}.`, { field: 'reason' });
+      }
+      return live.gates.decide(gateId, decision, reason);
+    },
+    acknowledgeTrigger: ({ triggerId, reason }) => live.gates.acknowledge(triggerId, reason),
+    cancelAutoRollback: ({ triggerId, reason }) => live.gates.cancelAutoRollback(triggerId, reason),
     // report (issue 7)
+    getFinish: () => live.report.finish(),
+    recordSignoff: ({ role, name, ownKey }) => live.report.recordSignoff(role, name, ownKey),
+    exportReport: ({ paper }) => live.report.exportReport(paper),
+    verifyReport: ({ files }) => live.report.verifyUpload(files.map((file) => ({ name: file.name, bytes: Buffer.from(file.base64, 'base64') }))),
+    exportTrustCertificate: () => live.report.trustCertificate(),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };

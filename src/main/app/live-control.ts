@@ -5,9 +5,13 @@
  * assembles the ControlState the renderer draws. Everything the renderer
  * can do to production passes through here.
  */
+import { dirname } from 'node:path';
 import type { ActionRecord, ControlState, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
+import { isChecked } from '../../shared/session-model';
 import { ActionRunner, type ActionSpec } from '../services/actions/action-runner';
+import { bindBackupItems } from '../services/backups/backup-items';
+import { BackupService, backupRestorer, closeInterruptedBackups, type BackupRequest } from '../services/backups/backup-service';
 import { createProbe } from '../services/probes/create-probe';
 import { CommandPolicy } from '../services/commands/command-policy';
 import { CommandRunner } from '../services/commands/command-runner';
@@ -15,8 +19,7 @@ import { CommandService } from '../services/commands/command-service';
 import { FlagService } from '../services/flags/flag-service';
 import { ProfileSchema, type Profile } from '../services/profile/profile-schema';
 import { flagSetterFromBackends, type FlagSetter } from '../services/rollback/rollback-ports';
-import { checkConfirmation } from '../services/rollback/confirmation';
-import { RollbackService, type RollbackRequest } from '../services/rollback/rollback-service';
+import { checkPlanConfirmation, confirmModeOf, RollbackService, type RollbackRequest } from '../services/rollback/rollback-service';
 import { stepTitle } from '../services/rollback/rollback-steps';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import type { SecretRedactor } from '../services/vault/redactor';
@@ -33,6 +36,8 @@ export interface LiveControlDeps {
   redactor: SecretRedactor;
   telemetry: LiveTelemetry;
   log: Logger;
+  /** Where backups go when a target names no dir: <data dir>/backups. */
+  backupsDir: string;
 }
 
 /** The services of one activation. */
@@ -43,6 +48,9 @@ interface Services {
   flags: FlagService;
   commands: CommandService;
   rollback: RollbackService;
+  backups: BackupService;
+  /** The "Backup verified (restore test ...)" item, if the runbook has one. */
+  restoreTestItemId: string | null;
   off: Array<() => void>;
 }
 
@@ -53,6 +61,9 @@ interface InheritedRun {
 }
 
 const RECENT_ACTIONS = 50;
+
+/** The journal author of a rollback nobody pressed for: the countdown of an opted-in trigger ran out. */
+export const AUTOMATIC_BY = 'Flightdeck (automatic rollback)';
 
 export class LiveControl {
   private services: Services | null = null;
@@ -74,6 +85,9 @@ export class LiveControl {
       if (running) {
         throw new FlightdeckError('conflict', `Rollback plan "${running.run.plan}" is running; wait for it to finish before opening another runbook or starting a new session.`);
       }
+      // A backup journals its evidence into this session: finish or cancel it first.
+      const backup = this.services?.backups.views().find((b) => b.running);
+      if (backup) throw new FlightdeckError('conflict', `A backup of ${backup.name} is running; wait for it or cancel it before opening another runbook or starting a new session.`);
     });
     this.unsubscribe = () => {
       offActivated();
@@ -85,7 +99,7 @@ export class LiveControl {
     const s = this.services;
     const vault = this.vaultStatus();
     if (!s) {
-      return { revision: ++this.revision, profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null };
+      return { revision: ++this.revision, profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null, backups: [], restoreTestItemId: null };
     }
     const loaded = s.activation.profile;
     return {
@@ -95,11 +109,13 @@ export class LiveControl {
       vault,
       flags: s.flags.views(),
       commands: s.commands.views(),
-      plans: s.profile.rollback.plans.map(planView),
+      plans: s.profile.rollback.plans.map((plan) => planView(plan, s.profile.rollback.confirm)),
       defaultPlan: s.profile.rollback.default ?? s.profile.rollback.plans[0]?.name ?? null,
       confirm: s.profile.rollback.confirm,
       actions: this.recentActions(s),
       rollback: this.inherited?.rollback.current() ?? s.rollback.current(),
+      backups: s.backups.views(),
+      restoreTestItemId: s.restoreTestItemId,
     };
   }
 
@@ -155,7 +171,8 @@ export class LiveControl {
     }
     const inherited = this.inherited?.rollback.running();
     if (inherited) {
-      checkConfirmation(request.confirmation, s.profile.rollback.confirm, s.profile.environment);
+      const plan = s.profile.rollback.plans.find((p) => p.name === inherited.run.plan) ?? { name: inherited.run.plan, steps: [] };
+      checkPlanConfirmation(request.confirmation, plan, s.profile);
       if (request.plan !== undefined && request.plan !== inherited.run.plan) {
         throw new FlightdeckError('conflict', `Rollback plan "${inherited.run.plan}" is running; wait for it to finish before starting "${request.plan}".`, { field: 'plan' });
       }
@@ -163,6 +180,65 @@ export class LiveControl {
     }
     const started = s.rollback.start(request, this.deps.cockpit.operator());
     return started.finished;
+  }
+
+  /**
+   * The auto-rollback port: a rollback trigger the profile opted in held
+   * for its duration and its countdown ran out with nobody cancelling. No
+   * hold or typed name (nobody pressed anything); the journal's
+   * rollback.started says "started automatically" with `why` (the trigger,
+   * its value, the countdown), and its author is AUTOMATIC_BY, never the
+   * operator. Joins a run already going, whatever plan it runs.
+   */
+  async startAutomaticRollback(plan: string | undefined, why: string): Promise<RollbackRun> {
+    const s = this.require();
+    const running = this.inherited?.rollback.running() ?? s.rollback.running();
+    if (running) return running.finished;
+    return s.rollback.start({ plan, confirmation: { kind: 'automatic', why } }, AUTOMATIC_BY).finished;
+  }
+
+  /**
+   * Starts a backup of a profile target; answers once its intent is
+   * journaled. When it ends verified, the checklist items it satisfies are
+   * ticked by the operator (see tickVerifiedItems).
+   */
+  async startBackup(request: BackupRequest): Promise<ActionRecord> {
+    const s = this.require();
+    const started = await s.backups.start(request, this.deps.cockpit.operator());
+    void started.done.then((record) => {
+      if (record.outcome === 'ok' && this.services === s) this.tickVerifiedItems(s);
+    });
+    return started.record;
+  }
+
+  cancelBackup(actionId: string): { cancelled: boolean } {
+    this.require().backups.cancel(actionId);
+    return { cancelled: true };
+  }
+
+  /**
+   * After a verified backup: an item is ticked once every target bound to
+   * it has a verified backup in this session, and the restore-test item
+   * once every target has one that passed a restore test. The tick is the
+   * operator's, as if pressed; an item already ticked is left alone.
+   */
+  private tickVerifiedItems(s: Services): void {
+    const views = s.backups.views();
+    const due = new Set<string>();
+    for (const itemId of new Set(views.map((v) => v.itemId).filter((id): id is string => id !== null))) {
+      if (views.filter((v) => v.itemId === itemId).every((v) => v.verified !== null)) due.add(itemId);
+    }
+    if (s.restoreTestItemId && views.length > 0 && views.every((v) => v.verified?.restoreTested)) due.add(s.restoreTestItemId);
+    const session = this.deps.cockpit.state().session;
+    for (const itemId of due) {
+      const item = s.activation.runbook.items.find((i) => i.id === itemId);
+      if (!item || isChecked(session, itemId, item.checked)) continue;
+      try {
+        this.deps.cockpit.tick(itemId, true);
+      } catch (error) {
+        this.deps.log.error(`could not tick "${item.text}" after a verified backup`, error);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -201,6 +277,8 @@ export class LiveControl {
     const { events, vault, redactor } = this.deps;
     const profile = activation.profile?.profile ?? ProfileSchema.parse({});
     const journal = activation.journal;
+    // Before the runner reads the journal, so it shows them as they ended.
+    closeInterruptedBackups(journal);
     const runner = new ActionRunner({
       journal,
       redactor,
@@ -208,6 +286,20 @@ export class LiveControl {
       onOutput: (chunk) => events.emit('commandOutput', chunk),
     });
     const flags = new FlagService({ flags: profile.flags, secrets: vault, journal });
+    const items = bindBackupItems(activation.runbook, profile.backups);
+    const backups = new BackupService({
+      targets: profile.backups,
+      baseDir: activation.profile ? dirname(activation.profile.file) : activation.sessionDir,
+      defaultRoot: this.deps.backupsDir,
+      secrets: vault,
+      journal,
+      runner,
+      items: items.backup,
+      onProgress: (event) => events.emit('backupProgress', event),
+      onChange: () => {
+        if (this.services?.backups === backups) this.changed();
+      },
+    });
     const policy = new CommandPolicy(profile.commands.allow);
     const commandRunner = new CommandRunner({ policy, env: profile.commands.env, secrets: vault, runner });
     const commands = new CommandService({
@@ -218,6 +310,7 @@ export class LiveControl {
       natives: {
         flag: (flag, value, by) => flags.setValue(flag, value, by),
         probe: (probe, by) => runner.run(probeAction(profile, probe, this.deps.vault, by)),
+        backup: (name) => this.startBackup({ backup: name }),
       },
     });
     const rollback = new RollbackService({
@@ -227,13 +320,14 @@ export class LiveControl {
       flags: queuedFlagSetter(flags, flagSetterFromBackends(new Map(profile.flags.map((f) => [f.name, { backend: flags.backend(f.name), timeoutMs: f.timeoutMs }])))),
       health: telemetryHealthWaiter(() => this.deps.telemetry.current),
       commands: commandRunner,
+      restore: backupRestorer(backups),
       onUpdate: (run) => {
         events.emit('rollbackProgress', run);
         // The rollback wrote flags behind the flag service's back: read them again.
         if (run.outcome !== 'running') void this.refreshFlags();
       },
     });
-    const services: Services = { activation, profile, runner, flags, commands, rollback, off: [] };
+    const services: Services = { activation, profile, runner, flags, commands, rollback, backups, restoreTestItemId: items.restoreTest, off: [] };
     services.off.push(flags.onAction((record) => events.emit('actionUpdated', record)));
     services.off.push(flags.onChange(() => this.changed()));
     this.services = services;
@@ -278,6 +372,8 @@ export class LiveControl {
     for (const off of s.off) off();
     const running = waitForRollback ? s.rollback.running() : null;
     if (running) await running.finished.catch(() => undefined);
+    s.backups.cancelAll();
+    await s.backups.idle();
     await s.flags.close().catch((error: unknown) => this.deps.log.error('closing flags failed', error));
   }
 }
@@ -317,8 +413,9 @@ function probeAction(profile: Profile, name: string, secrets: Vault, by: string 
   };
 }
 
-function planView(plan: Profile['rollback']['plans'][number]): PlanView {
+function planView(plan: Profile['rollback']['plans'][number], confirm: 'hold' | 'type'): PlanView {
   return {
+    confirm: confirmModeOf(plan, confirm),
     name: plan.name,
     severity: plan.severity ?? null,
     description: plan.description ?? null,

@@ -7,6 +7,8 @@
 import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
 import type { Baseline, ProbeStatus, TelemetrySnapshot } from '../../shared/telemetry-model';
 import { createProbe } from '../services/probes/create-probe';
+import { MetricsRecorder, METRICS_FILE } from '../services/telemetry/metrics-recorder';
+import { join } from 'node:path';
 import type { SecretResolver } from '../services/vault/secrets';
 import { markerForEntry, type ActionTitles } from '../services/telemetry/journal-markers';
 import { withRunbookThresholds } from '../services/telemetry/runbook-bindings';
@@ -26,6 +28,8 @@ export class LiveTelemetry {
   private telemetry: Telemetry;
   private activation: Activation | null = null;
   private titles: ActionTitles = new Map();
+  /** The window's metrics on disk, for the completion report: one per session. */
+  private recorder: MetricsRecorder | null = null;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly deps: LiveTelemetryDeps) {
@@ -54,6 +58,11 @@ export class LiveTelemetry {
     return baseline;
   }
 
+  /** Writes the metrics still being averaged, so a report exported now covers them. */
+  flushRecordedMetrics(): void {
+    this.recorder?.flush();
+  }
+
   probeStatuses(): ProbeStatus[] {
     return this.telemetry.probeStatuses();
   }
@@ -61,6 +70,7 @@ export class LiveTelemetry {
   async close(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
     await this.telemetry.stop();
+    this.recorder?.flush();
   }
 
   private rebuild(activation: Activation): void {
@@ -68,16 +78,23 @@ export class LiveTelemetry {
     void previous.stop().catch((error: unknown) => this.deps.log.error('stopping telemetry failed', error));
     this.activation = activation;
     this.titles = new Map();
+    this.recorder?.flush();
+    this.recorder = new MetricsRecorder({ file: join(activation.sessionDir, METRICS_FILE), onProblem: (message) => this.deps.log.error(message) });
     this.telemetry = this.create(withRunbookThresholds(activation.profile?.profile.probes ?? [], activation.runbook.thresholds));
     this.replay(activation.journal.entries());
     this.telemetry.start();
   }
 
   private create(probes: NonNullable<Activation['profile']>['profile']['probes']): Telemetry {
+    // Bound now: a stopping Telemetry's last batch must not land in the next session's file.
+    const recorder = this.recorder;
     return new Telemetry({
       probes,
       createProbe: (config) => createProbe(config, { secrets: this.deps.secrets, clock: Date.now }),
-      emit: (batch) => this.deps.events.emit('telemetryBatch', batch),
+      emit: (batch) => {
+        recorder?.addBatch(batch);
+        this.deps.events.emit('telemetryBatch', batch);
+      },
     });
   }
 

@@ -12,6 +12,10 @@ import type { RunbookLoader } from '../services/runbook/runbook-loader';
 import { flagCommand } from './flag-commands';
 import { probeCommand, scrapeCommand } from './probe-commands';
 import { rollbackCommand } from './rollback-commands';
+import { replayCommand } from './replay-command';
+import { verifyCommand } from './verify-command';
+import { reportCommand, signoffCommand } from './report-commands';
+import { backupCommand } from './backup-commands';
 
 const USAGE = `Usage:
   flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
@@ -25,6 +29,17 @@ const USAGE = `Usage:
   flightdeck flag get|set|settle ...                   read or move a feature flag (flightdeck flag --help)
   flightdeck rollback --profile FILE [--plan NAME] [--session DIR | --log DIR] [--yes] [--by NAME] [--json]
                                                       run a rollback plan from the terminal
+  flightdeck backup --profile FILE NAME [--session DIR | --log DIR] [--restore-test] [--json]
+                                                      take a verified backup of a profile's target
+  flightdeck backup verify DIR [--json]               check a backup directory offline
+  flightdeck replay RUNBOOK --metrics FILE [--profile FILE] [--json]
+                                                      rehearse: when each threshold, gate criterion and trigger would fire
+  flightdeck signoff DIR --role ROLE --name NAME [--own-key] [--by NAME]
+                                                      sign off a runbook role (--own-key: also with NAME's own key)
+  flightdeck report DIR --out FILE.pdf [--paper a4|letter] [--by NAME]
+                                                      export the signed completion report and its evidence bundle
+  flightdeck verify FILE [--trust CERT_OR_KEY]... [--session DIR] [--json]
+                                                      check a signed report: its PDF, bundle or session directory
   flightdeck --version
 
 Exit status: 0 done, 2 bad input (the message names the file and line), 1 other failures.`;
@@ -43,11 +58,17 @@ const OWN_OPTION_COMMANDS: Record<string, (args: string[], io: Io) => Promise<nu
   scrape: scrapeCommand,
   flag: flagCommand,
   rollback: rollbackCommand,
+  verify: verifyCommand,
+  signoff: signoffCommand,
+  report: reportCommand,
+  backup: backupCommand,
 };
 
 export async function run(argv: string[], io: Io, loader: RunbookLoader): Promise<number> {
   const own = argv[0] !== undefined ? OWN_OPTION_COMMANDS[argv[0]] : undefined;
   if (own) return own(argv.slice(1), io);
+  // The runbook is parsed in the worker, which has a deadline.
+  if (argv[0] === 'replay') return replayCommand(argv.slice(1), io, loader);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -6,7 +6,7 @@
  * that a crash interrupted in the same journal is resumed first.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { RollbackRun } from '../../shared/control-model';
@@ -14,6 +14,7 @@ import { FlightdeckError } from '../../shared/errors';
 import { defaultDataDir } from '../app/paths';
 import type { ActionJournal } from '../services/actions/action-journal';
 import { ActionRunner } from '../services/actions/action-runner';
+import { BackupService, backupRestorer } from '../services/backups/backup-service';
 import { CommandPolicy } from '../services/commands/command-policy';
 import { CommandRunner } from '../services/commands/command-runner';
 import { ActionLog } from '../services/flags/action-log';
@@ -159,6 +160,7 @@ async function runRollback(context: RunContext): Promise<number> {
   try {
     const runner = new ActionRunner({ journal, redactor, onOutput: (chunk) => (values.json ? undefined : io.err(chunk.text.replace(/\n$/, ''))) });
     const commands = new CommandRunner({ policy: new CommandPolicy(profile.commands.allow, env.PATH ?? ''), env: profile.commands.env, secrets, runner, baseEnv: env });
+    const backups = new BackupService({ targets: profile.backups, baseDir: dirname(loaded.file), defaultRoot: join(defaultDataDir(env), 'backups'), secrets, journal, runner });
     const printed = new Map<number, string>();
     const rollback = new RollbackService({
       profile,
@@ -167,6 +169,7 @@ async function runRollback(context: RunContext): Promise<number> {
       commands,
       flags: flagSetterFromBackends(backends),
       health: probeHealthWaiter(probes),
+      restore: backupRestorer(backups),
       onUpdate: (run) => {
         if (!values.json) printProgress(run, printed, io);
       },

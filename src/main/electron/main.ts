@@ -14,8 +14,10 @@ import { bundleLayout } from '../app/paths';
 import { VERSION } from '../app/version';
 import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbook/markdown-files';
 import { bindIpc } from './ipc';
+import { notifyAlarms } from './alarm-notifier';
 import { buildMenu } from './menu';
 import { createCockpitWindow, guardWebContents } from './window';
+import { ElectronReportPrinter } from './report-printer';
 
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
 const preload = join(__dirname, '..', 'preload', 'index.js');
@@ -67,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
     flightdeck = createApp({
       safeStorage: electronSafeStorage(),
       redactor,
+      reportRenderer: new ElectronReportPrinter(join(__dirname, '..', 'renderer')),
       app: { version: VERSION, mode: 'electron', platform: process.platform, nativeOpenDialog: true },
       platform: {
         chooseFile,
@@ -86,6 +89,8 @@ if (!app.requestSingleInstanceLock()) {
     const created = createCockpitWindow(rendererIndex, preload, devTools);
     window = created.window;
     const unbind = bindIpc(flightdeck, window, created.appUrl);
+    // A trigger that fires is a desktop notification, even with the window behind others.
+    const stopAlarms = notifyAlarms(flightdeck.events, () => window);
     const report = (error: unknown) => {
       if (window && !window.isDestroyed()) void dialog.showMessageBox(window, { type: 'error', message: error instanceof Error ? error.message : String(error) });
     };
@@ -101,6 +106,7 @@ if (!app.requestSingleInstanceLock()) {
     );
     window.on('closed', () => {
       unbind();
+      stopAlarms();
       window = null;
     });
   });

@@ -18,10 +18,12 @@ import { profileCommands, recogniseContext, recogniseRunbook, type RecognisedCom
 export interface NativeRunners {
   flag?: (flag: string, value: FlagValue, by: string | null) => Promise<ActionRecord>;
   probe?: (probe: string, by: string | null) => Promise<ActionRecord>;
+  /** Starts a backup of the profile's target; answers once it is journaled (progress streams). */
+  backup?: (backup: string, by: string | null) => Promise<ActionRecord>;
 }
 
 export interface CommandServiceDeps {
-  profile: Pick<Profile, 'commands' | 'flags' | 'probes'> | null;
+  profile: (Pick<Profile, 'commands' | 'flags' | 'probes'> & Partial<Pick<Profile, 'backups'>>) | null;
   doc: RunbookDoc | null;
   policy: CommandPolicy;
   runner: CommandRunner;
@@ -55,6 +57,8 @@ export class CommandService {
         return this.deps.natives!.flag!(action.flag, action.value, by);
       case 'probe':
         return this.deps.natives!.probe!(action.probe, by);
+      case 'backup':
+        return this.deps.natives!.backup!(action.backup, by);
       case 'process': {
         const commands = this.deps.profile?.commands;
         const named = command.source === 'profile' ? commands?.named[command.title] : undefined;
@@ -67,6 +71,10 @@ export class CommandService {
   /** A native line whose service is not wired here falls back to the process rule (allowlist). */
   private withNativeSupport(command: RecognisedCommand): RecognisedCommand {
     const action = command.action;
+    if (action?.kind === 'backup' && !this.deps.natives?.backup) {
+      // Never the dump line as a process: a backup is the native one or nothing.
+      return { ...command, runnable: false, reason: 'backups cannot run here', action: null };
+    }
     const missing = (action?.kind === 'flag' && !this.deps.natives?.flag) || (action?.kind === 'probe' && !this.deps.natives?.probe);
     if (!missing) return command;
     const allowed = this.deps.policy.isAllowed(command.argv[0] ?? '');

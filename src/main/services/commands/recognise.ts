@@ -3,8 +3,10 @@
  * run. Each line of a shell code block is split without a shell; well-known
  * commands (mongodump, pg_dump, curl .../health, redis-cli, kubectl rollout
  * undo|status, heroku config:set, railway variables --set / env set) are
- * offered as the matching native action; anything else runs only when its
- * program is on the profile's allowlist, with exactly the words written.
+ * offered as the matching native action (a dump is the profile's backup of
+ * that engine, never the line itself; without one it stays text); anything
+ * else runs only when its program is on the profile's allowlist, with
+ * exactly the words written.
  * Lines that need a shell stay copy-only and say why.
  *
  * Where Flightdeck rebuilds a command's argv (kubectl rollout), the
@@ -15,12 +17,15 @@ import type { CommandView } from '../../../shared/control-model';
 import type { CodeBlock, RunbookDoc } from '../../../shared/runbook-model';
 import type { FlagValue } from '../flags/flag-backend';
 import type { Profile } from '../profile/profile-schema';
+import type { BackupEngineName } from '../backups/backup-engine';
 import { commandLines, tokenize } from './tokenize';
 
 /** What a runnable native view does when run. */
 export type NativeAction =
   | { kind: 'probe'; probe: string }
   | { kind: 'flag'; flag: string; value: FlagValue }
+  /** The profile's backup target of the engine the line dumps (pg_dump, mongodump, redis-cli --rdb). */
+  | { kind: 'backup'; backup: string }
   | { kind: 'process'; argv: string[] };
 
 /** A CommandView plus what main needs to run it (not sent to the renderer). */
@@ -35,6 +40,8 @@ export interface RecogniseContext {
   probeFor(url: string): string | null;
   /** Flag of the profile stored in this platform variable or Redis key, if any. */
   flagFor(where: 'heroku' | 'railway' | 'redis', name: string): string | null;
+  /** The profile's backup target of this engine, if any. */
+  backupFor(engine: BackupEngineName): string | null;
 }
 
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal', 'cmd', 'ksh']);
@@ -51,6 +58,7 @@ export function recogniseContext(profile: Profile, isAllowed: (program: string) 
         if (where === 'railway') return b.type === 'railway' && b.var === name;
         return b.type === 'redis' && b.key === name && b.field === undefined;
       })?.name ?? null,
+    backupFor: (engine) => (profile.backups ?? []).find((b) => b.engine === engine)?.name ?? null,
   };
 }
 
@@ -104,6 +112,15 @@ interface Where {
 export function recogniseLine(text: string, where: Where, context: RecogniseContext): RecognisedCommand {
   const base = { ...where, title: text };
   const split = tokenize(text);
+  // A dump is the profile's backup, run natively, whatever the line's shell syntax ($(date), quotes).
+  const dump = dumpEngineOf(split.ok ? split.argv : split.words);
+  if (dump) {
+    const argv = split.ok ? split.argv : split.words;
+    const backup = context.backupFor(dump);
+    if (backup) return { ...base, argv, runnable: true, reason: null, native: 'backup', action: { kind: 'backup', backup } };
+    const why = `the profile's backups: section has no ${dump} target, and Flightdeck takes backups natively (verified, with a checksum manifest), never as this command line`;
+    return { ...base, argv, runnable: false, reason: split.ok ? why : `${split.reason}; ${why}`, native: 'backup', action: null };
+  }
   if (!split.ok) {
     return { ...base, argv: split.words, runnable: false, reason: split.reason, native: nativeKindOf(split.words), action: null };
   }
@@ -116,9 +133,6 @@ export function recogniseLine(text: string, where: Where, context: RecogniseCont
       : { ...base, argv: run, runnable: false, reason: NOT_ALLOWED, native: kind, action: null };
 
   switch (program) {
-    case 'mongodump':
-    case 'pg_dump':
-      return asProcess('backup');
     case 'redis-cli':
       return asProcess('redis');
     case 'curl': {
@@ -145,6 +159,15 @@ export function recogniseLine(text: string, where: Where, context: RecogniseCont
     default:
       return asProcess(null);
   }
+}
+
+/** The engine a dump command line backs up: pg_dump, mongodump, redis-cli --rdb. */
+function dumpEngineOf(words: readonly string[]): BackupEngineName | null {
+  const program = (words[0] ?? '').split('/').pop();
+  if (program === 'pg_dump') return 'postgres';
+  if (program === 'mongodump') return 'mongodb';
+  if (program === 'redis-cli' && words.some((w) => w === '--rdb' || w.startsWith('--rdb='))) return 'redis';
+  return null;
 }
 
 /** The native kind a copy-only line would have had, so the cockpit can point at the native action. */

@@ -50,6 +50,20 @@ export const RollbackStepSchema = z.union([
     .strict(),
   /** Wait until the named probes are up. */
   z.object({ waitForHealth: z.array(z.string()).min(1), timeoutSeconds: z.number().min(1).max(3600).default(60) }).strict(),
+  /**
+   * Restore the newest verified backup of a `backups:` target into its
+   * database. `clean: true` drops objects first (pg_restore --clean). A
+   * plan with a restore step asks for the environment's name typed, even
+   * under confirm: hold. Never repeated after a crash unless `idempotent: true`.
+   */
+  z
+    .object({
+      restore: z.string().min(1).max(64),
+      clean: z.boolean().default(false),
+      timeoutSeconds: z.number().min(1).max(86_400).optional(),
+      idempotent: z.boolean().optional(),
+    })
+    .strict(),
 ]);
 export type RollbackStepConfig = z.infer<typeof RollbackStepSchema>;
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { FlightdeckError } from '../../../shared/errors';
 import { FRONT_MATTER_METADATA, ProfileSchema, type Profile } from './profile-schema';
 import { secretNames } from './secret-ref';
+import { gateReferenceProblems } from './gates-schema';
 
 export interface LoadedProfile {
   profile: Profile;
@@ -134,6 +135,8 @@ function checkReferences(profile: Profile, doc: Document, options: ProfileTextOp
     });
   });
   if (profile.rollback.default && !plans.has(profile.rollback.default)) fail(['rollback', 'default'], `names plan "${profile.rollback.default}", which rollback.plans does not define.`);
+  const restoring = new Set(profile.rollback.plans.filter((plan) => plan.steps.some((step) => 'restore' in step)).map((plan) => plan.name));
+  for (const problem of gateReferenceProblems(profile.gates, plans, restoring)) fail(problem.path, problem.message);
 }
 
 /** Source offset of the deepest node on `path` that exists (the key when the value is missing). */

@@ -1,11 +1,13 @@
 /**
  * A deployment profile binds the runbook's words to real targets:
- * environment, probes, flags, commands and rollback plans. It holds secret
+ * environment, probes, flags, commands, rollback plans and backups. It holds secret
  * names, never secret values. Sections live in their own schema files.
  */
 import { z } from 'zod';
 import { CommandsSchema, RollbackSchema } from './actions-schema';
+import { BackupTargetSchema } from './backups-schema';
 import { FlagSchema } from './flags-schema';
+import { DEFAULT_GATES_CONFIG, GatesConfigSchema } from './gates-schema';
 import { ProbeSchema } from './probes-schema';
 
 function uniqueNames(kind: string) {
@@ -18,6 +20,18 @@ function uniqueNames(kind: string) {
   };
 }
 
+/** A rollback plan's restore step must name a target of the backups: section. */
+function restoreStepsNameBackups(profile: { backups: { name: string }[]; rollback: { plans: { steps: object[] }[] } }, ctx: z.RefinementCtx): void {
+  const names = new Set(profile.backups.map((b) => b.name));
+  profile.rollback.plans.forEach((plan, p) => {
+    plan.steps.forEach((step, s) => {
+      if ('restore' in step && typeof step.restore === 'string' && !names.has(step.restore)) {
+        ctx.addIssue({ code: 'custom', message: `names backup "${step.restore}", which the profile's backups: section does not define`, path: ['rollback', 'plans', p, 'steps', s, 'restore'] });
+      }
+    });
+  });
+}
+
 export const ProfileSchema = z
   .object({
     /** The environment's name; typing it confirms a rollback. */
@@ -26,8 +40,11 @@ export const ProfileSchema = z
     flags: z.array(FlagSchema).default([]).superRefine(uniqueNames('flag')),
     commands: CommandsSchema.default({ allow: [], env: {}, timeoutSeconds: 120, named: {} }),
     rollback: RollbackSchema.default({ confirm: 'hold', plans: [] }),
+    gates: GatesConfigSchema.default(DEFAULT_GATES_CONFIG),
+    backups: z.array(BackupTargetSchema).default([]).superRefine(uniqueNames('backup')),
   })
-  .strict();
+  .strict()
+  .superRefine(restoreStepsNameBackups);
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /** Front matter may carry a team's own metadata beside the profile. */

@@ -1,7 +1,7 @@
 /**
- * What a rollback needs from the rest of main, as two small interfaces:
- * set a flag honestly (write, read back, say ok / failed / unknown), and
- * wait until named probes report up. The app binds them to the flag
+ * What a rollback needs from the rest of main, as small interfaces: set a
+ * flag honestly (write, read back, say ok / failed / unknown), wait until
+ * named probes report up, and restore a verified backup. The app binds them to the flag
  * service and to telemetry; the CLI and the tests bind them to backends
  * and probes directly (flagSetterFromBackends, probeHealthWaiter).
  */
@@ -27,6 +27,18 @@ export interface FlagSetter {
 export interface HealthResult {
   ok: boolean;
   message: string;
+}
+
+/**
+ * Restores the newest verified backup of a profile's backup target into
+ * its database (backups/backup-service.ts binds it). Verifies the files
+ * before anything is written; rejects with the reason when it cannot.
+ * Resolves with what it did, in a sentence.
+ */
+export interface BackupRestorer {
+  restore(backup: string, options: { clean: boolean }, signal: AbortSignal): Promise<string>;
+  /** The target's own deadline (backups[].timeoutSeconds), for a step that names none. */
+  timeoutSeconds(backup: string): number;
 }
 
 /** Resolves when every named probe reports up (ok) or when `timeoutMs` passed without that (not ok, saying which is not up). */

@@ -9,7 +9,9 @@
  * runs again only when that is harmless (an absolute flag value, checked by
  * reading it first; waiting for health; a command the profile marks
  * idempotent), otherwise it is marked unknown and the run ends failed,
- * asking for a check by hand.
+ * asking for a check by hand. A restore step is never repeated unless the
+ * plan marks it idempotent, and a plan with one asks for the environment's
+ * name typed (checkPlanConfirmation).
  */
 import { randomBytes } from 'node:crypto';
 import type { RollbackRun } from '../../../shared/control-model';
@@ -22,8 +24,8 @@ import type { RollbackPlanConfig, RollbackStepConfig } from '../profile/actions-
 import type { Profile } from '../profile/profile-schema';
 import { checkConfirmation, type RollbackConfirmation } from './confirmation';
 import { foldRollbackRuns, runView, type RunHistory, type StepAttempt } from './rollback-history';
-import type { FlagSetter, HealthWaiter } from './rollback-ports';
-import { commandOf, decodeValue, encodeValue, isIdempotent, lastStableStep, percentOf, stepTitle } from './rollback-steps';
+import type { BackupRestorer, FlagSetter, HealthWaiter } from './rollback-ports';
+import { commandOf, decodeValue, encodeValue, isIdempotent, lastStableStep, needsTypedConfirmation, percentOf, stepTitle } from './rollback-steps';
 
 export interface RollbackServiceDeps {
   profile: Pick<Profile, 'environment' | 'flags' | 'commands' | 'rollback'>;
@@ -33,6 +35,8 @@ export interface RollbackServiceDeps {
   health: HealthWaiter;
   /** Needed for plans with command steps. */
   commands?: CommandRunner | null;
+  /** Needed for plans with restore steps. */
+  restore?: BackupRestorer | null;
   onUpdate?: (run: RollbackRun) => void;
   /** Monotonic milliseconds (press to verified). */
   clock?: () => number;
@@ -98,8 +102,8 @@ export class RollbackService {
     const pressedAtMs = this.clock();
     const pressedAt = this.now().toISOString();
     const profile = this.deps.profile;
-    const confirmation = checkConfirmation(request.confirmation, profile.rollback.confirm, profile.environment);
     const plan = this.plan(request.plan);
+    const confirmation = checkPlanConfirmation(request.confirmation, plan, profile);
     if (this.active) {
       if (this.active.planName !== plan.name) {
         throw new FlightdeckError('conflict', `Rollback plan "${this.active.planName}" is running; wait for it to finish before starting "${plan.name}".`, { field: 'plan' });
@@ -236,6 +240,18 @@ export class RollbackService {
         },
       };
     }
+    if ('restore' in step) {
+      const inputs = { backup: step.restore, clean: String(step.clean) };
+      const restorer = this.deps.restore;
+      if (!restorer) return failing(base, inputs, 'This rollback cannot restore backups here (no backup service).');
+      return {
+        ...base,
+        inputs,
+        timeoutMs: (step.timeoutSeconds ?? restorer.timeoutSeconds(step.restore)) * 1000,
+        stopGraceMs: 5000,
+        run: async ({ signal }) => ({ outcome: 'ok', message: await restorer.restore(step.restore, { clean: step.clean }, signal) }),
+      };
+    }
     if ('command' in step) {
       const { argv, timeoutMs } = commandOf(step, this.deps.profile.commands);
       const inputs = { argv: JSON.stringify(argv), ...(typeof step.command === 'string' ? { named: step.command } : {}) };
@@ -322,6 +338,28 @@ export class RollbackService {
   private emit(run: RollbackRun): void {
     this.deps.onUpdate?.(run);
   }
+}
+
+/**
+ * Checks the deliberate act for this plan. A plan that restores a database
+ * overwrites data, so it asks for the environment's name typed even where
+ * the profile's rule is to hold the button.
+ */
+export function checkPlanConfirmation(confirmation: RollbackConfirmation, plan: RollbackPlanConfig, profile: Pick<Profile, 'environment' | 'rollback'>): string {
+  if (needsTypedConfirmation(plan) && confirmation.kind === 'automatic') {
+    throw new FlightdeckError('forbidden', `Rollback not started: plan "${plan.name}" restores a database, which never starts automatically; a person must confirm it.`, { field: 'confirmation' });
+  }
+  if (needsTypedConfirmation(plan) && confirmation.kind === 'hold') {
+    throw new FlightdeckError('forbidden', `Rollback not started: plan "${plan.name}" restores a database, so type the environment name "${profile.environment}" to confirm (holding the button is not enough).`, {
+      field: 'confirmation',
+    });
+  }
+  return checkConfirmation(confirmation, confirmModeOf(plan, profile.rollback.confirm), profile.environment);
+}
+
+/** The act a plan asks for: typing the environment's name when it restores a database, else the profile's rule. */
+export function confirmModeOf(plan: RollbackPlanConfig, profileMode: 'hold' | 'type'): 'hold' | 'type' {
+  return needsTypedConfirmation(plan) ? 'type' : profileMode;
 }
 
 function failing(base: Omit<ActionSpec, 'inputs' | 'timeoutMs' | 'run'>, inputs: Record<string, string>, message: string): ActionSpec {

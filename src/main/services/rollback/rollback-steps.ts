@@ -13,16 +13,27 @@ export function stepTitle(step: RollbackStepConfig): string {
   if ('set' in step) return `Set ${step.flag} to ${String(step.set)}`;
   if ('lastStableStep' in step) return `Drop ${step.flag} to its last stable step`;
   if ('command' in step) return typeof step.command === 'string' ? `Run ${step.command}` : `Run ${step.command.join(' ')}`;
+  if ('restore' in step) return `Restore ${step.restore} from its newest verified backup${step.clean ? ' (clean: drop objects first)' : ''}`;
   return `Wait until ${step.waitForHealth.join(', ')} ${step.waitForHealth.length > 1 ? 'are' : 'is'} up`;
 }
 
 /**
  * Whether running the step again cannot do harm: writing an absolute flag
- * value and waiting for health can; a command only when the profile says so.
+ * value and waiting for health can; a command or a restore only when the
+ * profile says so.
  */
 export function isIdempotent(step: RollbackStepConfig): boolean {
-  if ('command' in step) return step.idempotent === true;
+  if ('command' in step || 'restore' in step) return step.idempotent === true;
   return true;
+}
+
+/**
+ * A plan that restores a database asks for more than the usual act: the
+ * environment's name typed, whatever rollback.confirm says, because it
+ * overwrites data.
+ */
+export function needsTypedConfirmation(plan: { steps: readonly RollbackStepConfig[] }): boolean {
+  return plan.steps.some((step) => 'restore' in step);
 }
 
 /** The argv and deadline of a command step. */

@@ -3,9 +3,9 @@
  * else: no HTML string is ever handed to the DOM, images are never fetched,
  * and only links the parser kept as https can be opened, through main.
  */
-import type { MouseEvent } from 'react';
+import { useContext, type MouseEvent } from 'react';
 import type { Inline, InlineLink } from '../../../shared/runbook-model';
-import { openExternal } from '../store/commands';
+import { LinkOpener } from './link-opener';
 
 export function InlineText({ nodes }: { nodes: readonly Inline[] }) {
   return <>{nodes.map((node, i) => renderInline(node, i))}</>;
@@ -51,8 +51,17 @@ function renderInline(node: Inline, key: number) {
 }
 
 function Link({ node }: { node: InlineLink }) {
+  const openExternal = useContext(LinkOpener);
   const href = node.href;
-  if (href === null) {
+  if (href !== null && openExternal === null) {
+    // On paper the address is what a reader can follow.
+    return (
+      <span className="link-printed">
+        <InlineText nodes={node.c} /> <span className="link-address">({href})</span>
+      </span>
+    );
+  }
+  if (href === null || openExternal === null) {
     return (
       <span className="link-blocked" title={`Not opened: only https links open (${node.url})`}>
         <InlineText nodes={node.c} />
@@ -64,7 +73,7 @@ function Link({ node }: { node: InlineLink }) {
   const open = (event: MouseEvent) => {
     event.preventDefault();
     event.stopPropagation();
-    void openExternal(href);
+    openExternal(href);
   };
   return (
     <a href={href} rel="noreferrer noopener" title={href} onClick={open} onAuxClick={(event) => event.preventDefault()}>

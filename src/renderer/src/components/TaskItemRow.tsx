@@ -13,6 +13,7 @@ import { InlineText } from './InlineText';
 import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
 import { TickMeta } from './TickMeta';
+import { ItemBackups } from '../views/backup/ItemBackups';
 
 interface Props {
   itemId: string;
@@ -104,6 +105,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
           </button>
         </span>
       </div>
+      <ItemBackups itemId={itemId} />
       {notes && notes.length > 0 && <NoteList notes={notes} />}
       {editing && <NoteEditor itemId={itemId} itemText={item.text} onDone={() => ref.current?.focus({ preventScroll: true })} />}
     </div>

@@ -11,7 +11,11 @@ import { useStore } from '../store/store';
 import { startSync } from '../store/sync';
 import { startTelemetry } from '../store/telemetry-app';
 import { startControlSync } from '../store/control-sync';
+import { startBackupSync } from '../store/backup-progress';
+import { startGatesSync } from '../store/gates-sync';
+import { AlarmBanner } from './gates/AlarmBanner';
 import { ControlPanel } from './control/ControlPanel';
+import { FinishPanel } from './report/FinishPanel';
 import { FilePicker } from './FilePicker';
 import { MainColumn } from './main/MainColumn';
 import { Sidebar } from './sidebar/Sidebar';
@@ -31,6 +35,8 @@ export function AppShell() {
   useEffect(() => startSync(), []);
   useEffect(() => startTelemetry(), []);
   useEffect(() => startControlSync(), []);
+  useEffect(() => startBackupSync(), []);
+  useEffect(() => startGatesSync(), []);
 
   useEffect(() => {
     const root = document.documentElement;
@@ -49,13 +55,18 @@ export function AppShell() {
 
   return (
     <div className="app">
-      <TopBar />
+      {/* One grid row: the alarm sits right under the top bar, across the whole window. */}
+      <div className="app-top">
+        <TopBar />
+        <AlarmBanner />
+      </div>
       <div className={hasRunbook ? 'workspace' : 'workspace no-outline'}>
         <Sidebar />
         <MainColumn />
         <aside className="live-column" aria-label="Live capability">
           <TelemetryPanel />
           <ControlPanel />
+          <FinishPanel />
         </aside>
       </div>
       <FilePicker />

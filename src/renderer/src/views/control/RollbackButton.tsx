@@ -1,22 +1,27 @@
 /**
  * The rollback button in the top bar: large, red, always there. It only
  * opens the dialog, where the deliberate act happens, so brushing it
- * changes nothing. It pulses while a rollback runs.
+ * changes nothing. It pulses while a rollback runs, and while a rollback
+ * trigger alarms (gates-alarm.ts).
  */
 import { useControl } from '../../store/control-store';
+import { alarmingTriggers } from '../../store/gates-alarm';
+import { useGates } from '../../store/gates-store';
 import { RollbackDialog } from './RollbackDialog';
 import './control.css';
 
 export function RollbackButton() {
   const running = useControl((s) => s.control?.rollback?.outcome === 'running');
   const open = useControl((s) => s.rollbackOpen);
+  const alarm = useGates((s) => alarmingTriggers(s.gates).length > 0);
   return (
     <>
       <button
         type="button"
-        className={running ? 'rollback-button running' : 'rollback-button'}
+        className={`rollback-button${running ? ' running' : ''}${alarm && !running ? ' alarm' : ''}`}
         data-testid="rollback-button"
         data-running={running ? 'true' : 'false'}
+        data-alarm={alarm ? 'true' : 'false'}
         aria-haspopup="dialog"
         title="Roll back: opens the plan and asks you to hold to confirm (Shift+R)"
         onClick={() => useControl.getState().setRollbackOpen(true)}

@@ -98,7 +98,12 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
           {error}
         </p>
       )}
-      {control.confirm === 'hold' ? (
+      {plan.confirm === 'type' && control.confirm === 'hold' && (
+        <p className="rollback-restore-note" data-testid="rollback-restore-note">
+          This plan restores a database: type the environment name to confirm.
+        </p>
+      )}
+      {plan.confirm === 'hold' ? (
         <HoldButton key={attempt} label={`Hold to roll back (${plan.name})`} disabled={starting} onConfirm={(heldMs) => void start({ kind: 'hold', heldMs })} />
       ) : (
         <form

@@ -6,6 +6,7 @@ import { useStore } from '../../store/store';
 import { resync } from '../../store/sync';
 import { AboutView } from './AboutView';
 import { EmptyState } from './EmptyState';
+import { GatePanel } from '../gates/GatePanel';
 import { PhaseView } from './PhaseView';
 import { SearchBar } from './SearchBar';
 import { SearchResults } from './SearchResults';
@@ -54,6 +55,7 @@ export function MainColumn() {
     <main className="main" aria-label="Checklist">
       {hasRunbook && <SearchBar />}
       <Banners />
+      {hasRunbook && <GatePanel />}
       <div className="main-scroll" ref={scroller}>
         {body}
       </div>

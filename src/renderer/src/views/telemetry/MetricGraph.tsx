@@ -13,15 +13,16 @@
  * (they are cheap). Everything else is memoised and changes only when the
  * axes step on: recharts re-registers whatever re-renders with its store.
  */
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis, type ScaleFunction, type TooltipContentProps } from 'recharts';
-import type { Baseline, Marker } from '../../../../shared/telemetry-model';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, type ScaleFunction, type TooltipContentProps } from 'recharts';
+import type { Baseline } from '../../../../shared/telemetry-model';
 import { drawScheduler } from '../../store/telemetry-app';
 import type { SeriesBuffer } from '../../store/telemetry-buffer';
 import { telemetryStore, useTelemetry, type TelemetryState } from '../../store/telemetry-store';
 import { bandOf, type Band, type BandPlan } from './bands';
-import { formatClock, formatValue, timeTicks, valueDomain, valueTicks, type MetricGroup } from './graph-data';
+import { formatClock, formatValue, valueDomain, type MetricGroup } from './graph-data';
+import { Axes, BaselineLines, Bands, Markers } from './graph-parts';
 
 interface Props {
   group: MetricGroup;
@@ -236,17 +237,6 @@ function Legend({ group }: { group: MetricGroup }) {
   );
 }
 
-const Axes = memo(function Axes({ start, end, lo, hi, unit, withSeconds }: { start: number; end: number; lo: number; hi: number; unit: string; withSeconds: boolean }) {
-  const formatTime = useCallback((t: number) => formatClock(t, withSeconds), [withSeconds]);
-  const formatAxisValue = useCallback((v: number) => axisValue(v, unit), [unit]);
-  return (
-    <>
-      <XAxis type="number" dataKey="t" domain={[start, end]} allowDataOverflow ticks={timeTicks(start, end)} interval={0} tickFormatter={formatTime} className="axis" />
-      <YAxis type="number" domain={[lo, hi]} allowDataOverflow width={46} ticks={valueTicks(lo, hi)} interval={0} tickFormatter={formatAxisValue} className="axis" />
-    </>
-  );
-});
-
 /** Reads the buffers, which change only when the store bumps a revision, so it is a valid store selector. */
 function worstCurrent(group: MetricGroup, buffers: Map<string, SeriesBuffer>, better: BandPlan['better']): number | null {
   let pick: number | null = null;
@@ -256,82 +246,6 @@ function worstCurrent(group: MetricGroup, buffers: Map<string, SeriesBuffer>, be
     if (pick === null || (better === 'lower' && value > pick) || (better === 'higher' && value < pick)) pick = value;
   }
   return pick;
-}
-
-const Bands = memo(function Bands({ bands, lo, hi }: { bands: readonly Band[]; lo: number; hi: number }) {
-  return bands.flatMap((band) => {
-    const from = Math.max(band.from ?? lo, lo);
-    const to = Math.min(band.to ?? hi, hi);
-    if (!(to > from)) return [];
-    return [
-      <ReferenceArea
-        key={`${band.kind}-${band.from}-${band.to}`}
-        y1={from}
-        y2={to}
-        ifOverflow="hidden"
-        shape={(props: { x?: number; y?: number; width?: number; height?: number }) => (
-          <rect
-            x={props.x}
-            y={props.y}
-            width={Math.max(0, props.width ?? 0)}
-            height={Math.max(0, props.height ?? 0)}
-            className={`threshold-band band-${band.kind}`}
-            data-testid="threshold-band"
-            data-band={band.kind}
-            data-from={band.from ?? undefined}
-            data-to={band.to ?? undefined}
-          />
-        )}
-      />,
-    ];
-  });
-});
-
-const MARKER_TEXT: Record<Marker['kind'], string> = {
-  flag: 'Flag',
-  rollback: 'Rollback',
-  gate: 'Gate',
-  baseline: 'Baseline',
-  command: 'Command',
-  backup: 'Backup',
-};
-
-const Markers = memo(function Markers({ markers }: { markers: readonly Marker[] }) {
-  return markers.map((marker, i) => (
-    <ReferenceLine
-      key={`${marker.at}-${i}`}
-      x={marker.at}
-      className={`marker marker-${marker.kind}`}
-      // To the left of the line: recent markers sit at the right edge.
-      label={{ value: shorten(markerText(marker)), position: 'insideTopRight', className: 'marker-label' }}
-    />
-  ));
-});
-
-/** ids: the graph's series ids joined by newlines, a string so memo compares it by value. */
-const BaselineLines = memo(function BaselineLines({ baseline, ids }: { baseline: Baseline | null; ids: string }) {
-  if (!baseline) return null;
-  return ids.split('\n').flatMap((id) => {
-    const value = baseline.values[id];
-    if (value === undefined) return [];
-    return [<ReferenceLine key={id} y={value} className="baseline-line" strokeDasharray="6 4" label={{ value: 'baseline', position: 'insideBottomLeft', className: 'baseline-label' }} />];
-  });
-});
-
-/** "Flag: checkout_v2 → 10%", but not "Baseline: Baseline captured". */
-function markerText(marker: Marker): string {
-  const kind = MARKER_TEXT[marker.kind];
-  return marker.label.toLowerCase().startsWith(kind.toLowerCase()) ? marker.label : `${kind}: ${marker.label}`;
-}
-
-function shorten(text: string): string {
-  return text.length > 28 ? `${text.slice(0, 27)}…` : text;
-}
-
-function axisValue(v: number, unit: string): string {
-  if (unit === 'ms' && v >= 1000) return `${Number((v / 1000).toFixed(1))}s`;
-  if (Math.abs(v) >= 10_000) return `${Number((v / 1000).toFixed(0))}k`;
-  return String(Number(v.toFixed(Math.abs(v) < 10 ? 2 : 0)));
 }
 
 /**
