@@ -11,6 +11,7 @@ import { extractGatePlan, type GatesProfile } from '../../src/main/services/gate
 import type { GatePlan } from '../../src/main/services/gates/gate-plan';
 import { statedSeconds } from '../../src/main/services/gates/phase-timing';
 import { parseProfileText } from '../../src/main/services/profile/profile-loader';
+import { ProfileSchema } from '../../src/main/services/profile/profile-schema';
 import { DEMO_RUNBOOK, SHARED_RUNBOOKS, parseFile, parseText, sharedRunbookNames } from '../support/runbooks';
 
 const demoProfile = parseProfileText(readFileSync(DEMO_RUNBOOK.replace(/runbook\.md$/, 'runbook.flightdeck.yaml'), 'utf8'), { file: 'runbook.flightdeck.yaml' });
@@ -39,12 +40,14 @@ describe('the demo runbook', () => {
     expect(plan.gates[0]!.phaseId).toBe(plan.phases[1]!.id);
   });
 
-  it('reads the rollback triggers with their durations', () => {
+  it('reads the rollback triggers with their durations; one that states none must still hold for minHoldSeconds (10 s)', () => {
     expect(triggers(plan)).toEqual([
-      [82, 'error_rate', '>=', 0.5, 0, 'yellow'],
-      [82, 'error_rate', '>', 1, 0, 'red'],
+      [82, 'error_rate', '>=', 0.5, 10, 'yellow'],
+      [82, 'error_rate', '>', 1, 10, 'red'],
       [83, 'error_rate', '>', 2, 300, 'red'],
     ]);
+    const instant = extractGatePlan(parseFile(DEMO_RUNBOOK), ProfileSchema.parse({ gates: { minHoldSeconds: 0 } }));
+    expect(triggers(instant).map((t) => t[4])).toEqual([0, 0, 300]);
   });
 
   it('reads phase durations and the flag step each phase sets, bound to the profile flag', () => {

@@ -11,7 +11,7 @@
 import type { Block, ListEntry, Phase, RunbookDoc, Section, Threshold } from '../../../shared/runbook-model';
 import { plainText } from '../runbook/inline';
 import { IdAllocator } from '../runbook/ids';
-import type { GatesConfig } from '../profile/gates-schema';
+import { DEFAULT_GATES_CONFIG, type GatesConfig } from '../profile/gates-schema';
 import { pointsAtTrouble } from './conditions';
 import { readCriterion } from './criterion-kinds';
 import { flagStepOf, isRollbackPhase } from './flag-steps';
@@ -185,6 +185,9 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
   }
 
   const plan: GatePlan = { phases, gates, triggers, thresholds, settings: structuredClone(DEFAULT_SETTINGS) };
-  return profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile) : plan;
+  const applied = profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile) : plan;
+  const minHold = profile?.gates?.minHoldSeconds ?? DEFAULT_GATES_CONFIG.minHoldSeconds;
+  // A trigger with no stated duration still holds for minHoldSeconds: one noisy reading is not a red line crossed.
+  return { ...applied, triggers: applied.triggers.map((t) => (t.forSeconds === 0 ? { ...t, forSeconds: minHold } : t)) };
 }
 

@@ -82,6 +82,12 @@ export const GatesConfigSchema = z
       .default({ clearMarginPercent: 5, clearSeconds: 30 }),
     /** No sample for this long and a metric is unknown, never healthy. */
     staleSeconds: z.number().min(1).max(3600).default(30),
+    /**
+     * How long a trigger whose runbook states no duration ("red flag: > 1%")
+     * must hold before it fires: two readings at the usual probe interval, so
+     * one noisy scrape (a rate over a short window) cannot raise the alarm.
+     */
+    minHoldSeconds: z.number().min(0).max(3600).default(10),
     criteria: z.array(GateCriterionConfigSchema).default([]),
     triggers: z.array(TriggerConfigSchema).default([]),
   })

@@ -42,7 +42,8 @@ export class ChromiumReportRenderer implements ReportPdfRenderer {
   private warmTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: ChromiumRendererOptions) {
-    this.executablePath = options.executablePath ?? '/usr/bin/chromium';
+    // Debian's Chromium unless CHROMIUM_PATH names another (the same rule as the tests); never a downloaded browser.
+    this.executablePath = options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.root = resolve(options.rendererDir);
   }
