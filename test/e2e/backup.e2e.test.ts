@@ -8,12 +8,11 @@
  * staging)" restores into a scratch database and ticks that item too.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { startPostgres, type PostgresServer } from '../support/servers';
 
@@ -21,8 +20,7 @@ const PG_PASSWORD = 'e2e-Backup-pg-password-3141';
 let browser: Browser;
 let env: DemoEnv;
 let pg: PostgresServer;
-let data: { path: string; remove: () => void };
-let running: Running;
+let demo: DemoBrowserMode;
 let page: Page;
 
 const item = (text: string) => page.locator(`[data-testid="item"][aria-label="${text}"]`);
@@ -40,35 +38,25 @@ beforeAll(async () => {
     ].join(';'),
     'demo_shop',
   );
-  data = tempDir('flightdeck-backup-e2e-');
-  const runbookDir = join(data.path, 'runbook');
-  mkdirSync(runbookDir);
-  const runbook = env.profileFor(runbookDir);
   // The demo profile's backup target, pointed at the test server, its password from the vault.
-  const profileFile = join(runbookDir, 'runbook.flightdeck.yaml');
-  const profile = readFileSync(profileFile, 'utf8');
-  const at = profile.indexOf('\nbackups:');
-  expect(at).toBeGreaterThan(0);
-  writeFileSync(
-    profileFile,
-    `${profile.slice(0, at)}\nbackups:\n  - name: demo-shop-db\n    engine: postgres\n    url: "${pg.url('demo_shop')}"\n    password: { secret: demo-pg }\n    dir: backups\n`,
-  );
-  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
-  const operator = page.getByTestId('operator');
-  await operator.fill('Dana Release');
-  await operator.press('Enter');
+  demo = await startDemoBrowserMode(env, 'flightdeck-backup-e2e-', (profileFile) => {
+    const profile = readFileSync(profileFile, 'utf8');
+    const at = profile.indexOf('\nbackups:');
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(
+      profileFile,
+      `${profile.slice(0, at)}\nbackups:\n  - name: demo-shop-db\n    engine: postgres\n    url: "${pg.url('demo_shop')}"\n    password: { secret: demo-pg }\n    dir: backups\n`,
+    );
+  });
+  page = await openCockpit(browser, demo.running, { operator: 'Dana Release' });
 }, 120_000);
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await running?.stop();
+  await demo?.stop();
   await env?.stop();
   await pg?.stop();
-  data?.remove();
 });
 
 describe('backups from the checklist', () => {
@@ -110,7 +98,7 @@ describe('backups from the checklist', () => {
     expect(await checksum.getAttribute('title')).toBe(sha256);
     // The checksum shown is the manifest's on disk, at the location shown.
     const location = (await row.getByTestId('backup-location').textContent())!.trim();
-    expect(location.startsWith(join(data.path, 'runbook', 'backups', 'demo-shop-db'))).toBe(true);
+    expect(location.startsWith(join(demo.dir, 'runbook', 'backups', 'demo-shop-db'))).toBe(true);
     expect(createHash('sha256').update(readFileSync(join(location, 'SHA256SUMS'))).digest('hex')).toBe(sha256);
     expect(await row.getByTestId('backup-evidence').textContent()).toMatch(/pg_restore/);
 

@@ -3,10 +3,10 @@
  * built app: what a release manager does, and what a hostile runbook tries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { COCKPIT_READY, launchChromium, openCockpit, setOperator, startBrowserMode, type Running } from '../support/browser-mode';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -28,24 +28,17 @@ async function withBrowserMode(args: string[], test: (running: Running) => Promi
   }
 }
 
-async function openCockpit(running: Running): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
-  return page;
-}
+const VIEWPORT = { width: 1280, height: 800 };
 
 describe('the checklist in browser mode', () => {
   it('ticks an item with the keyboard; the tick survives a reload and a server restart, with who and when', async () => {
     const data = tempDir();
     let running = await startBrowserMode(['--data-dir', data.path]);
     try {
-      let page = await openCockpit(running);
+      let page = await openCockpit(browser, running, { viewport: VIEWPORT });
       await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toContain('Demo Shop: Checkout v2 Rollout');
 
-      const operator = page.getByTestId('operator');
-      await operator.fill('Dana Release');
-      await operator.press('Enter');
+      await setOperator(page, 'Dana Release');
       await page.locator('body').click({ position: { x: 5, y: 795 } }); // leave the input so keys drive the list
 
       await page.keyboard.press('j');
@@ -65,13 +58,13 @@ describe('the checklist in browser mode', () => {
       await ticked();
 
       await page.reload();
-      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForSelector(COCKPIT_READY);
       await ticked();
       await page.close();
 
       await running.stop();
       running = await startBrowserMode(['--data-dir', data.path]);
-      page = await openCockpit(running);
+      page = await openCockpit(browser, running, { viewport: VIEWPORT });
       await ticked();
       await page.close();
     } finally {
@@ -82,7 +75,7 @@ describe('the checklist in browser mode', () => {
 
   it('opens a picked file and a dropped file; a file that is not UTF-8 is refused naming the line', async () => {
     await withBrowserMode([], async (running) => {
-      const page = await openCockpit(running);
+      const page = await openCockpit(browser, running, { viewport: VIEWPORT });
       await page.getByTestId('open-file-input').setInputFiles({ name: 'picked.md', mimeType: 'text/markdown', buffer: Buffer.from('# Picked Runbook\n\n## Go\n\n- [ ] first\n- [ ] second\n') });
       await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toBe('Picked Runbook');
       expect(await page.locator('[data-testid="item"]').count()).toBe(2);
@@ -109,16 +102,18 @@ describe('the checklist in browser mode', () => {
     const dialogs: string[] = [];
     const foreign: string[] = [];
     await withBrowserMode([corpus], async (running) => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
+      const page = await openCockpit(browser, running, {
+        viewport: VIEWPORT,
+        beforeLoad: (opened) => {
+          opened.on('dialog', (dialog) => {
+            dialogs.push(dialog.message());
+            void dialog.dismiss();
+          });
+          opened.on('request', (request) => {
+            if (!request.url().startsWith(running.origin)) foreign.push(request.url());
+          });
+        },
       });
-      page.on('request', (request) => {
-        if (!request.url().startsWith(running.origin)) foreign.push(request.url());
-      });
-      await page.goto(running.launchUrl);
-      await page.waitForSelector('body[data-ready="true"]');
       await expect.poll(() => page.textContent('[data-testid="runbook-title"]')).toContain('XSS corpus <script>');
 
       // The payloads are on screen as text.

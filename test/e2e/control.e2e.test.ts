@@ -5,13 +5,10 @@
  * big red button and watch the flag come back to 0. Every claim about the
  * flag is checked at the demo shop's own admin API, not only on screen.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { normalizedStrategyValue } from 'unleash-client/lib/strategy/util';
-import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 const FLAG = 'checkout_v2';
@@ -20,8 +17,7 @@ const HOLD_MS = 1500;
 
 let browser: Browser;
 let env: DemoEnv;
-let data: { path: string; remove: () => void };
-let running: Running;
+let demo: DemoBrowserMode;
 let page: Page;
 
 /** The flag's percentage as the demo shop's admin API reports it. */
@@ -48,25 +44,15 @@ async function pressOn(locator: Locator): Promise<void> {
 beforeAll(async () => {
   browser = await launchChromium();
   env = await startDemoEnv();
-  data = tempDir('flightdeck-control-e2e-');
-  const runbookDir = join(data.path, 'runbook');
-  mkdirSync(runbookDir);
-  const runbook = env.profileFor(runbookDir);
-  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
-  const operator = page.getByTestId('operator');
-  await operator.fill('Dana Release');
-  await operator.press('Enter');
+  demo = await startDemoBrowserMode(env, 'flightdeck-control-e2e-');
+  page = await openCockpit(browser, demo.running, { operator: 'Dana Release' });
 });
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await running?.stop();
+  await demo?.stop();
   await env?.stop();
-  data?.remove();
 });
 
 describe('controls against the demo environment', () => {

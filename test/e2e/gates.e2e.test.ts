@@ -12,12 +12,11 @@
  * admin API. Every claim about the flag and the journal is checked at its
  * source, not only on screen.
  */
-import { appendFileSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 const FLAG = 'checkout_v2';
@@ -32,8 +31,7 @@ const DB_TRIGGER = 'Database connections above 45%';
 let browser: Browser;
 let context: BrowserContext;
 let env: DemoEnv;
-let data: { path: string; remove: () => void };
-let running: Running;
+let demo: DemoBrowserMode;
 let page: Page;
 
 interface Entry {
@@ -50,7 +48,7 @@ async function shopPercent(): Promise<number> {
 
 /** The open session's journal, read from its file as an auditor would. */
 function journal(): Entry[] {
-  const sessions = join(data.path, 'data', 'sessions');
+  const sessions = join(demo.dir, 'data', 'sessions');
   const dirs = readdirSync(sessions, { withFileTypes: true }).filter((d) => d.isDirectory());
   expect(dirs).toHaveLength(1);
   return readFileSync(join(sessions, dirs[0]!.name, 'journal.jsonl'), 'utf8')
@@ -64,36 +62,33 @@ const alarmFor = () => page.locator('[data-testid="alarm"]').filter({ hasText: T
 beforeAll(async () => {
   browser = await launchChromium();
   env = await startDemoEnv();
-  data = tempDir('flightdeck-gates-e2e-');
-  const runbookDir = join(data.path, 'runbook');
-  mkdirSync(runbookDir);
-  const runbook = env.profileFor(runbookDir);
-  appendFileSync(
-    join(runbookDir, 'runbook.flightdeck.yaml'),
-    [
-      '',
-      'gates:',
-      '  triggers:',
-      `    - match: ${TRIGGER_MATCH}`,
-      `      forSeconds: ${FOR_SECONDS}`,
-      '      autoRollback:',
-      '        plan: P0',
-      `        countdownSeconds: ${COUNTDOWN_SECONDS}`,
-      // A trigger the runbook does not state, for the cancel: connections jump at once at 50 % (~50 %), well above the 10 % level (~34 %).
-      `    - text: ${DB_TRIGGER}`,
-      '      metric: db_connections',
-      "      op: '>'",
-      '      value: 45',
-      `      forSeconds: ${FOR_SECONDS}`,
-      '      autoRollback:',
-      '        plan: P0',
-      '        countdownSeconds: 60',
-      '',
-    ].join('\n'),
+  demo = await startDemoBrowserMode(env, 'flightdeck-gates-e2e-', (profileFile) =>
+    appendFileSync(
+      profileFile,
+      [
+        '',
+        'gates:',
+        '  triggers:',
+        `    - match: ${TRIGGER_MATCH}`,
+        `      forSeconds: ${FOR_SECONDS}`,
+        '      autoRollback:',
+        '        plan: P0',
+        `        countdownSeconds: ${COUNTDOWN_SECONDS}`,
+        // A trigger the runbook does not state, for the cancel: connections jump at once at 50 % (~50 %), well above the 10 % level (~34 %).
+        `    - text: ${DB_TRIGGER}`,
+        '      metric: db_connections',
+        "      op: '>'",
+        '      value: 45',
+        `      forSeconds: ${FOR_SECONDS}`,
+        '      autoRollback:',
+        '        plan: P0',
+        '        countdownSeconds: 60',
+        '',
+      ].join('\n'),
+    ),
   );
-  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(['notifications'], { origin: running.origin });
+  await context.grantPermissions(['notifications'], { origin: demo.running.origin });
   // Records each notification the page shows (then shows it for real), so the test can read what it said.
   await context.addInitScript(() => {
     interface Shown {
@@ -113,20 +108,14 @@ beforeAll(async () => {
     };
     // permission and requestPermission are inherited from the real constructor.
   });
-  page = await context.newPage();
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
-  const operator = page.getByTestId('operator');
-  await operator.fill('Dana Release');
-  await operator.press('Enter');
+  page = await openCockpit(context, demo.running, { operator: 'Dana Release' });
 });
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await running?.stop();
+  await demo?.stop();
   await env?.stop();
-  data?.remove();
 });
 
 describe('gates, the alarm and the automatic rollback against the demo environment', () => {

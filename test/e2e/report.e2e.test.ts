@@ -10,38 +10,26 @@ import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 let browser: Browser;
 let env: DemoEnv;
-let data: { path: string; remove: () => void };
-let running: Running;
+let demo: DemoBrowserMode;
 let page: Page;
 
 beforeAll(async () => {
   browser = await launchChromium();
   env = await startDemoEnv();
-  data = tempDir('flightdeck-report-e2e-');
-  const runbookDir = join(data.path, 'runbook');
-  mkdirSync(runbookDir);
-  const runbook = env.profileFor(runbookDir);
-  running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
-  const operator = page.getByTestId('operator');
-  await operator.fill('Dana Release');
-  await operator.press('Enter');
+  demo = await startDemoBrowserMode(env, 'flightdeck-report-e2e-');
+  page = await openCockpit(browser, demo.running, { viewport: { width: 1440, height: 1000 }, operator: 'Dana Release' });
 });
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await running?.stop();
+  await demo?.stop();
   await env?.stop();
-  data?.remove();
 });
 
 describe('finishing the demo session', () => {
@@ -94,7 +82,7 @@ describe('finishing the demo session', () => {
     await expect.poll(() => verdict.getAttribute('data-valid'), { timeout: 30_000 }).toBe('true');
     expect(await verdict.textContent()).toMatch(/valid/i);
 
-    const tamperedDir = join(data.path, 'sent-back');
+    const tamperedDir = join(demo.dir, 'sent-back');
     mkdirSync(tamperedDir);
     const tampered = join(tamperedDir, basename(pdfPath));
     copyFileSync(pdfPath, tampered);

@@ -6,10 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { join } from 'node:path';
 import { loadProfileFile } from '../../src/main/services/profile/profile-loader';
-import { tempDir } from '../support/app';
-import { launchChromium, startBrowserMode, type Running } from '../support/browser-mode';
+import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { parseFile } from '../support/runbooks';
 
@@ -18,35 +16,27 @@ const SLACK_MS = 3000;
 
 let browser: Browser;
 let demo: DemoEnv;
-let running: Running;
+let app: DemoBrowserMode;
 let page: Page;
-let runbookPath: string;
-let profileDir: { path: string; remove: () => void };
-let dataDir: { path: string; remove: () => void };
 /** What Chromium refused under the bridge's Content-Security-Policy (recharts and React set styles; they must do it through the CSSOM). */
 const cspViolations: string[] = [];
 
 beforeAll(async () => {
   demo = await startDemoEnv();
-  profileDir = tempDir('flightdeck-telemetry-e2e-');
-  runbookPath = demo.profileFor(profileDir.path);
-  dataDir = tempDir();
-  running = await startBrowserMode(['--data-dir', dataDir.path, runbookPath]);
+  app = await startDemoBrowserMode(demo, 'flightdeck-telemetry-e2e-');
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  page = await openCockpit(browser, app.running, {
+    beforeLoad: (opened) =>
+      opened.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      }),
   });
-  await page.goto(running.launchUrl);
-  await page.waitForSelector('body[data-ready="true"]');
 });
 
 afterAll(async () => {
   await browser?.close();
-  await running?.stop();
+  await app?.stop();
   await demo?.stop();
-  dataDir?.remove();
-  profileDir?.remove();
 });
 
 const graph = (metric: string) => page.locator(`[data-testid="metric-graph"][data-metric="${metric}"]`);
@@ -82,7 +72,7 @@ describe('live telemetry against the demo environment', () => {
   });
 
   it("draws the runbook's yellow and red flags as the error-rate bands", async () => {
-    const thresholds = parseFile(runbookPath).thresholds.filter((t) => t.metric === 'error_rate');
+    const thresholds = parseFile(app.runbook).thresholds.filter((t) => t.metric === 'error_rate');
     const yellow = thresholds.find((t) => t.severity === 'yellow');
     const red = thresholds.find((t) => t.severity === 'red');
     expect(yellow, 'the demo runbook names a yellow flag for the error rate').toBeDefined();
@@ -121,7 +111,7 @@ describe('live telemetry against the demo environment', () => {
   });
 
   it('turns a probe red, saying Down, within its deadline once its server is gone', async () => {
-    const { profile } = loadProfileFile(join(profileDir.path, 'runbook.flightdeck.yaml'));
+    const { profile } = loadProfileFile(app.profileFile);
     const health = profile.probes.find((p) => p.kind === 'http');
     expect(health, 'the demo profile has an HTTP health probe').toBeDefined();
     const light = page.locator(`[data-testid="probe-light"][data-probe="${health!.name}"]`);

@@ -4,7 +4,7 @@
  * no directory carries a SHA256SUMS without being whole, pg_dump does not
  * run on, and removePartials clears what a crash left behind.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { FlightdeckError } from '../../src/shared/errors';
 import { runTool } from '../../src/main/services/backups/child-tool';
 import { removeStalePassfiles } from '../../src/main/services/backups/pg-passfile';
 import { programDir, writeProgram } from '../support/command-programs';
+import { runMarkedChild, type MarkedChildRun } from '../support/marked-child';
 import { startPostgres, type PostgresServer } from '../support/servers';
 import { waitFor } from '../support/wait';
 
@@ -145,39 +146,10 @@ describe('a tool that ignores SIGTERM', () => {
   });
 });
 
-interface ChildRun {
-  pid: number;
-  marks: string[];
-  output: string;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-function runChild(root: string, killAt: 'dumping' | 'verifying' | 'finishing' | null): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const options = { root, name: 'big', url: pg.url('big'), password: pg.password, binDir: pg.binDir, killAt, minBytes: MIN_BYTES };
-    const proc = spawn(process.execPath, [child, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const marks: string[] = [];
-    let output = '';
-    let pending = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stdout.on('data', (text: string) => {
-      output += text;
-      pending += text;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith('MARK ')) {
-          marks.push(line.slice(5));
-          proc.kill('SIGKILL');
-        }
-      }
-    });
-    proc.once('error', reject);
-    proc.once('close', (code, signal) => resolve({ pid: proc.pid!, marks, output, code, signal }));
-  });
+function runChild(root: string, killAt: 'dumping' | 'verifying' | 'finishing' | null): Promise<MarkedChildRun> {
+  const options = { root, name: 'big', url: pg.url('big'), password: pg.password, binDir: pg.binDir, killAt, minBytes: MIN_BYTES };
+  // The child marks only the point it was asked to stop at.
+  return runMarkedChild(child, options, { killAt: () => true });
 }
 
 describe('SIGKILL', () => {

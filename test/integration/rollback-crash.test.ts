@@ -8,7 +8,6 @@
  * Redis MONITOR), and the plan ends completed, or failed with a message
  * that says which step to check by hand: never silently half done.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RollbackRun } from '../../src/shared/control-model';
 import { Session } from '../../src/main/services/session/session';
 import { programDir, writeProgram } from '../support/command-programs';
+import { runMarkedChild, type MarkedChildRun } from '../support/marked-child';
 import { startRedis, type RedisServer } from '../support/servers';
 
 let work: string;
@@ -50,46 +50,24 @@ afterAll(async () => {
   if (programs) rmSync(programs, { recursive: true, force: true });
 });
 
-interface ChildRun {
-  marks: string[];
+interface ChildRun extends MarkedChildRun {
   result: RollbackRun | null;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
 }
 
-function runChild(options: { sessionDir: string; file: string; killAt: string | null; resume: boolean }): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify({ ...options, redisUrl: redis.url, programDir: programs })], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const marks: string[] = [];
-    let result: RollbackRun | null = null;
-    let output = '';
-    let pending = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stdout.on('data', (text: string) => {
-      output += text;
-      pending += text;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith('MARK ')) {
-          const label = line.slice(5);
-          marks.push(label);
-          if (label === options.killAt) proc.kill('SIGKILL');
-        } else if (line.startsWith('RESULT ')) {
-          result = JSON.parse(line.slice(7)) as RollbackRun;
-        }
-      }
-    });
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ marks, result, code, signal, output });
-    });
-  });
+async function runChild(options: { sessionDir: string; file: string; killAt: string | null; resume: boolean }): Promise<ChildRun> {
+  let result: RollbackRun | null = null;
+  const run = await runMarkedChild(
+    child,
+    { ...options, redisUrl: redis.url, programDir: programs },
+    {
+      killAt: (label) => label === options.killAt,
+      onLine: (line) => {
+        if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7)) as RollbackRun;
+      },
+      timeoutMs: 60_000,
+    },
+  );
+  return { ...run, result };
 }
 
 async function settledSets(): Promise<string[]> {

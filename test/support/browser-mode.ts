@@ -4,9 +4,12 @@
  * with playwright-core. Nothing here downloads a browser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from './app';
+import type { DemoEnv } from './demo-env';
 
 const ENTRY = fileURLToPath(new URL('../../out/main/browser.js', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,4 +62,80 @@ export function launchChromium(): Promise<Browser> {
     // As root Chromium needs --no-sandbox; the rest keep it off the (closed) network.
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-default-apps', '--disable-quic'],
   });
+}
+
+/** Browser mode serving a copy of the demo runbook from a fresh temporary folder. */
+export interface DemoBrowserMode {
+  running: Running;
+  /** The temporary folder: runbook/ holds the copy of the demo runbook (and what it writes next to it), data/ is the app's data directory. */
+  dir: string;
+  /** The copy of the demo runbook, and of its profile, that browser mode opened. */
+  runbook: string;
+  profileFile: string;
+  /** Stops browser mode and removes the folder. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Copies the demo runbook, pointed at `env`, into a fresh folder, lets the
+ * test change its profile first, and starts browser mode on it: how every
+ * e2e test against the demo environment begins, kept in one place so the
+ * folder layout the tests read their journals and backups from cannot drift.
+ */
+export async function startDemoBrowserMode(env: DemoEnv, prefix: string, editProfile?: (profileFile: string) => void): Promise<DemoBrowserMode> {
+  const data = tempDir(prefix);
+  try {
+    const runbookDir = join(data.path, 'runbook');
+    mkdirSync(runbookDir);
+    const runbook = env.profileFor(runbookDir);
+    const profileFile = join(runbookDir, 'runbook.flightdeck.yaml');
+    editProfile?.(profileFile);
+    const running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
+    return {
+      running,
+      dir: data.path,
+      runbook,
+      profileFile,
+      stop: async () => {
+        await running.stop();
+        data.remove();
+      },
+    };
+  } catch (error) {
+    data.remove();
+    throw error;
+  }
+}
+
+/** What the renderer sets once it has its first state from main: before it the page has nothing to click. */
+export const COCKPIT_READY = 'body[data-ready="true"]';
+
+export interface OpenCockpitOptions {
+  /** The page's size when opened from a Browser (a BrowserContext brings its own); 1440×900 unless said. */
+  viewport?: { width: number; height: number };
+  /** Typed into the operator field once the cockpit is ready, so what the test does is done in that name. */
+  operator?: string;
+  /** Runs on the new page before it loads the cockpit: listeners that must see the first load. */
+  beforeLoad?: (page: Page) => void;
+}
+
+/**
+ * Opens the cockpit of `running` in a new page and waits until it is ready
+ * (and, if asked, names the operator): the same first steps in every e2e
+ * test, so a change to how the cockpit says it is ready is made once.
+ */
+export async function openCockpit(from: Browser | BrowserContext, running: Running, options: OpenCockpitOptions = {}): Promise<Page> {
+  const page = 'newContext' in from ? await from.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 } }) : await from.newPage();
+  options.beforeLoad?.(page);
+  await page.goto(running.launchUrl);
+  await page.waitForSelector(COCKPIT_READY);
+  if (options.operator !== undefined) await setOperator(page, options.operator);
+  return page;
+}
+
+/** Names the operator in the cockpit's header, as a person types it, so later actions are journaled in that name. */
+export async function setOperator(page: Page, name: string): Promise<void> {
+  const field = page.getByTestId('operator');
+  await field.fill(name);
+  await field.press('Enter');
 }

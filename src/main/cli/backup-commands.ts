@@ -6,21 +6,19 @@
  * (manifest checksums and the database's own format rules) without
  * Flightdeck's journal or profile, so anyone holding the files can.
  */
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackupProgress } from '../services/backups/backup-engine';
 import { verifyBackupDir } from '../services/backups/backup-pipeline';
-import { BackupService, formatBytes } from '../services/backups/backup-service';
+import { formatBytes } from '../../shared/format-bytes';
+import { BackupService } from '../services/backups/backup-service';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';
-import type { ActionJournal } from '../services/actions/action-journal';
 import { ActionRunner } from '../services/actions/action-runner';
-import { ActionLog } from '../services/flags/action-log';
 import { loadProfileFile } from '../services/profile/profile-loader';
-import { Session } from '../services/session/session';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
+import { openActionJournal } from './action-journal-option';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const BACKUP_USAGE = `Usage:
@@ -125,7 +123,7 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
   for (const secret of loaded.secrets) if (secrets.has(secret)) redactor.add(secret, secrets.get(secret));
   const by = values.by ?? env.USER ?? env.USERNAME ?? null;
-  const { journal, where, close } = openJournal(values, env);
+  const { journal, where, close } = openActionJournal(values, env, 'backup-');
   try {
     const runner = new ActionRunner({ journal, redactor });
     const printer = progressPrinter(name, values.json === true, io);
@@ -177,18 +175,4 @@ export function describeProgress(progress: BackupProgress): string {
   if (progress.unit && progress.done !== null) parts.push(`${progress.done}${progress.total !== null ? `/${progress.total}` : ''} ${progress.unit}`);
   if (progress.secondsLeft !== null) parts.push(`about ${Math.ceil(progress.secondsLeft)} s left`);
   return parts.join(', ');
-}
-
-function openJournal(values: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv): { journal: ActionJournal; where: string; close: () => void } {
-  if (values.session) {
-    const session = Session.open(values.session);
-    return { journal: session, where: `session ${values.session}`, close: () => session.close() };
-  }
-  let dir = values.log;
-  if (!dir) {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-    dir = join(defaultDataDir(env), 'actions', `backup-${stamp}-${randomBytes(3).toString('hex')}`);
-  }
-  const log = ActionLog.open(dir);
-  return { journal: log, where: `log ${dir}`, close: () => log.close() };
 }

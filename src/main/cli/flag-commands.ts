@@ -6,20 +6,15 @@
  * variables (cli/env-secrets.ts), never from the command line, where every
  * user of the machine could read them.
  */
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionRecord } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
-import { defaultDataDir } from '../app/paths';
-import type { ActionJournal } from '../services/actions/action-journal';
-import { ActionLog } from '../services/flags/action-log';
 import type { FlagValue } from '../services/flags/flag-backend';
 import { FlagService } from '../services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../services/profile/flags-schema';
 import { loadProfileFile } from '../services/profile/profile-loader';
-import { Session } from '../services/session/session';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
+import { openActionJournal, type OpenedJournal } from './action-journal-option';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const FLAG_USAGE = `Usage:
@@ -256,20 +251,9 @@ function cliOption(field: string): string {
   return `--${option}`;
 }
 
-function openJournal(values: Values, env: NodeJS.ProcessEnv, createDefault: boolean): { journal: ActionJournal; where: string; close: () => void } {
+function openJournal(values: Values, env: NodeJS.ProcessEnv, createDefault: boolean): OpenedJournal {
   if (values.session && values.log) throw new UsageError('give --session or --log, not both');
-  if (values.session) {
-    const session = Session.open(values.session);
-    return { journal: session, where: `session ${values.session}`, close: () => session.close() };
-  }
-  let dir = values.log;
-  if (!dir) {
-    if (!createDefault) throw new UsageError('give --session DIR or --log DIR');
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-    dir = join(defaultDataDir(env), 'actions', `${stamp}-${randomBytes(3).toString('hex')}`);
-  }
-  const log = ActionLog.open(dir);
-  return { journal: log, where: `log ${dir}`, close: () => log.close() };
+  return openActionJournal(values, env, createDefault ? '' : null);
 }
 
 function percentOption(raw: string): number {

@@ -5,7 +5,6 @@
  * environment's name typed at the prompt when stdin is a terminal. A run
  * that a crash interrupted in the same journal is resumed first.
  */
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -17,16 +16,15 @@ import { ActionRunner } from '../services/actions/action-runner';
 import { BackupService, backupRestorer } from '../services/backups/backup-service';
 import { CommandPolicy } from '../services/commands/command-policy';
 import { CommandRunner } from '../services/commands/command-runner';
-import { ActionLog } from '../services/flags/action-log';
 import { createFlagBackend } from '../services/flags/create-backend';
 import { createProbe } from '../services/probes/create-probe';
 import { loadProfileFile } from '../services/profile/profile-loader';
 import type { RollbackConfirmation } from '../services/rollback/confirmation';
 import { flagSetterFromBackends, probeHealthWaiter } from '../services/rollback/rollback-ports';
 import { RollbackService, type StartedRollback } from '../services/rollback/rollback-service';
-import { Session } from '../services/session/session';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver } from './env-secrets';
+import { openActionJournal } from './action-journal-option';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const ROLLBACK_USAGE = `Usage:
@@ -154,7 +152,7 @@ async function runRollback(context: RunContext): Promise<number> {
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
   for (const name of loaded.secrets) if (secrets.has(name)) redactor.add(name, secrets.get(name));
 
-  const { journal, where, close } = openJournal(values, env);
+  const { journal, where, close } = openActionJournal(values, env, 'rollback-');
   const backends = new Map(profile.flags.map((f) => [f.name, { backend: createFlagBackend(f.backend, { secrets, timeoutMs: f.timeoutMs }), timeoutMs: f.timeoutMs }] as const));
   const probes = new Map(profile.probes.map((p) => [p.name, createProbe(p, { secrets })] as const));
   try {
@@ -219,18 +217,4 @@ function printProgress(run: RollbackRun, printed: Map<number, string>, io: Io): 
 function lastMessage(journal: ActionJournal, runId: string): string {
   const end = journal.entries().findLast((e) => e.type === 'rollback.finished' && e.data.runId === runId);
   return end ? String(end.data.message) : '';
-}
-
-function openJournal(values: ReturnType<typeof parse>['values'], env: NodeJS.ProcessEnv): { journal: ActionJournal; where: string; close: () => void } {
-  if (values.session) {
-    const session = Session.open(values.session);
-    return { journal: session, where: `session ${values.session}`, close: () => session.close() };
-  }
-  let dir = values.log;
-  if (!dir) {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-    dir = join(defaultDataDir(env), 'actions', `rollback-${stamp}-${randomBytes(3).toString('hex')}`);
-  }
-  const log = ActionLog.open(dir);
-  return { journal: log, where: `log ${dir}`, close: () => log.close() };
 }

@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import type { ActionRecord, BackupEvidence, BackupProgressEvent, BackupView } from '../../../shared/control-model';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format-bytes';
 import type { JournalEntry } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
 import { foldActionRecords, formatSeconds, type ActionResult, type ActionRunner, type StartedAction } from '../actions/action-runner';
@@ -300,16 +301,4 @@ function latestEvidence(entries: readonly JournalEntry[]): Map<string, BackupEvi
     });
   }
   return latest;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

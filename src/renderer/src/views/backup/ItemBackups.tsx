@@ -15,7 +15,8 @@ import { copyText } from '../../store/commands';
 import { useControl } from '../../store/control-store';
 import { errorText } from '../../store/feedback-slice';
 import { formatClock } from '../control/format';
-import { formatBytes, fractionDone, PHASE_TEXT, progressText } from './format';
+import { formatBytes } from '../../../../shared/format-bytes';
+import { fractionDone, PHASE_TEXT, progressText } from './format';
 import './backup.css';
 
 export function ItemBackups({ itemId }: { itemId: string }) {

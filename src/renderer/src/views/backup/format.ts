@@ -1,17 +1,6 @@
 /** Sizes, counts and time left as a backup row shows them. */
 import type { BackupProgressView } from '../../../../shared/control-model';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+import { formatBytes } from '../../../../shared/format-bytes';
 
 /** "12.4 MB · 40,000 / 120,000 rows · about 8 s left". */
 export function progressText(progress: BackupProgressView): string {

@@ -11,7 +11,6 @@
  */
 import { useRef, useState } from 'react';
 import type { TriggerView } from '../../../../shared/gate-model';
-import { LIMITS } from '../../../../shared/contract-names';
 import { useControl } from '../../store/control-store';
 import { errorText } from '../../store/feedback-slice';
 import { alarmDetail, alarmingTriggers } from '../../store/gates-alarm';
@@ -21,6 +20,7 @@ import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
 import { AlarmEffects, NotifyButton } from './AlarmEffects';
 import { useNow } from './useNow';
+import { useReasonField } from './useReasonField';
 import './gates.css';
 
 export function AlarmBanner() {
@@ -116,8 +116,7 @@ interface ReasonFormProps {
 
 /** A reason and a button: the journal gets the reason, and an empty one is refused here before main refuses it too. */
 function ReasonForm({ testId, label, submitLabel, send, onDone, big = false }: ReasonFormProps) {
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const { reason, setReason, problem, setProblem, fieldProps } = useReasonField();
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const submit = async () => {
@@ -153,13 +152,7 @@ function ReasonForm({ testId, label, submitLabel, send, onDone, big = false }: R
         aria-label={label}
         placeholder={label}
         data-testid="reason-input"
-        maxLength={LIMITS.reasonChars}
-        value={reason}
-        aria-invalid={problem !== null}
-        onChange={(event) => {
-          setReason(event.target.value);
-          setProblem(null);
-        }}
+        {...fieldProps}
       />
       <button type="submit" className={big ? 'btn alarm-cancel' : 'btn'} data-testid="reason-submit" disabled={busy}>
         {busy ? 'Recording…' : submitLabel}

@@ -7,11 +7,11 @@
  */
 import { useState } from 'react';
 import type { GateView } from '../../../../shared/gate-model';
-import { LIMITS } from '../../../../shared/contract-names';
 import { useControl } from '../../store/control-store';
 import { decideGate } from '../../store/gates-calls';
 import { decisionProblem, unmetCriteria, type Decision } from '../../store/gates-decision';
 import { errorText } from '../../store/feedback-slice';
+import { useReasonField } from './useReasonField';
 
 const LABEL: Record<Decision, string> = { go: 'Go', hold: 'Hold', rollback: 'Roll back' };
 
@@ -39,8 +39,7 @@ export function DecisionBar({ gate }: { gate: GateView }) {
 }
 
 function DecisionForm({ gate, decision, onDone }: { gate: GateView; decision: Decision; onDone: () => void }) {
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const { reason, problem, setProblem, fieldProps } = useReasonField();
   const [busy, setBusy] = useState(false);
   const unmet = unmetCriteria(gate);
   const goAnyway = decision === 'go' && unmet.length > 0;
@@ -88,13 +87,7 @@ function DecisionForm({ gate, decision, onDone }: { gate: GateView; decision: De
         className="decision-reason"
         data-testid="decision-reason"
         rows={2}
-        maxLength={LIMITS.reasonChars}
-        value={reason}
-        aria-invalid={problem !== null}
-        onChange={(event) => {
-          setReason(event.target.value);
-          setProblem(null);
-        }}
+        {...fieldProps}
       />
       {problem && (
         <p className="control-error" role="alert" data-testid="decision-problem">

@@ -1,0 +1,40 @@
+/**
+ * Opens the journal a CLI action is recorded in: the session named by
+ * --session, the action log named by --log, or else, where the command may
+ * start one, a fresh action log under the data directory. One place, so
+ * that the flag, backup and rollback commands record their actions the same
+ * way and say where in the same words.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { defaultDataDir } from '../app/paths';
+import type { ActionJournal } from '../services/actions/action-journal';
+import { ActionLog } from '../services/flags/action-log';
+import { Session } from '../services/session/session';
+import { UsageError } from './io';
+
+export interface OpenedJournal {
+  journal: ActionJournal;
+  /** "session DIR" or "log DIR", for the command's output. */
+  where: string;
+  close: () => void;
+}
+
+/**
+ * `newLogPrefix` names a fresh log's folder (`<prefix><time>-<random>`);
+ * null for a command that only works on a journal that already exists.
+ */
+export function openActionJournal(values: { session?: string; log?: string }, env: NodeJS.ProcessEnv, newLogPrefix: string | null): OpenedJournal {
+  if (values.session) {
+    const session = Session.open(values.session);
+    return { journal: session, where: `session ${values.session}`, close: () => session.close() };
+  }
+  let dir = values.log;
+  if (!dir) {
+    if (newLogPrefix === null) throw new UsageError('give --session DIR or --log DIR');
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+    dir = join(defaultDataDir(env), 'actions', `${newLogPrefix}${stamp}-${randomBytes(3).toString('hex')}`);
+  }
+  const log = ActionLog.open(dir);
+  return { journal: log, where: `log ${dir}`, close: () => log.close() };
+}
