@@ -63,14 +63,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     // gates (issue 6)
     getGates: () => live.gates.state(),
     answerCriterion: ({ gateId, criterionId, answer, note }) => live.gates.answer(gateId, criterionId, answer, note),
-    decideGate: ({ gateId, decision, reason }) => {
-      // A go past a criterion that is not a pass is the operator's call, but never a silent one.
-      const unmet = decision === 'go' && reason === '' ? (live.gates.state().gates.find((g) => g.id === gateId)?.criteria.filter((c) => c.status !== 'pass') ?? []) : [];
-      if (unmet.length > 0) {
-        throw new FlightdeckError('bad-input', `Go anyway needs a reason: ${unmet.map((c) => `"${c.text}" is ${c.status}`).join('; ')}.`, { field: 'reason' });
-      }
-      return live.gates.decide(gateId, decision, reason);
-    },
+    decideGate: ({ gateId, decision, reason }) => live.gates.decide(gateId, decision, reason),
     acknowledgeTrigger: ({ triggerId, reason }) => live.gates.acknowledge(triggerId, reason),
     cancelAutoRollback: ({ triggerId, reason }) => live.gates.cancelAutoRollback(triggerId, reason),
     // report (issue 7)

@@ -141,6 +141,11 @@ export class LiveGates {
     const gate = this.gate(gateId);
     if (decision !== 'go' && reason.trim() === '') throw new FlightdeckError('bad-input', `A ${decision === 'hold' ? 'hold' : 'rollback decision'} needs a reason.`, { field: 'reason' });
     const judged = this.evaluator.judgeGate(gate, this.context());
+    // A go past a criterion that is not a pass is the operator's call, but never a silent one.
+    const unmet = decision === 'go' && reason.trim() === '' ? judged.criteria.filter((c: CriterionView) => c.status !== 'pass') : [];
+    if (unmet.length > 0) {
+      throw new FlightdeckError('bad-input', `Go anyway needs a reason: ${unmet.map((c) => `"${c.text}" is ${c.status}`).join('; ')}.`, { field: 'reason' });
+    }
     activation.journal.record('gate.decided', this.deps.cockpit.operator(), {
       gateId,
       phaseId: gate.phaseId,

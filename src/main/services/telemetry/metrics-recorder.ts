@@ -16,7 +16,7 @@
  * a torn last line is skipped when read.
  */
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { FlightdeckError } from '../../../shared/errors';
+import { readHistoryLine } from '../gates/metric-history';
 import { METRICS } from '../../../shared/metrics';
 import type { TelemetryBatch } from '../../../shared/telemetry-model';
 
@@ -141,27 +141,27 @@ export class MetricsRecorder {
 }
 
 /**
- * Reads a recorded metrics file. A torn last line (a crash mid-append) is
- * skipped; any other bad line is refused with its line number.
+ * Reads a recorded metrics file, in file order. A torn last line (a crash
+ * mid-append) is skipped; any other bad line is refused with its line
+ * number, by the same reader `flightdeck replay` uses.
  */
 export function readRecordedMetrics(file: string): RecordedPoint[] {
   if (!existsSync(file)) return [];
   const lines = readFileSync(file, 'utf8').split('\n');
   const points: RecordedPoint[] = [];
   lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      if (i >= lines.length - 2) return;
-      throw new FlightdeckError('bad-input', 'is not a JSON line.', { file, line: i + 1 });
-    }
-    const p = value as Partial<RecordedPoint>;
-    if (typeof p.ts !== 'string' || typeof p.metric !== 'string' || typeof p.value !== 'number') {
-      throw new FlightdeckError('bad-input', 'needs "ts", "metric" and a numeric "value".', { file, line: i + 1 });
-    }
-    points.push({ ts: p.ts, metric: p.metric, series: typeof p.series === 'string' ? p.series : p.metric, value: p.value });
+    if (i >= lines.length - 2 && !isJson(text)) return;
+    const read = readHistoryLine(text, file, i + 1);
+    if (read?.kind === 'point' && read.value !== null) points.push({ ts: read.ts, series: read.series ?? read.metric, metric: read.metric, value: read.value });
   });
   return points;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
