@@ -24,7 +24,11 @@ beforeAll(async () => {
   mkdirSync(join(site.path, 'assets'));
   writeFileSync(join(site.path, 'index.html'), '<!doctype html><title>Flightdeck</title>');
   app = testApp(data.path);
-  await app.cockpit.startup(null);
+  // A runbook without a profile: no probes, so every telemetry batch on the stream is one this test emits.
+  const runbook = join(data.path, 'plain.md');
+  writeFileSync(runbook, '# Plain\n\n## Phase\n\n- [ ] one item\n');
+  await app.cockpit.startup(runbook);
+  expect((await app.cockpit.state()).runbook?.title).toBe('Plain');
   bridge = await startBridge({ app, staticDir: site.path });
 });
 
