@@ -279,7 +279,8 @@ describe('gates, the alarm and the automatic rollback against the demo environme
     const fired = entries.find((e) => e.type === 'trigger.fired' && e.data.text === TRIGGER);
     expect(fired?.data).toMatchObject({ metric: 'error_rate', autoRollback: true });
     expect(fired!.data.heldSeconds as number).toBeGreaterThanOrEqual(FOR_SECONDS);
-    expect(fired!.data.value as number).toBeGreaterThan(2);
+    // Over the line, or within the 5 % hysteresis margin that counts as still holding.
+    expect(fired!.data.value as number).toBeGreaterThan(2 * 0.95);
     // One rollback, started by the countdown of this trigger, not in the operator's name.
     const started = entries.filter((e) => e.type === 'rollback.started');
     expect(started).toHaveLength(1);

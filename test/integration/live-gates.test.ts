@@ -127,10 +127,12 @@ describe('live gates on the demo environment', () => {
     expect(path.indexOf('pending')).toBeGreaterThanOrEqual(0);
     expect(path.indexOf('pending')).toBeLessThan(path.indexOf('firing'));
     expect(firing.heldSeconds).toBeGreaterThanOrEqual(3);
-    expect(firing.value).toBeGreaterThan(2);
     expect(firing.countdownEndsAt).toEqual(expect.any(Number));
     const fired = ofType('trigger.fired').at(-1)!;
     expect(fired.data).toMatchObject({ line: 83, metric: 'error_rate', autoRollback: true });
+    // The value it fired at held over the line (hysteresis lets a dip within 5 % of it count as holding);
+    // the panel's value is the latest reading, which may already be lower while the trigger stays firing.
+    expect(fired.data.value).toBeGreaterThan(2 * 0.95);
     expect(fired.data.heldSeconds).toBeGreaterThanOrEqual(3);
 
     const cancelled = await call<GatesState>(app, 'cancelAutoRollback', { triggerId: firing.id, reason: 'known issue, fix deploying' });
