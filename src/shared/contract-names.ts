@@ -17,6 +17,8 @@ export const CALL_NAMES = [
   'setOperator',
   'setTheme',
   'openExternal',
+  'approveTrust',
+  'revokeTrust',
   // telemetry
   'getTelemetry',
   'captureBaseline',

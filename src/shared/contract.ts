@@ -12,6 +12,7 @@ import { BaselineSchema, TelemetryBatchSchema, TelemetrySnapshotSchema } from '.
 import { GatesStateSchema } from './gate-model';
 import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-model';
 import { VerifyReportResultSchema } from './report-bundle';
+import type { TrustView } from './trust-model';
 
 import { LIMITS, type CallName, type EventName } from './contract-names';
 
@@ -50,6 +51,8 @@ export const CockpitSchema = z.object({
   /** The session's journal entries are not sent; their folded state is. */
   session: SessionStateSchema.extend({ dir: z.string() }).nullable(),
   notices: z.array(NoticeSchema),
+  /** What the runbook and its profile would do, and whether a person approved it; null with nothing open. */
+  trust: z.custom<TrustView>().nullable(),
 });
 export type Cockpit = z.infer<typeof CockpitSchema>;
 export type CockpitSession = NonNullable<Cockpit['session']>;
@@ -97,6 +100,12 @@ export const calls = {
   setOperator: call(z.object({ name: z.string().trim().min(1).max(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
   setTheme: call(z.object({ theme: z.enum(['dark', 'light']) }).strict(), PrefsSchema, 'Dark or light.'),
   openExternal: call(z.object({ url: z.string().max(2048) }).strict(), z.object({ opened: z.boolean() }), 'Open an https link the user clicked in the system browser.'),
+  approveTrust: call(
+    z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/, 'is not a manifest hash') }).strict(),
+    CockpitSchema,
+    'Approve exactly the capability manifest with this hash (the one shown); refused when the files changed since. Arms live capability.',
+  ),
+  revokeTrust: call(Empty, CockpitSchema, 'Withdraw the approval of the open runbook: back to review mode, nothing leaves the laptop.'),
 
   // Telemetry
   getTelemetry: call(

@@ -57,6 +57,10 @@ export const EntryData = {
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
   /** A secret was added, replaced or deleted: its name only. */
   'vault.changed': z.object({ op: z.enum(['put', 'delete']), name: z.string() }),
+  /** A person approved exactly this capability manifest (trust-model.ts); live capability is armed from here on. */
+  'trust.approved': z.object({ subject: z.string(), hash: z.string(), hosts: z.number().int(), programs: z.number().int(), automatic: z.number().int() }),
+  /** The approval was withdrawn, or the runbook/profile changed what it would do: back to review mode. */
+  'trust.revoked': z.object({ subject: z.string(), reason: z.string() }),
 
   // Backups (issue 5). The backup itself is an action of kind 'backup'; this is its evidence.
   /** A backup whose files are complete and verified: what the checklist item shows and the report lists. */

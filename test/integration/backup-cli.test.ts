@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupCommand } from '../../src/main/cli/backup-commands';
 import { readJournalFile } from '../../src/main/services/journal/journal';
 import { tempDir } from '../support/app';
-import { captureIo } from '../support/cli';
+import { captureIo, profileArg, trustFile } from '../support/cli';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers';
 
 const REDIS_PASSWORD = 'cli-backup-Redis-pw-5150';
@@ -26,6 +26,8 @@ let profileFile: string;
 async function backup(args: string[], extraEnv: Record<string, string> = {}) {
   const io = captureIo();
   const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD, FLIGHTDECK_SECRET_PG_PASSWORD: PG_PASSWORD, ...extraEnv };
+  const profile = profileArg(args);
+  if (profile) await trustFile(profile, env.FLIGHTDECK_HOME);
   const code = await backupCommand(args, io, { env });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }

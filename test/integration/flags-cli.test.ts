@@ -3,7 +3,7 @@
  * a real redis-server and a local admin API: exit 0 only for ok, 1 for
  * failed or unknown, 2 for bad input; secrets from the environment only.
  */
-import { captureIo } from '../support/cli';
+import { captureIo, profileArg, trustFile } from '../support/cli';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -22,6 +22,8 @@ const capture = captureIo;
 
 async function flag(args: string[], env: NodeJS.ProcessEnv = {}) {
   const io = capture();
+  const profile = profileArg(args);
+  if (profile && existsSync(profile)) await trustFile(profile, join(work.path, 'home'));
   const code = await flagCommand(args, io, { env: { FLIGHTDECK_HOME: join(work.path, 'home'), ...env } });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }

@@ -13,7 +13,7 @@ import type { ControlState, RollbackRun } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { TelemetrySnapshot } from '../../src/shared/telemetry-model';
 import type { App } from '../../src/main/app/create-app';
-import { call, tempDir, testApp } from '../support/app';
+import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { waitFor } from '../support/wait';
 
@@ -52,6 +52,7 @@ describe('the cockpit with a deployment profile', () => {
     let app = startApp();
     try {
       await app.cockpit.openPath(runbookPath);
+      await trustOpenRunbook(app);
       let last: TelemetrySnapshot | undefined;
       const live = await waitFor(
         'both probes up with error-rate data',
@@ -107,6 +108,7 @@ describe('the cockpit with a deployment profile', () => {
     app = startApp();
     try {
       await app.cockpit.openPath(runbookPath);
+      await trustOpenRunbook(app);
       const reopened = await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 });
       expect(reopened.baseline?.values['shop-metrics/error_rate']).toBeGreaterThanOrEqual(0);
       expect(reopened.markers.map((m) => m.kind)).toEqual(expect.arrayContaining(['baseline', 'flag', 'rollback']));
@@ -121,6 +123,7 @@ describe('the cockpit with a deployment profile', () => {
     const app = startApp();
     try {
       await app.cockpit.openPath(runbookPath);
+      await trustOpenRunbook(app);
       await call(app, 'unlockVault', { passphrase: 'correct horse battery' });
       const status = await call<{ names: string[] }>(app, 'putSecret', { name: 'api-token', value: CANARY });
       expect(status.names).toContain('api-token');
@@ -155,6 +158,7 @@ describe('the cockpit with a deployment profile', () => {
       writeFileSync(path, '# Rollout\n\n- [ ] Flag to 10%\n');
       writeFileSync(join(broken.path, 'rollout.flightdeck.yaml'), 'flags:\n  - name: f\n    backend: { type: redis, url: "redis://127.0.0.1:1", key: f }\n    steps: [0, 150]\n');
       const state = await app.cockpit.openPath(path);
+      await trustOpenRunbook(app);
       expect(state.runbook?.items).toHaveLength(1);
       const notice = state.notices.find((n) => n.level === 'error');
       expect(notice?.message).toContain('rollout.flightdeck.yaml:4');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main/app/create-app';
 import { METRICS_FILE, readRecordedMetrics } from '../../src/main/services/telemetry/metrics-recorder';
 import type { Cockpit } from '../../src/shared/contract';
-import { call, tempDir, testApp } from '../support/app';
+import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { waitFor } from '../support/wait';
 
@@ -30,6 +30,7 @@ describe('metrics recorded for the report', () => {
 
   it("writes the probes' readings into the session directory as ts/series/metric/value lines", async () => {
     const cockpit = await call<Cockpit>(app, 'openRunbookPath', { path: demo.profileFor(dir.path) });
+    await trustOpenRunbook(app);
     const sessionDir = cockpit.session!.dir;
     // The export flushes the points still being averaged; so does this wait, until a batch has carried a rate.
     const points = await waitFor('an error_rate point in metrics.jsonl', () => {

@@ -4,7 +4,7 @@
  * deliberate act required, the same journal entries as the app, secrets
  * from FLIGHTDECK_SECRET_* only and never printed or journaled.
  */
-import { captureIo } from '../support/cli';
+import { captureIo, trustFile } from '../support/cli';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -28,6 +28,7 @@ const capture = captureIo;
 async function rollback(args: string[], input?: ConfirmInput) {
   const io = capture();
   const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: PASSWORD, PATH: `${programs}:${process.env.PATH ?? ''}` };
+  await trustFile(profileFile, env.FLIGHTDECK_HOME);
   const code = await rollbackCommand(['--profile', profileFile, ...args], io, { env, input: input ?? { isTTY: false, question: () => Promise.reject(new Error('no terminal')) } });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RollbackRun } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { App } from '../../src/main/app/create-app';
-import { tempDir, testApp } from '../support/app';
+import { tempDir, testApp, trustOpenRunbook } from '../support/app';
 
 interface AdminApi {
   url: string;
@@ -77,6 +77,7 @@ beforeEach(async () => {
   );
   app = testApp(join(dir.path, 'data'));
   await app.cockpit.openPath(join(dir.path, 'rollout.md'));
+  await trustOpenRunbook(app);
 });
 
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlState, RollbackRun } from '../../src/shared/control-model';
-import { call, tempDir, testApp } from '../support/app';
+import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
 import { writeProgram } from '../support/command-programs';
 import { startRedis, type RedisServer } from '../support/servers';
 import { waitFor } from '../support/wait';
@@ -74,11 +74,13 @@ rollback:
     try {
       const runbook = join(dir.path, 'runbook.md');
       await app.cockpit.openPath(runbook);
+      await trustOpenRunbook(app);
       const press = call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
       await waitFor('the first step to start', () => existsSync(started));
 
       // The same runbook opened again: every live service is rebuilt for the same session.
       await app.cockpit.openPath(runbook);
+      await trustOpenRunbook(app);
       const during = await call<ControlState>(app, 'getControl');
       expect(during.rollback?.outcome).toBe('running');
       const second = call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
@@ -92,6 +94,7 @@ rollback:
       // Give a wrongly resumed second run the chance to show itself before counting.
       await waitFor('the panel to show the run ended', async () => (await call<ControlState>(app, 'getControl')).rollback?.outcome === 'ok');
       await app.cockpit.openPath(runbook);
+      await trustOpenRunbook(app);
       expect(readFileSync(effects, 'utf8')).toBe('notified\n');
       expect(readFileSync(started, 'utf8')).toBe('x');
       const journal = app.cockpit.activation()!.journal.entries();

@@ -54,3 +54,15 @@ export async function call<T>(app: App, name: string, input: unknown = {}): Prom
   if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
   return result.value;
 }
+
+/**
+ * Approves what the open runbook would do, as a person does on the "Review
+ * and trust" screen: exactly the manifest the cockpit shows. Tests that fly
+ * a runbook of their own (not the demo) start with this, as a user would.
+ */
+export async function trustOpenRunbook(app: App): Promise<void> {
+  const cockpit = await call<{ trust: { hash: string; state: string } | null }>(app, 'getCockpit');
+  if (!cockpit.trust) throw new Error('no runbook is open to trust');
+  if (cockpit.trust.state === 'trusted' || cockpit.trust.state === 'inert') return;
+  await call(app, 'approveTrust', { hash: cockpit.trust.hash });
+}

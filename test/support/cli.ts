@@ -29,3 +29,22 @@ export function captureIo(): Io & { stdout: string; stderr: string } {
   };
   return io;
 }
+
+/**
+ * `flightdeck trust --yes FILE` in-process, with FLIGHTDECK_HOME = home: the
+ * approval a person gives before a CLI command may act through a profile.
+ * CLI tests about something else start with it; the trust tests do not.
+ */
+export async function trustFile(file: string, home: string): Promise<void> {
+  const { trustCommand } = await import('../../src/main/cli/trust-command');
+  const io = captureIo();
+  const noRunbooks = { loadFile: () => Promise.reject(new Error('trustFile takes profile files only')) } as never;
+  const code = await trustCommand(['--yes', file], io, noRunbooks, { env: { FLIGHTDECK_HOME: home, USER: 'test' } });
+  if (code !== 0) throw new Error(`flightdeck trust ${file} exited ${code}: ${io.stderr}`);
+}
+
+/** The --profile FILE of an argument list, if any. */
+export function profileArg(args: readonly string[]): string | null {
+  const at = args.indexOf('--profile');
+  return at >= 0 ? (args[at + 1] ?? null) : null;
+}

@@ -18,6 +18,8 @@ import { findProfile, type LoadedProfile } from '../services/profile/profile-loa
 import type { ActionJournal } from '../services/actions/action-journal';
 import type { EntryDataOf, EntryType } from '../../shared/session-model';
 import type { EventSink } from './event-hub';
+import type { TrustCheck, TrustStore } from '../services/trust/trust-store';
+import { trustSubject } from '../services/trust/trust-subject';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +32,8 @@ export interface CockpitDeps {
   events: EventSink;
   log: Logger;
   demoRunbookPath: string;
+  /** Approvals of what runbooks may do; nothing acts without one. */
+  trust: TrustStore;
   clock?: () => Date;
 }
 
@@ -49,6 +53,8 @@ export interface Activation {
   /** The open session's journal; every entry recorded through it reaches the renderers too. */
   journal: ActionJournal;
   sessionDir: string;
+  /** Whether a person approved what the runbook and profile would do; live services arm only from `trust.trusted`. */
+  trust: TrustCheck;
 }
 
 export class Cockpit {
@@ -58,6 +64,9 @@ export class Cockpit {
   /** Opening is async (parsing); one at a time so sessions never interleave. */
   private opening: Promise<unknown> = Promise.resolve();
   private profile: { loaded: LoadedProfile | null; error: string | null } = { loaded: null, error: null };
+  private trust: TrustCheck | null = null;
+  /** Internal consumers of journal entries (telemetry markers, gates): the unredacted domain stream, never the renderer's copies. */
+  private readonly entryListeners = new Set<(entry: JournalEntry) => void>();
   private readonly activationListeners = new Set<(activation: Activation) => void>();
   /** Checks that may refuse to close the open session (a rollback still writing to its journal). */
   private readonly sessionGuards = new Set<() => void>();
@@ -72,7 +81,46 @@ export class Cockpit {
       runbook: open?.runbook.doc ?? null,
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
       notices: this.notices,
+      trust: open && this.trust ? this.trust.view : null,
     };
+  }
+
+  /** Every entry recorded in the open session, as it is recorded. Returns the unsubscribe. */
+  onEntry(listener: (entry: JournalEntry) => void): () => void {
+    this.entryListeners.add(listener);
+    return () => this.entryListeners.delete(listener);
+  }
+
+  /**
+   * The person approves exactly what they were shown (`hash`); journaled
+   * with the manifest's hash, then live capability is rebuilt armed.
+   */
+  async approveTrust(hash: string): Promise<CockpitState> {
+    return this.exclusive(async () => {
+      const open = this.requireOpen();
+      const input = this.trustInput(open.runbook.doc);
+      const check = this.deps.trust.approve(input, hash, this.operator());
+      const m = check.view.manifest;
+      this.record(open, 'trust.approved', { subject: check.view.subject ?? '', hash: check.view.hash, hosts: m.hosts.length, programs: m.programs.length + m.allowlist.length, automatic: m.automatic.length });
+      this.trust = check;
+      this.activated();
+      return this.replaced();
+    });
+  }
+
+  /** Back to review mode: the approval is removed and every live service is rebuilt powerless. */
+  async revokeTrust(): Promise<CockpitState> {
+    return this.exclusive(async () => {
+      const open = this.requireOpen();
+      const subject = this.trust?.view.subject;
+      if (!subject || this.trust?.view.implicit) throw new FlightdeckError('unsupported', this.trust?.view.implicit ? `This runbook is trusted as ${this.trust.view.implicit}; there is no approval to withdraw.` : 'There is no approval to withdraw.');
+      this.checkSessionGuards();
+      this.deps.trust.revoke(subject);
+      this.record(open, 'trust.revoked', { subject, reason: 'approval withdrawn' });
+      this.trust = this.deps.trust.check(this.trustInput(open.runbook.doc));
+      this.activated();
+      return this.replaced();
+    });
   }
 
   /**
@@ -97,16 +145,17 @@ export class Cockpit {
     const open = this.open;
     if (!open) return null;
     const session = open.session;
-    const events = this.deps.events;
+    const published = (entry: JournalEntry) => this.published(session.state.id, entry);
     const journal: ActionJournal = {
       record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>) {
         const entry = session.record(type, by, data);
-        events.emit('sessionEntry', { sessionId: session.state.id, entry });
+        published(entry);
         return entry;
       },
       entries: () => session.entries(),
     };
-    return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir };
+    const trust = this.trust ?? this.deps.trust.check({ subject: null, profile: null, doc: open.runbook.doc });
+    return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
   }
 
   /** Who is flying: recorded with every action. */
@@ -290,6 +339,49 @@ export class Cockpit {
       this.profile = { loaded: null, error: message };
       this.notice('error', `The deployment profile has an error, so live health and controls are off until it is fixed: ${message}`);
     }
+    this.checkTrust(doc);
+  }
+
+  /** Review mode unless a person approved exactly what this runbook and profile would do. */
+  private checkTrust(doc: RunbookDoc): void {
+    try {
+      this.trust = this.deps.trust.check(this.trustInput(doc));
+    } catch (error) {
+      this.trust = this.deps.trust.check({ subject: null, profile: null, doc });
+      this.notice('error', `Trust could not be checked, so the runbook stays in review mode: ${this.describe(error)}`);
+      return;
+    }
+    const view = this.trust.view;
+    if (view.state === 'untrusted') this.notice('warning', 'Review mode: this runbook can be read, ticked and rehearsed, but nothing in it reaches a host, a credential or a program until you review and trust what it would do.');
+    if (view.state === 'changed') this.notice('warning', `Review mode: the runbook or its profile now does something other than what was approved (${view.changes.length} change${view.changes.length === 1 ? '' : 's'}); review the changes and trust it again.`);
+  }
+
+  private trustInput(doc: RunbookDoc) {
+    return {
+      subject: trustSubject(doc, this.profile.loaded),
+      profile: this.profile.loaded,
+      doc,
+      implicit: doc.source.origin === 'demo' ? 'the bundled demo' : null,
+    };
+  }
+
+  /** An entry the cockpit itself records about the open session. */
+  private record<T extends EntryType>(open: Open, type: T, data: EntryDataOf<T>): JournalEntry {
+    const entry = open.session.record(type, this.operator(), data);
+    this.published(open.session.state.id, entry);
+    return entry;
+  }
+
+  /** Internal listeners first (unredacted, for the domain), then the renderers' redacted copy. */
+  private published(sessionId: string, entry: JournalEntry): void {
+    for (const listener of [...this.entryListeners]) {
+      try {
+        listener(entry);
+      } catch (error) {
+        this.deps.log.error('a journal entry listener failed', error);
+      }
+    }
+    this.deps.events.emit('sessionEntry', { sessionId, entry });
   }
 
   private checkSessionGuards(): void {
@@ -351,7 +443,7 @@ export class Cockpit {
   private recordOnItem(itemId: string, record: (session: Session, item: TaskItem, by: string) => JournalEntry): JournalEntry {
     const open = this.requireOpen();
     const entry = record(open.session, this.requireItem(open, itemId), this.operator());
-    this.deps.events.emit('sessionEntry', { sessionId: open.session.state.id, entry });
+    this.published(open.session.state.id, entry);
     return entry;
   }
 

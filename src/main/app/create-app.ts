@@ -17,6 +17,9 @@ import { LiveGates } from './live-gates';
 import { LiveReport } from './live-report';
 import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
+import { LiveScope } from './live-scope';
+import { TrustStore } from '../services/trust/trust-store';
+import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
 import { SessionRegistry } from '../services/session/session-registry';
@@ -51,6 +54,7 @@ export interface App {
   cockpit: Cockpit;
   telemetry: LiveTelemetry;
   control: LiveControl;
+  scope: LiveScope;
   gates: LiveGates;
   vault: Vault;
   redactor: SecretRedactor;
@@ -75,6 +79,7 @@ export function createApp(options: AppOptions): App {
     events,
     log: options.log,
     demoRunbookPath: join(options.resourcesDir, 'demo', 'runbook.md'),
+    trust: new TrustStore(options.dataDir),
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const cockpit = new Cockpit(deps);
@@ -87,8 +92,18 @@ export function createApp(options: AppOptions): App {
     onChange: (op, name) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name }),
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
-  const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, log: options.log });
-  const control = new LiveControl({ cockpit, events, vault, redactor, telemetry, log: options.log, backupsDir: join(options.dataDir, 'backups') });
+  // The scope first: on each activation it is rebuilt before telemetry looks for its probes.
+  const scope = new LiveScope({
+    cockpit,
+    events,
+    secrets: vault,
+    redactor,
+    health: (probes, timeoutMs, signal) => telemetryHealthWaiter(() => telemetry.current)(probes, timeoutMs, signal),
+    log: options.log,
+    backupsDir: join(options.dataDir, 'backups'),
+  });
+  const telemetry: LiveTelemetry = new LiveTelemetry({ cockpit, events, scope, log: options.log });
+  const control = new LiveControl({ cockpit, events, vault, scope });
   const gates = new LiveGates({
     cockpit,
     events,
@@ -111,6 +126,7 @@ export function createApp(options: AppOptions): App {
     cockpit,
     telemetry,
     control,
+    scope,
     gates,
     vault,
     redactor,
@@ -123,7 +139,8 @@ export function createApp(options: AppOptions): App {
     log: options.log,
     async close() {
       await gates.close();
-      await control.close();
+      control.close();
+      await scope.close();
       await telemetry.close();
       cockpit.close();
       await parser.close();

@@ -39,6 +39,8 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
       return path ? cockpit.openPath(path) : null;
     },
     openDemo: () => cockpit.openDemo(),
+    approveTrust: ({ hash }) => cockpit.approveTrust(hash),
+    revokeTrust: () => cockpit.revokeTrust(),
     startNewSession: () => cockpit.startNewSession(),
     tickItem: ({ itemId, checked }) => cockpit.tick(itemId, checked),
     addNote: ({ itemId, text }) => cockpit.note(itemId, text),

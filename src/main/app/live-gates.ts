@@ -63,11 +63,7 @@ export class LiveGates {
   constructor(private readonly deps: LiveGatesDeps) {
     this.clock = deps.clock ?? Date.now;
     this.unsubscribe.push(deps.cockpit.onActivated((activation) => this.rebuild(activation)));
-    this.unsubscribe.push(
-      deps.events.subscribe((name, payload) => {
-        if (name === 'sessionEntry') this.follow((payload as { entry: JournalEntry }).entry);
-      }),
-    );
+    this.unsubscribe.push(deps.cockpit.onEntry((entry) => this.follow(entry)));
     this.timer = setInterval(() => this.evaluate(), deps.intervalMs ?? 1000);
     this.timer.unref();
   }
@@ -257,6 +253,8 @@ export class LiveGates {
       this.deps.log.error('the profile gates: section was not applied', error);
       plan = extractGatePlan(activation.runbook);
     }
+    // Review mode arms nothing: triggers still show and alarm, but none starts a rollback by itself.
+    if (!activation.trust.trusted) plan = { ...plan, triggers: plan.triggers.map((t) => ({ ...t, autoRollback: null })) };
     this.evaluator = new GateEvaluator(plan);
     this.journal = new GateJournal();
     for (const entry of activation.journal.entries()) this.follow(entry, false);

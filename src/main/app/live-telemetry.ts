@@ -3,24 +3,26 @@
  * opening) stops the previous Telemetry and starts one for the new
  * profile's probes, replays the session's journal into markers and the
  * baseline, and then follows new journal entries as they are recorded.
+ * Probes come from the live session scope, so a runbook in review mode
+ * probes nothing: its graphs show the runbook's lines and no data.
  */
 import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
 import type { Baseline, ProbeStatus, TelemetrySnapshot } from '../../shared/telemetry-model';
-import { createProbe } from '../services/probes/create-probe';
 import { MetricsRecorder, METRICS_FILE } from '../services/telemetry/metrics-recorder';
 import { join } from 'node:path';
-import type { SecretResolver } from '../services/vault/secrets';
 import { markerForEntry, type ActionTitles } from '../services/telemetry/journal-markers';
 import { withRunbookThresholds } from '../services/telemetry/runbook-bindings';
 import { Telemetry } from '../services/telemetry/telemetry';
 import type { Activation, Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
+import type { LiveScope } from './live-scope';
 import type { Logger } from './log';
 
 export interface LiveTelemetryDeps {
   cockpit: Cockpit;
   events: EventHub;
-  secrets: SecretResolver;
+  /** Built before this, so on each activation its scope is already the new one. */
+  scope: LiveScope;
   log: Logger;
 }
 
@@ -35,11 +37,7 @@ export class LiveTelemetry {
   constructor(private readonly deps: LiveTelemetryDeps) {
     this.telemetry = this.create([]);
     this.unsubscribe.push(deps.cockpit.onActivated((activation) => this.rebuild(activation)));
-    this.unsubscribe.push(
-      deps.events.subscribe((name, payload) => {
-        if (name === 'sessionEntry') this.follow((payload as { entry: JournalEntry }).entry);
-      }),
-    );
+    this.unsubscribe.push(deps.cockpit.onEntry((entry) => this.follow(entry)));
   }
 
   get current(): Telemetry {
@@ -80,7 +78,8 @@ export class LiveTelemetry {
     this.titles = new Map();
     this.recorder?.flush();
     this.recorder = new MetricsRecorder({ file: join(activation.sessionDir, METRICS_FILE), onProblem: (message) => this.deps.log.error(message) });
-    this.telemetry = this.create(withRunbookThresholds(activation.profile?.profile.probes ?? [], activation.runbook.thresholds));
+    const scope = this.deps.scope.current;
+    this.telemetry = this.create(withRunbookThresholds(scope?.profile.probes ?? [], activation.runbook.thresholds));
     this.replay(activation.journal.entries());
     this.telemetry.start();
   }
@@ -90,7 +89,7 @@ export class LiveTelemetry {
     const recorder = this.recorder;
     return new Telemetry({
       probes,
-      createProbe: (config) => createProbe(config, { secrets: this.deps.secrets, clock: Date.now }),
+      createProbe: (config) => this.deps.scope.require().createProbe(config),
       emit: (batch) => {
         recorder?.addBatch(batch);
         this.deps.events.emit('telemetryBatch', batch);

@@ -6,16 +6,15 @@
  * (manifest checksums and the database's own format rules) without
  * Flightdeck's journal or profile, so anyone holding the files can.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackupProgress } from '../services/backups/backup-engine';
 import { verifyBackupDir } from '../services/backups/backup-pipeline';
 import { formatBytes } from '../../shared/format-bytes';
-import { BackupService } from '../services/backups/backup-service';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';
-import { ActionRunner } from '../services/actions/action-runner';
-import { loadProfileFile } from '../services/profile/profile-loader';
+import { createSessionScope } from '../services/scope/session-scope';
+import { trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
 import { openActionJournal } from './action-journal-option';
@@ -118,24 +117,24 @@ interface BackUpContext {
 }
 
 async function backUp({ name, values, env, secrets, io }: BackUpContext): Promise<number> {
-  const loaded = loadProfileFile(values.profile!);
+  // Before anything else: an untrusted profile exits 2 with no connection made.
+  const trusted = trustedProfileFile(values.profile!, env);
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
-  for (const secret of loaded.secrets) if (secrets.has(secret)) redactor.add(secret, secrets.get(secret));
   const by = values.by ?? env.USER ?? env.USERNAME ?? null;
   const { journal, where, close } = openActionJournal(values, env, 'backup-');
+  const printer = progressPrinter(name, values.json === true, io);
+  const scope = createSessionScope(trusted, {
+    journal,
+    secrets,
+    redactor,
+    defaultBackupRoot: join(defaultDataDir(env), 'backups'),
+    fallbackDir: process.cwd(),
+    baseEnv: env,
+    on: { backupProgress: (event) => printer(event.progress) },
+  });
+  const service = scope.backups;
   try {
-    const runner = new ActionRunner({ journal, redactor });
-    const printer = progressPrinter(name, values.json === true, io);
-    const service = new BackupService({
-      targets: loaded.profile.backups,
-      baseDir: dirname(loaded.file),
-      defaultRoot: join(defaultDataDir(env), 'backups'),
-      secrets,
-      journal,
-      runner,
-      onProgress: (event) => printer(event.progress),
-    });
     const removed = await service.ready;
     if (removed.length > 0) io.err(`Removed ${removed.length} partial backup director${removed.length === 1 ? 'y' : 'ies'} a crash left behind.`);
     const restoreTest = values['restore-test'];
@@ -152,6 +151,7 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
     }
     return record.outcome === 'ok' ? EXIT.ok : EXIT.failure;
   } finally {
+    await scope.dispose();
     close();
   }
 }

@@ -16,6 +16,7 @@ import { replayCommand } from './replay-command';
 import { verifyCommand } from './verify-command';
 import { reportCommand, signoffCommand } from './report-commands';
 import { backupCommand } from './backup-commands';
+import { trustCommand } from './trust-command';
 
 const USAGE = `Usage:
   flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
@@ -27,6 +28,7 @@ const USAGE = `Usage:
   flightdeck scrape URL [--json] [--by LABEL] [--window SECONDS]
                                                       error rate, request rate, p50/p95/p99 from /metrics
   flightdeck flag get|set|settle ...                   read or move a feature flag (flightdeck flag --help)
+  flightdeck trust RUNBOOK_OR_PROFILE [--yes] [--json]  review what it would do and approve it (--list, --revoke FILE)
   flightdeck rollback --profile FILE [--plan NAME] [--session DIR | --log DIR] [--yes] [--by NAME] [--json]
                                                       run a rollback plan from the terminal
   flightdeck backup --profile FILE NAME [--session DIR | --log DIR] [--restore-test] [--json]
@@ -69,6 +71,7 @@ export async function run(argv: string[], io: Io, loader: RunbookLoader): Promis
   if (own) return own(argv.slice(1), io);
   // The runbook is parsed in the worker, which has a deadline.
   if (argv[0] === 'replay') return replayCommand(argv.slice(1), io, loader);
+  if (argv[0] === 'trust') return trustCommand(argv.slice(1), io, loader);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -5,23 +5,18 @@
  * environment's name typed at the prompt when stdin is a terminal. A run
  * that a crash interrupted in the same journal is resumed first.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { RollbackRun } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
 import { defaultDataDir } from '../app/paths';
 import type { ActionJournal } from '../services/actions/action-journal';
-import { ActionRunner } from '../services/actions/action-runner';
-import { BackupService, backupRestorer } from '../services/backups/backup-service';
-import { CommandPolicy } from '../services/commands/command-policy';
-import { CommandRunner } from '../services/commands/command-runner';
-import { createFlagBackend } from '../services/flags/create-backend';
-import { createProbe } from '../services/probes/create-probe';
-import { loadProfileFile } from '../services/profile/profile-loader';
 import type { RollbackConfirmation } from '../services/rollback/confirmation';
-import { flagSetterFromBackends, probeHealthWaiter } from '../services/rollback/rollback-ports';
-import { RollbackService, type StartedRollback } from '../services/rollback/rollback-service';
+import type { StartedRollback } from '../services/rollback/rollback-service';
+import { createSessionScope } from '../services/scope/session-scope';
+import type { TrustedProfile } from '../services/trust/trust-store';
+import { trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver } from './env-secrets';
 import { openActionJournal } from './action-journal-option';
@@ -87,12 +82,13 @@ export async function rollbackCommand(args: string[], io: Io, options: RollbackC
   try {
     if (!values.profile) throw new UsageError('missing --profile FILE');
     if (values.session && values.log) throw new UsageError('give --session or --log, not both');
-    const loaded = loadProfileFile(values.profile);
+    // Before anything else: an untrusted profile exits 2 with no connection made.
+    const loaded = trustedProfileFile(values.profile, env);
     const profile = loaded.profile;
     const planName = values.plan ?? profile.rollback.default;
     if (planName === undefined) throw new UsageError(`name the plan with --plan (the profile has ${profile.rollback.plans.map((p) => p.name).join(', ') || 'no plans'})`);
     if (!profile.rollback.plans.some((p) => p.name === planName)) {
-      throw new FlightdeckError('not-found', `has no rollback plan "${planName}" (plans: ${profile.rollback.plans.map((p) => p.name).join(', ') || 'none'}).`, { file: loaded.file, field: 'plan' });
+      throw new FlightdeckError('not-found', `has no rollback plan "${planName}" (plans: ${profile.rollback.plans.map((p) => p.name).join(', ') || 'none'}).`, { file: values.profile, field: 'plan' });
     }
     const confirmation = await confirm(values.yes === true, profile.environment, planName, options.input ?? terminalInput(), io);
     const by = values.by ?? env.USER ?? env.USERNAME ?? null;
@@ -135,7 +131,7 @@ function terminalInput(): ConfirmInput {
 }
 
 interface RunContext {
-  loaded: ReturnType<typeof loadProfileFile>;
+  loaded: TrustedProfile;
   planName: string;
   confirmation: RollbackConfirmation;
   by: string | null;
@@ -146,33 +142,28 @@ interface RunContext {
 
 async function runRollback(context: RunContext): Promise<number> {
   const { loaded, planName, confirmation, by, env, values, io } = context;
-  const profile = loaded.profile;
   const secrets = new EnvSecretResolver(env);
   const redactor = new SecretRedactor();
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
-  for (const name of loaded.secrets) if (secrets.has(name)) redactor.add(name, secrets.get(name));
 
   const { journal, where, close } = openActionJournal(values, env, 'rollback-');
-  const backends = new Map(profile.flags.map((f) => [f.name, { backend: createFlagBackend(f.backend, { secrets, timeoutMs: f.timeoutMs }), timeoutMs: f.timeoutMs }] as const));
-  const probes = new Map(profile.probes.map((p) => [p.name, createProbe(p, { secrets })] as const));
-  try {
-    const runner = new ActionRunner({ journal, redactor, onOutput: (chunk) => (values.json ? undefined : io.err(chunk.text.replace(/\n$/, ''))) });
-    const commands = new CommandRunner({ policy: new CommandPolicy(profile.commands.allow, env.PATH ?? ''), env: profile.commands.env, secrets, runner, baseEnv: env });
-    const backups = new BackupService({ targets: profile.backups, baseDir: dirname(loaded.file), defaultRoot: join(defaultDataDir(env), 'backups'), secrets, journal, runner });
-    const printed = new Map<number, string>();
-    const rollback = new RollbackService({
-      profile,
-      journal,
-      runner,
-      commands,
-      flags: flagSetterFromBackends(backends),
-      health: probeHealthWaiter(probes),
-      restore: backupRestorer(backups),
-      onUpdate: (run) => {
+  const printed = new Map<number, string>();
+  const scope = createSessionScope(loaded, {
+    journal,
+    secrets,
+    redactor,
+    defaultBackupRoot: join(defaultDataDir(env), 'backups'),
+    fallbackDir: process.cwd(),
+    baseEnv: env,
+    on: {
+      commandOutput: (chunk) => (values.json ? undefined : io.err(chunk.text.replace(/\n$/, ''))),
+      rollbackProgress: (run) => {
         if (!values.json) printProgress(run, printed, io);
       },
-    });
-
+    },
+  });
+  const rollback = scope.rollback;
+  try {
     let run: RollbackRun | null = null;
     const resumed = rollback.resume();
     if (resumed) {
@@ -193,8 +184,7 @@ async function runRollback(context: RunContext): Promise<number> {
     }
     return run.outcome === 'ok' ? EXIT.ok : EXIT.failure;
   } finally {
-    for (const { backend } of backends.values()) await backend.close().catch(() => undefined);
-    for (const probe of probes.values()) await probe.close().catch(() => undefined);
+    await scope.dispose();
     close();
   }
 }
