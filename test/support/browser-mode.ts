@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from './app';
+import { flightdeck } from './cli';
 import type { DemoEnv } from './demo-env';
 
 const ENTRY = fileURLToPath(new URL('../../out/main/browser.js', import.meta.url));
@@ -76,13 +77,25 @@ export interface DemoBrowserMode {
   stop: () => Promise<void>;
 }
 
+export interface DemoBrowserModeOptions {
+  /** Changes the profile before anything reads it. */
+  editProfile?: (profileFile: string) => void;
+  /**
+   * Approves the copy with `flightdeck trust --yes` first, as an operator
+   * would before flying it (true unless said): a copy of the demo outside
+   * the app's resources is an ordinary runbook, untrusted until approved.
+   */
+  trusted?: boolean;
+}
+
 /**
  * Copies the demo runbook, pointed at `env`, into a fresh folder, lets the
  * test change its profile first, and starts browser mode on it: how every
  * e2e test against the demo environment begins, kept in one place so the
  * folder layout the tests read their journals and backups from cannot drift.
  */
-export async function startDemoBrowserMode(env: DemoEnv, prefix: string, editProfile?: (profileFile: string) => void): Promise<DemoBrowserMode> {
+export async function startDemoBrowserMode(env: DemoEnv, prefix: string, options: DemoBrowserModeOptions | ((profileFile: string) => void) = {}): Promise<DemoBrowserMode> {
+  const { editProfile, trusted = true } = typeof options === 'function' ? { editProfile: options } : options;
   const data = tempDir(prefix);
   try {
     const runbookDir = join(data.path, 'runbook');
@@ -90,6 +103,10 @@ export async function startDemoBrowserMode(env: DemoEnv, prefix: string, editPro
     const runbook = env.profileFor(runbookDir);
     const profileFile = join(runbookDir, 'runbook.flightdeck.yaml');
     editProfile?.(profileFile);
+    if (trusted) {
+      const approved = flightdeck(['trust', '--yes', runbook], { FLIGHTDECK_HOME: join(data.path, 'data'), USER: 'e2e' });
+      if (approved.code !== 0) throw new Error(`flightdeck trust failed (${approved.code}): ${approved.stderr}`);
+    }
     const running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
     return {
       running,

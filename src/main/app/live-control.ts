@@ -41,13 +41,15 @@ export class LiveControl {
     const s = this.deps.scope.current;
     const activation = this.deps.scope.currentActivation;
     const vault = this.vaultStatus();
+    const loaded = activation?.profile ?? null;
+    const profile = activation && loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? ('demo' as const) : loaded.origin, environment: loaded.profile.environment } : null;
     if (!s || !activation) {
-      return { revision: ++this.revision, profile: null, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), backups: [], restoreTestItemId: null };
+      // Review mode: the profile and the vault show (a secret can be stored, scoped), but nothing can act.
+      return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), backups: [], restoreTestItemId: null };
     }
-    const loaded = activation.profile;
     return {
       revision: ++this.revision,
-      profile: loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? 'demo' : loaded.origin, environment: s.profile.environment } : null,
+      profile,
       profileError: activation.profileError,
       vault,
       flags: s.flags.views(),

@@ -21,6 +21,7 @@ import { MainColumn } from './main/MainColumn';
 import { Sidebar } from './sidebar/Sidebar';
 import { TopBar } from './topbar/TopBar';
 import { TelemetryPanel } from './telemetry/TelemetryPanel';
+import { TrustBar } from './trust/TrustBar';
 import { useFileDrop } from './useFileDrop';
 
 export function AppShell() {
@@ -64,6 +65,7 @@ export function AppShell() {
         <Sidebar />
         <MainColumn />
         <aside className="live-column" aria-label="Live capability">
+          <TrustBar />
           <TelemetryPanel />
           <ControlPanel />
           <FinishPanel />

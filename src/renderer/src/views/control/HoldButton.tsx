@@ -14,12 +14,15 @@ interface Props {
   disabled?: boolean;
   onConfirm: (heldMs: number) => void;
   requiredMs?: number;
+  /** What the button says once held (the act under way). */
+  doneLabel?: string;
+  testId?: string;
 }
 
 const RADIUS = 26;
 const CIRCUMFERENCE = 2 * Math.PI * RADIUS;
 
-export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HOLD_MS }: Props) {
+export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HOLD_MS, doneLabel = 'Rolling back…', testId = 'rollback-hold' }: Props) {
   const [hold, setHold] = useState<HoldState>(IDLE);
   const [progress, setProgress] = useState(0);
   const holdRef = useRef<HoldState>(IDLE);
@@ -92,7 +95,7 @@ export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HO
       <button
         type="button"
         className="hold-button"
-        data-testid="rollback-hold"
+        data-testid={testId}
         data-state={hold.phase}
         disabled={disabled}
         aria-describedby="hold-help"
@@ -110,11 +113,11 @@ export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HO
           <circle className="hold-ring-track" cx="30" cy="30" r={RADIUS} />
           <circle className="hold-ring-fill" cx="30" cy="30" r={RADIUS} strokeDasharray={CIRCUMFERENCE} strokeDashoffset={CIRCUMFERENCE * (1 - progress)} />
         </svg>
-        <span className="hold-label">{hold.phase === 'done' ? 'Rolling back…' : label}</span>
+        <span className="hold-label">{hold.phase === 'done' ? doneLabel : label}</span>
       </button>
       <p id="hold-help" className="hold-help" role="status">
         {cancelledAfter !== null ? (
-          <span data-testid="rollback-hold-cancelled">
+          <span data-testid={`${testId}-cancelled`}>
             Released after {formatDuration(cancelledAfter)}: nothing was started. Hold for the full {formatDuration(requiredMs)}.
           </span>
         ) : hold.phase === 'holding' ? (

@@ -10,6 +10,7 @@ import type { ControlState, PlanView } from '../../../../shared/control-model';
 import { formatError } from '../../../../shared/errors';
 import { startRollback } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
+import { useStore } from '../../store/store';
 import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
 import { formatClock, formatDuration } from './format';
@@ -21,6 +22,8 @@ export function RollbackDialog() {
   const loadError = useControl((s) => s.loadError);
   const close = () => useControl.getState().setRollbackOpen(false);
   const [startedId, setStartedId] = useState<string | null>(null);
+  const trust = useStore((s) => s.cockpit?.trust?.state ?? null);
+  const inReview = trust === 'untrusted' || trust === 'changed';
 
   const run = control?.rollback ?? null;
   const live = run && (run.outcome === 'running' || run.id === startedId) ? run : null;
@@ -30,6 +33,12 @@ export function RollbackDialog() {
   else if (!control) body = <p className="rollback-unavailable">Rollback is not available: {loadError ? formatError(loadError) : 'loading the control state…'}</p>;
   else if (!control.profile)
     body = <p className="rollback-unavailable">{control.profileError ? `The deployment profile did not load: ${control.profileError}` : 'This runbook has no deployment profile, so there is no rollback plan to run.'}</p>;
+  else if (inReview)
+    body = (
+      <p className="rollback-unavailable" data-testid="rollback-review-mode">
+        Review mode: this runbook is not trusted{trust === 'changed' ? ' since it changed' : ''}, so none of its rollback plans can run. Use “Review and trust…” in the live column first.
+      </p>
+    );
   else if (control.plans.length === 0) body = <p className="rollback-unavailable">The deployment profile defines no rollback plan.</p>;
   else body = <RollbackConfirm control={control} onStarted={setStartedId} />;
 
