@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { BackupProgress } from '../services/backups/backup-engine';
 import { verifyBackupDir } from '../services/backups/backup-pipeline';
 import { formatBytes } from '../../shared/format-bytes';
+import { checkPersonName } from '../../shared/person-name';
 import { BackupService } from '../services/backups/backup-service';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';
@@ -122,7 +123,7 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
   for (const secret of loaded.secrets) if (secrets.has(secret)) redactor.add(secret, secrets.get(secret));
-  const by = values.by ?? env.USER ?? env.USERNAME ?? null;
+  const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
   const { journal, where, close } = openActionJournal(values, env, 'backup-');
   try {
     const runner = new ActionRunner({ journal, redactor });
