@@ -75,7 +75,7 @@ function signedOffset(pdf: Uint8Array): number {
 }
 
 async function sign(pdf: Uint8Array, identity: PdfSigningIdentity, name = 'Ana Ops'): Promise<Uint8Array> {
-  return signPdf(pdf, identity, { reason: 'Completion report', name, location: 'Flightdeck', signedAt: SIGNED_AT, reportKeyId: 'ab'.repeat(32) });
+  return signPdf(pdf, identity, { reason: 'Completion report', name, location: 'Flightdeck', signedAt: SIGNED_AT, reportKeyId: 'ab'.repeat(32), journal: null });
 }
 
 async function rejected(action: () => Promise<unknown> | unknown): Promise<FlightdeckError> {
