@@ -136,21 +136,21 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
   }
 
   // Whom the signature is by: trusted only through --trust or this machine's trust store.
-  const distrust: string[] = [];
+  // Each kind of --trust given must hold: a certificate pins the PDF's signer, a key the bundle's.
+  let trusted = false;
   if (pdf && pdfHolds) {
     const anchor = trustedAnchorOf(pdf.chain, trust.certificates);
+    const certificateHolds = anchor !== null || (given.length > 0 && !pinnedCertificates);
+    const keyHolds = !pinnedKeys || bundleKeyTrusted;
+    trusted = certificateHolds && keyHolds;
     if (anchor) notes.push(`the signing certificate leads to ${anchor}, a certificate trusted ${given.length > 0 ? 'with --trust' : 'on this machine'}`);
-    else if (given.length === 0) distrust.push(`${pdf.signer} does not lead to a certificate this machine trusts (its own report CA) and no --trust was given`);
-    else if (pinnedCertificates) distrust.push(`${pdf.signer} does not lead to a certificate given with --trust`);
-    if (pinnedKeys && !bundleKeyTrusted) {
-      distrust.push(
-        statement
-          ? `none of the bundle's signatures is by a key given with --trust (its report key is ${short(statement.predicate.reportKey.keyid)})`
-          : 'there is no evidence bundle to check the --trust key against',
-      );
+    else if (given.length === 0) notes.push(`signer not trusted: ${pdf.signer} does not lead to a certificate this machine trusts (its own report CA) and no --trust was given`);
+    else if (pinnedCertificates) notes.push(`signer not trusted: ${pdf.signer} does not lead to a certificate given with --trust`);
+    if (!keyHolds) {
+      const why = statement ? `none of the bundle's signatures is by a key given with --trust (its report key is ${short(statement.predicate.reportKey.keyid)})` : 'there is no evidence bundle to check the --trust key against';
+      notes.push(`signer not trusted: ${why}`);
     }
   }
-  for (const reason of distrust) notes.push(`signer not trusted: ${reason}`);
 
   if (located.journalless) {
     missing.push(`the session directory ${located.journalless} has no journal (${JOURNAL_FILE}): the report cannot be checked against what happened`);
@@ -178,7 +178,7 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
   }
 
   const isReport = located.pdf !== null || located.bundle !== null;
-  const verdict: VerifyVerdict = problems.length > 0 ? 'invalid' : missing.length > 0 ? 'evidence-missing' : isReport && distrust.length > 0 ? 'untrusted' : 'valid';
+  const verdict: VerifyVerdict = problems.length > 0 ? 'invalid' : missing.length > 0 ? 'evidence-missing' : isReport && !trusted ? 'untrusted' : 'valid';
   const all = [...problems, ...missing.map((reason) => `evidence missing: ${reason}`)];
   const summary =
     verdict === 'invalid' ? `invalid: ${problems[0]}` : verdict === 'evidence-missing' ? (all[0] as string) : verdict === 'untrusted' ? untrustedSummary(details) : validSummary(details);
