@@ -13,6 +13,7 @@ import { GatesStateSchema } from './gate-model';
 import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-model';
 import { VerifyReportResultSchema } from './report-bundle';
 import type { TrustView } from './trust-model';
+import { personNameSchema, refinePersonName } from './person-name';
 
 import { LIMITS, type CallName, type EventName } from './contract-names';
 
@@ -23,7 +24,7 @@ const ItemId = z.string().min(1).max(200);
 
 export const PrefsSchema = z.object({
   /** Who ticks: recorded with every journal entry. */
-  operator: z.string(),
+  operator: z.string().superRefine(refinePersonName),
   theme: z.enum(['dark', 'light']),
 });
 export type Prefs = z.infer<typeof PrefsSchema>;
@@ -97,7 +98,7 @@ export const calls = {
     'Attach a note to an item; answers once the entry is on disk.',
   ),
   writeTicksToFile: call(Empty, z.object({ path: z.string(), changed: z.number().int() }), "Write the session's ticks into the markdown file, changing only the tick characters."),
-  setOperator: call(z.object({ name: z.string().trim().min(1).max(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
+  setOperator: call(z.object({ name: personNameSchema(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),
   setTheme: call(z.object({ theme: z.enum(['dark', 'light']) }).strict(), PrefsSchema, 'Dark or light.'),
   openExternal: call(z.object({ url: z.string().max(2048) }).strict(), z.object({ opened: z.boolean() }), 'Open an https link the user clicked in the system browser.'),
   approveTrust: call(
@@ -189,7 +190,7 @@ export const calls = {
   // report (issue 7)
   getFinish: call(Empty, FinishStateSchema, "The sign-off table (the runbook's roles and who signed) and the reports exported so far."),
   recordSignoff: call(
-    z.object({ role: z.string().trim().min(1).max(120), name: z.string().trim().min(1).max(120), ownKey: z.boolean().default(false) }).strict(),
+    z.object({ role: z.string().trim().min(1).max(120), name: personNameSchema(120), ownKey: z.boolean().default(false) }).strict(),
     FinishStateSchema,
     "Record a person's sign-off for a runbook role; with ownKey, also their own Ed25519 key on this machine (made on first use, kept in the vault).",
   ),

@@ -96,10 +96,25 @@ export const DsseEnvelopeSchema = z.object({
 });
 export type DsseEnvelope = z.infer<typeof DsseEnvelopeSchema>;
 
+/**
+ * The answer, in four words: valid (and the signer is trusted here),
+ * untrusted (every check holds but nobody here vouches for the signer),
+ * invalid (a check failed), evidence-missing (the session directory lost
+ * its journal, so the report cannot be checked against what happened).
+ */
+export const VERIFY_VERDICTS = ['valid', 'untrusted', 'invalid', 'evidence-missing'] as const;
+export type VerifyVerdict = (typeof VERIFY_VERDICTS)[number];
+
 /** What a verification found, for the CLI and the app's verification panel. */
 export const VerifyReportResultSchema = z.object({
+  /** True only for the verdict "valid": the checks hold and the signer is trusted. */
   ok: z.boolean(),
-  /** One line: "valid: <title>, 42 entries, head 1a2b…, signed by CN=…, 2 sign-offs", or the first problem. */
+  verdict: z.enum(VERIFY_VERDICTS),
+  /**
+   * One line: "valid: <title>, 42 entries, head 1a2b…, signed by CN=…, 2 sign-offs",
+   * "signature valid, signer not trusted: …" with the fingerprint to pin,
+   * "evidence missing: …", or "invalid: <the first problem>".
+   */
   summary: z.string(),
   /** Every failed check, each naming what failed; empty when ok. */
   problems: z.array(z.string()),
@@ -115,6 +130,8 @@ export const VerifyReportResultSchema = z.object({
     head: z.string().nullable(),
     /** Subject of the certificate that signed the PDF, e.g. "CN=Ada Lovelace". */
     signer: z.string().nullable(),
+    /** The certificate to pin with --trust (the CA at the top of the PDF's chain, else the signer's own) and its SHA-256 fingerprint ("AB:CD:…"). */
+    pin: z.object({ subject: z.string(), fingerprint: z.string() }).nullable(),
     signoffs: z.array(ReportSignoffSchema.extend({ signatureVerified: z.boolean() })),
   }),
 });

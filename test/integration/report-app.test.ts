@@ -2,9 +2,13 @@
  * The report through the contract, as the Finish area calls it: the
  * sign-off table follows the runbook, bad input is refused with a message
  * that says what to do, an export needs the vault, and a report sent back
- * is verified from its uploaded bytes, valid or not.
+ * is verified from its uploaded bytes: valid and trusted on the machine
+ * that signed it, "signature valid, signer not trusted" with the
+ * fingerprint on another, invalid once changed. Names with control or
+ * bidirectional characters never reach the journal.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main/app/create-app';
@@ -70,6 +74,24 @@ describe('report contract calls', () => {
     const valid = await call<VerifyReportResult>(app, 'verifyReport', { files: [upload(basename(result.pdf), pdf), upload(basename(result.bundle), bundle)] });
     expect(valid.problems).toEqual([]);
     expect(valid.ok).toBe(true);
+    expect(valid.verdict).toBe('valid');
+    expect(valid.notes).toContain('the signing certificate leads to CN=Flightdeck Local Signing CA, O=Flightdeck, a certificate trusted on this machine');
+    // What made it trusted: the local CA, recorded in this data directory when the report was signed, readable by its owner only.
+    expect(statSync(join(data.path, 'trusted-signers.json')).mode & 0o777).toBe(0o600);
+
+    // Another machine's app checks the same files: every check holds, but nobody there vouches for the signer.
+    const elsewhere = tempDir('flightdeck-report-app-elsewhere-');
+    const other = testApp(elsewhere.path);
+    try {
+      const untrusted = await call<VerifyReportResult>(other, 'verifyReport', { files: [upload(basename(result.pdf), pdf), upload(basename(result.bundle), bundle)] });
+      const ca = new X509Certificate((await call<{ pem: string }>(app, 'exportTrustCertificate')).pem);
+      expect([untrusted.ok, untrusted.verdict, untrusted.problems]).toEqual([false, 'untrusted', []]);
+      expect(untrusted.details.pin).toEqual({ subject: 'CN=Flightdeck Local Signing CA, O=Flightdeck', fingerprint: ca.fingerprint256 });
+      expect(untrusted.summary).toContain(`signature valid, signer not trusted: CN=Rita Release, O=Flightdeck, issued by CN=Flightdeck Local Signing CA, O=Flightdeck; SHA-256 fingerprint ${ca.fingerprint256}`);
+    } finally {
+      await other.close();
+      elsewhere.remove();
+    }
 
     const changed = Buffer.from(pdf);
     const at = changed.indexOf('Eli Engineer');
@@ -83,6 +105,18 @@ describe('report contract calls', () => {
     expect(wrongKind.ok).toBe(false);
     if (!wrongKind.ok) expect(wrongKind.error.message).toContain('neither a report PDF');
   }, 120_000);
+
+  it('refuses names with control or bidirectional characters, naming the field, and journals nothing', async () => {
+    const before = (await call<FinishState>(app, 'getFinish')).signoffs;
+    const signoff = await app.call('recordSignoff', { role: 'On-Call SRE', name: 'Eve\u202Eecila' });
+    expect(signoff.ok).toBe(false);
+    if (!signoff.ok) expect(signoff.error.message).toBe('recordSignoff: name: contains U+202E (right-to-left override) at character 4, which can make a name display as another; type the name without it');
+    const operator = await app.call('setOperator', { name: 'Rita\u001b[2K' });
+    expect(operator.ok).toBe(false);
+    if (!operator.ok) expect(operator.error.message).toContain('setOperator: name: contains the control character U+001B');
+    expect((await call<FinishState>(app, 'getFinish')).signoffs).toEqual(before);
+    expect((await call<{ prefs: { operator: string } }>(app, 'getCockpit')).prefs.operator).toBe('Rita Release');
+  });
 
   it('hands out the local CA certificate to trust', async () => {
     const cert = await call<{ pem: string; fileName: string }>(app, 'exportTrustCertificate');

@@ -113,13 +113,17 @@ describe('completion report round trip', () => {
 
   const journal = () => readFileSync(join(sessionDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
 
-  it('passes flightdeck verify on the PDF, the bundle and the session', async () => {
+  it('passes flightdeck verify on the PDF and the bundle on this machine, whose trust store holds the CA that signed them', async () => {
     for (const target of [out, out.replace(/\.pdf$/, '.bundle.json')]) {
       const io = captureIo();
-      const code = await verifyCommand([target], io);
+      const code = await verifyCommand([target], io, { env });
       expect(code, `${io.stdout}${io.stderr}`).toBe(0);
-      expect(io.stdout).toMatch(/valid/i);
+      expect(io.stdout).toMatch(/^valid: /);
     }
+    // Elsewhere, the same files are a valid signature by a signer nobody vouches for.
+    const stranger = captureIo();
+    expect(await verifyCommand([out], stranger, { env: { FLIGHTDECK_HOME: join(work.path, 'elsewhere') } })).toBe(3);
+    expect(stranger.stdout).toMatch(/^signature valid, signer not trusted: CN=Ana Lima, O=Flightdeck, issued by CN=Flightdeck Local Signing CA, O=Flightdeck; SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2};/);
   });
 
   it('carries a PDF signature poppler accepts, and a changed byte is a digest mismatch', () => {

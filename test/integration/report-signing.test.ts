@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkPdfSignature } from '../../src/main/services/signing/pdf-verify';
 import { signPdf } from '../../src/main/services/signing/pdf-signature';
 import { SIGNING_SECRETS, SigningIdentities, type PdfSigningIdentity } from '../../src/main/services/signing/signing-identity';
+import { TRUSTED_SIGNERS_FILE, TrustedSigners } from '../../src/main/services/signing/trusted-signers';
 import { Vault } from '../../src/main/services/vault/vault';
 import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
 import { FlightdeckError } from '../../src/shared/errors';
@@ -75,7 +76,7 @@ function signedOffset(pdf: Uint8Array): number {
 }
 
 async function sign(pdf: Uint8Array, identity: PdfSigningIdentity, name = 'Ana Ops'): Promise<Uint8Array> {
-  return signPdf(pdf, identity, { reason: 'Completion report', name, location: 'Flightdeck', signedAt: SIGNED_AT, reportKeyId: 'ab'.repeat(32) });
+  return signPdf(pdf, identity, { reason: 'Completion report', name, location: 'Flightdeck', signedAt: SIGNED_AT, reportKeyId: 'ab'.repeat(32), journal: null });
 }
 
 async function rejected(action: () => Promise<unknown> | unknown): Promise<FlightdeckError> {
@@ -224,10 +225,13 @@ describe('an imported PKCS#12 identity', () => {
     const imported = identities.importPkcs12(opensslP12(work, { withKey: true }), P12_PASSPHRASE, 'id.p12');
     expect(imported.subject).toBe('CN=Org Signer, O=Example Org');
     // From now on (and after a restart) it is the identity, whatever name is asked for.
-    const reopened = new SigningIdentities(await openVault(work));
+    const trustedSigners = new TrustedSigners(join(work, TRUSTED_SIGNERS_FILE));
+    const reopened = new SigningIdentities(await openVault(work), { trustedSigners });
     const identity = await reopened.pdfIdentity('Ana Ops');
     expect(identity.source).toBe('imported');
     expect(identity.certificateSha256).toBe(createSha(readFileSync(join(work, 'cert.pem'), 'utf8')));
+    // This machine now trusts what it signs: the signer's own certificate, not the organisation's whole CA.
+    expect(trustedSigners.list().map((signer) => [signer.subject, signer.source])).toEqual([['CN=Org Signer, O=Example Org', 'imported-signer']]);
     const file = join(work, 'org.pdf');
     writeFileSync(file, await sign(chromiumPdf, identity));
     const report = pdfsig(file);

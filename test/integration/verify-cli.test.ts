@@ -3,11 +3,14 @@
  * real Session class, a Chromium PDF signed with the local certificate from
  * a real vault, and the evidence bundle from the signing API, written where
  * the export writes them. Untouched, it passes from any of its three entry
- * points; each kind of tampering an auditor must catch fails with exit 1
- * and a reason that names what was changed.
+ * points on the machine that signed it (its data directory's trust store
+ * holds the local CA); each kind of tampering an auditor must catch fails
+ * with exit 1 and a reason that names what was changed; a machine that does
+ * not know the signer answers 3, "signature valid, signer not trusted".
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,7 @@ import { ed25519FromPrivatePem, newEd25519PrivatePem } from '../../src/main/serv
 import { reportStatement, statementBytes } from '../../src/main/services/signing/in-toto';
 import { signReport, writeReport } from '../../src/main/services/signing/report-signer';
 import { SigningIdentities, SIGNING_SECRETS } from '../../src/main/services/signing/signing-identity';
+import { TRUSTED_SIGNERS_FILE, TrustedSigners } from '../../src/main/services/signing/trusted-signers';
 import { verifyReport } from '../../src/main/services/signing/verify-report';
 import { Vault } from '../../src/main/services/vault/vault';
 import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
@@ -49,7 +53,10 @@ const REPORT = 'report-20260314-150926';
 
 const root = tempDir('flightdeck-verify-');
 const golden = join(root.path, 'golden');
+/** The signing machine's data directory: its vault and its trust store. */
 const vaultDir = join(root.path, 'data');
+/** Another machine's data directory: it has never signed anything, so it trusts nobody. */
+const strangerDir = join(root.path, 'stranger');
 let identities: SigningIdentities;
 let vault: Vault;
 let covered: number;
@@ -59,7 +66,7 @@ const cleanups: Array<() => void> = [];
 beforeAll(async () => {
   vault = new Vault({ file: join(vaultDir, VAULT_FILE_NAME), safeStorage: null, platform: 'linux', scryptN: 2 ** 15 });
   await vault.unlock(PASSPHRASE);
-  identities = new SigningIdentities(vault);
+  identities = new SigningIdentities(vault, { trustedSigners: TrustedSigners.inDataDir(vaultDir) });
 
   const doc = parseText(RUNBOOK, 'checkout.md');
   const session = Session.create(golden, runbookRef(doc), RUNBOOK, 'ana');
@@ -127,10 +134,20 @@ function copy(): { dir: string; pdf: string; bundle: string; journal: string } {
   return { dir, pdf: join(dir, REPORTS_DIR, `${REPORT}.pdf`), bundle: join(dir, REPORTS_DIR, `${REPORT}.bundle.json`), journal: join(dir, 'journal.jsonl') };
 }
 
+/** `flightdeck verify` on the machine that signed the report. */
 async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return verifyOn(vaultDir, ...args);
+}
+
+/** `flightdeck verify` on the machine whose data directory is `dataDir`. */
+async function verifyOn(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIo();
-  const code = await verifyCommand(args, io);
+  const code = await verifyCommand(args, io, { env: { FLIGHTDECK_HOME: dataDir } });
   return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+function fingerprintOf(pem: string): string {
+  return new X509Certificate(pem).fingerprint256;
 }
 
 function journalLines(file: string): string[] {
@@ -311,49 +328,173 @@ describe('tampering is caught with a reason naming what failed', () => {
     expect(result.stdout.trim()).toMatch(/^invalid: evidence bundle changed or signed by an unknown key: no signature verifies with its report key/);
   });
 
-  it('a --trust for a different key or certificate', async () => {
-    const { pdf, dir } = copy();
-    const stranger = ed25519FromPrivatePem(newEd25519PrivatePem());
-    const byKey = await verify(pdf, '--trust', stranger.publicKey);
-    expect(byKey.code).toBe(1);
-    expect(byKey.stdout.trim()).toMatch(/^invalid: bundle signed by an unknown key: none of its signatures is by a key given with --trust/);
-
-    const otherVault = new Vault({ file: join(dir, 'other-vault.json'), safeStorage: null, platform: 'linux', scryptN: 2 ** 15 });
-    await otherVault.unlock(PASSPHRASE);
-    const otherCa = writeFileIn(dir, 'other-ca.pem', await new SigningIdentities(otherVault).localCaCertificatePem());
-    const byCert = await verify(pdf, '--trust', otherCa);
-    expect(byCert.code).toBe(1);
-    expect(byCert.stdout.trim()).toBe('invalid: certificate not trusted: CN=Ana Ops, O=Flightdeck does not lead to a certificate given with --trust');
-  });
 
   it('the PDF swapped for another one that is validly signed', async () => {
     const { pdf, bundle } = copy();
     const doc = await PDFDocument.create();
     doc.addPage().drawText('All fine, nothing happened', { font: await doc.embedFont(StandardFonts.Helvetica) });
     const identity = await identities.pdfIdentity('Ana Ops');
-    writeFileSync(pdf, await signPdf(await doc.save(), identity, { reason: 'r', name: 'Ana Ops', location: 'x', signedAt: new Date(), reportKeyId: identities.reportKey().keyid }));
+    writeFileSync(pdf, await signPdf(await doc.save(), identity, { reason: 'r', name: 'Ana Ops', location: 'x', signedAt: new Date(), reportKeyId: identities.reportKey().keyid, journal: null }));
     const result = await verify(bundle);
     expect(result.code).toBe(1);
     expect(result.stdout.trim()).toBe(`invalid: PDF changed after signing: its sha256 is not the one the bundle's statement records for ${REPORT}.pdf`);
   });
 });
 
+describe('a signer nobody here vouches for', () => {
+  it('with a --trust for a different key or certificate: signature valid, signer not trusted (exit 3), even where the signer is otherwise trusted', async () => {
+    const { pdf, dir } = copy();
+    const stranger = ed25519FromPrivatePem(newEd25519PrivatePem());
+    const byKey = await verify(pdf, '--trust', stranger.publicKey);
+    expect(byKey.code).toBe(3);
+    expect(byKey.stdout.trim()).toMatch(/^signature valid, signer not trusted: CN=Ana Ops, O=Flightdeck, issued by CN=Flightdeck Local Signing CA, O=Flightdeck; SHA-256 fingerprint /);
+    expect(byKey.stderr).toMatch(/note: signer not trusted: none of the bundle's signatures is by a key given with --trust \(its report key is [0-9a-f]{12}…\)/);
+
+    const otherVault = new Vault({ file: join(dir, 'other-vault.json'), safeStorage: null, platform: 'linux', scryptN: 2 ** 15 });
+    await otherVault.unlock(PASSPHRASE);
+    const otherCa = writeFileIn(dir, 'other-ca.pem', await new SigningIdentities(otherVault).localCaCertificatePem());
+    const byCert = await verify(pdf, '--trust', otherCa);
+    expect(byCert.code).toBe(3);
+    expect(byCert.stdout).toContain(`SHA-256 fingerprint ${fingerprintOf(caPem)}`);
+    expect(byCert.stderr).toContain('note: signer not trusted: CN=Ana Ops, O=Flightdeck does not lead to a certificate given with --trust');
+  });
+
+  it('on another machine: exit 3 with the fingerprint to pin, which openssl prints for the signer\'s CA; --trust with that CA makes it valid', async () => {
+    const { pdf, bundle, dir } = copy();
+    for (const target of [pdf, bundle, dir]) {
+      const result = await verifyOn(strangerDir, target);
+      expect(result.code, result.stdout + result.stderr).toBe(3);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(
+        `signature valid, signer not trusted: CN=Ana Ops, O=Flightdeck, issued by CN=Flightdeck Local Signing CA, O=Flightdeck; SHA-256 fingerprint ${fingerprintOf(caPem)}; to trust it, get that certificate from its owner, check the fingerprint, and pass it with --trust FILE`,
+      );
+    }
+    const ca = writeFileIn(dir, 'ca.pem', caPem);
+    const openssl = spawnSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', ca], { encoding: 'utf8', timeout: 30_000 });
+    expect(openssl.stdout.trim().split('=')[1]).toBe(fingerprintOf(caPem));
+
+    const json = await verifyOn(strangerDir, pdf, '--json');
+    const parsed = VerifyReportResultSchema.parse(JSON.parse(json.stdout));
+    expect([parsed.ok, parsed.verdict, parsed.details.pin]).toEqual([false, 'untrusted', { subject: 'CN=Flightdeck Local Signing CA, O=Flightdeck', fingerprint: fingerprintOf(caPem) }]);
+
+    for (const target of [pdf, bundle, dir]) {
+      const pinned = await verifyOn(strangerDir, target, '--trust', ca);
+      expect(pinned.code, pinned.stdout + pinned.stderr).toBe(0);
+      expect(pinned.stdout).toMatch(/^valid: Checkout release/);
+      expect(pinned.stderr).toContain('note: the signing certificate leads to CN=Flightdeck Local Signing CA, O=Flightdeck, a certificate trusted with --trust');
+    }
+  });
+
+  it('tampering still reads invalid (exit 1) where the signer is unknown', async () => {
+    const { pdf } = copy();
+    const bytes = readFileSync(pdf);
+    bytes[200] = (bytes[200] ?? 0) ^ 0x01;
+    writeFileSync(pdf, bytes);
+    const result = await verifyOn(strangerDir, pdf);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim()).toBe('invalid: PDF changed after signing (digest mismatch)');
+  });
+});
+
+describe('this machine\'s trust store', () => {
+  it('holds the local CA\'s certificate, and nothing secret, in a file only its owner reads', () => {
+    const file = join(vaultDir, TRUSTED_SIGNERS_FILE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    const signers = new TrustedSigners(file).list();
+    expect(signers.map((signer) => [signer.subject, signer.source, signer.fingerprint])).toEqual([['CN=Flightdeck Local Signing CA, O=Flightdeck', 'local-ca', fingerprintOf(caPem)]]);
+  });
+
+  it('a damaged store is an error naming the file (exit 2), never an empty list', async () => {
+    const made = tempDir('flightdeck-verify-store-');
+    cleanups.push(made.remove);
+    writeFileSync(join(made.path, TRUSTED_SIGNERS_FILE), '{"version":1,"signers":[{"subject":1}]}');
+    const { pdf } = copy();
+    const result = await verifyOn(made.path, pdf);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(made.path, TRUSTED_SIGNERS_FILE)}: is not a list of trusted signers`);
+  });
+
+});
+
 describe('a PDF without its bundle', () => {
-  it('is trusted only through --trust or a certificate this laptop knows', async () => {
+  it('is valid on the machine that signed it, and checked against the journal the signed PDF names', async () => {
     const { pdf, bundle, dir } = copy();
     rmSync(bundle);
-    const alone = await verify(pdf);
-    expect(alone.code).toBe(1);
-    expect(alone.stdout.trim()).toBe('invalid: certificate not trusted: nothing vouches for CN=Ana Ops, O=Flightdeck (no evidence bundle beside the PDF and no --trust)');
-
-    const pinned = await verify(pdf, '--trust', writeFileIn(dir, 'ca.pem', caPem));
-    expect(pinned.code).toBe(0);
-    expect(pinned.stdout.trim()).toMatch(/^valid: Checkout release, \d+ entries, head [0-9a-f]{12}…, signed by CN=Ana Ops, O=Flightdeck$/);
-    expect(pinned.stderr).toContain(`note: no evidence bundle beside the PDF (${REPORT}.bundle.json)`);
-
+    for (const target of [pdf, dir]) {
+      const alone = await verify(target);
+      expect(alone.code, alone.stdout + alone.stderr).toBe(0);
+      expect(alone.stdout.trim()).toMatch(new RegExp(`^valid: Checkout release, ${covered} entries, head [0-9a-f]{12}…, signed by CN=Ana Ops, O=Flightdeck$`));
+      expect(alone.stderr).toContain(`note: no evidence bundle beside the PDF (${REPORT}.bundle.json)`);
+      expect(alone.stderr).toContain('note: the signing certificate leads to CN=Flightdeck Local Signing CA, O=Flightdeck, a certificate trusted on this machine');
+    }
     const known = await verifyReport(pdf, { knownCertificates: [identities.existingLocalCaPem()!] });
     expect(known.ok).toBe(true);
-    expect(known.notes).toContain('the signing certificate leads to CN=Flightdeck Local Signing CA, O=Flightdeck, a certificate trusted here');
+  });
+
+  it('catches a journal edited and re-chained (every hash recomputed) after the report', async () => {
+    const { journal, dir, pdf, bundle } = copy();
+    rmSync(bundle);
+    const { entryHash } = await import('../../src/main/services/journal/journal');
+    const entries = journalLines(journal).map((line) => JSON.parse(line) as Parameters<typeof entryHash>[0] & { hash: string; data: Record<string, unknown> });
+    const noted = entries.find((e) => e.type === 'item.noted')!;
+    noted.data.text = 'orders dump skipped';
+    for (const [i, entry] of entries.entries()) {
+      if (i > 0) entry.prev = entries[i - 1]!.hash;
+      entry.hash = entryHash(entry);
+    }
+    writeLines(journal, entries.map((e) => JSON.stringify(e)));
+    for (const target of [pdf, dir]) {
+      const result = await verify(target);
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim()).toMatch(new RegExp(`^invalid: journal changed after the report: entry ${covered - 1} has hash [0-9a-f]{12}…, the report's head is [0-9a-f]{12}…$`));
+    }
+    // The journal alone still chains: only the PDF's signed head shows what changed.
+    rmSync(join(dir, REPORTS_DIR), { recursive: true });
+    expect((await verify(dir)).code).toBe(0);
+  });
+
+  it('names the journal it covers in its signed information dictionary, which pdfinfo shows', () => {
+    const { pdf, journal } = copy();
+    const head = (JSON.parse(journalLines(journal)[covered - 1]!) as { hash: string }).hash;
+    const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8', timeout: 30_000 });
+    expect(info.stdout).toContain(`flightdeck-journal-entries:${covered}`);
+    expect(info.stdout).toContain(`flightdeck-journal-head:${head}`);
+  });
+});
+
+describe('a session that lost its journal', () => {
+  it('says "evidence missing" and exits 1 from the PDF, the bundle, the session directory and --session', async () => {
+    const { journal, dir, pdf, bundle } = copy();
+    rmSync(journal);
+    for (const target of [pdf, bundle, dir]) {
+      const result = await verify(target);
+      expect(result.code, result.stdout + result.stderr).toBe(1);
+      expect(result.stdout.trim()).toBe(`evidence missing: the session directory ${dir} has no journal (journal.jsonl): the report cannot be checked against what happened`);
+      expect(result.stdout).not.toMatch(/^valid/m);
+    }
+    const json = VerifyReportResultSchema.parse(JSON.parse((await verify(pdf, '--json')).stdout));
+    expect([json.ok, json.verdict]).toEqual([false, 'evidence-missing']);
+
+    const inbox = join(dir, '..', 'inbox');
+    mkdirSync(inbox);
+    cpSync(pdf, join(inbox, `${REPORT}.pdf`));
+    const given = await verify(join(inbox, `${REPORT}.pdf`), '--session', dir);
+    expect(given.code).toBe(1);
+    expect(given.stdout.trim()).toMatch(/^evidence missing: /);
+  });
+
+  it('is not rescued by also deleting the bundle', async () => {
+    const { journal, dir, pdf, bundle } = copy();
+    rmSync(journal);
+    rmSync(bundle);
+    for (const target of [pdf, dir]) {
+      const result = await verify(target);
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim()).toMatch(/^evidence missing: /);
+    }
   });
 });
 
@@ -411,8 +552,9 @@ describe('usage', () => {
 
   it('verifyReport gives the app the same answer as the command', async () => {
     const { dir } = copy();
-    const result = await verifyReport(dir);
+    const result = await verifyReport(dir, { knownCertificates: [caPem] });
     expect(result.ok).toBe(true);
+    expect(result.verdict).toBe('valid');
     expect(result.problems).toEqual([]);
     expect(result.details.kind).toBe('session');
     expect(result.details.signer).toBe('CN=Ana Ops, O=Flightdeck');

@@ -23,6 +23,7 @@ import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
 import { RunbookParser } from '../services/runbook/runbook-parser';
 import { SessionRegistry } from '../services/session/session-registry';
+import { TrustedSigners } from '../services/signing/trusted-signers';
 import { Cockpit } from './cockpit';
 import type { Handlers } from './dispatch';
 import { EventHub } from './event-hub';
@@ -119,6 +120,7 @@ export function createApp(options: AppOptions): App {
     redactor,
     telemetry,
     renderer: options.reportRenderer ?? new ChromiumReportRenderer({ rendererDir: join(options.resourcesDir, '..', 'out', 'renderer') }),
+    trustedSigners: TrustedSigners.inDataDir(options.dataDir),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report });

@@ -18,6 +18,7 @@ import { exportReport } from '../services/report/export-report';
 import type { ReportPdfRenderer } from '../services/report/render-pdf';
 import { recordSignoff } from '../services/report/signoff';
 import { SIGNING_SECRETS, SigningIdentities } from '../services/signing/signing-identity';
+import type { TrustedSigners } from '../services/signing/trusted-signers';
 import { verifyReport } from '../services/signing/verify-report';
 import type { SecretRedactor } from '../services/vault/redactor';
 import type { Vault } from '../services/vault/vault';
@@ -31,6 +32,8 @@ export interface LiveReportDeps {
   telemetry: LiveTelemetry;
   /** Chromium through playwright in browser mode, printToPDF in Electron. */
   renderer: ReportPdfRenderer;
+  /** This machine's own signers (the local CA), trusted when verifying and recorded when signing. */
+  trustedSigners: TrustedSigners;
   clock?: () => Date;
 }
 
@@ -58,7 +61,7 @@ export class LiveReport {
 
   recordSignoff(role: string, name: string, ownKey: boolean): FinishState {
     const activation = this.open();
-    const identities = ownKey ? new SigningIdentities(this.deps.vault) : null;
+    const identities = ownKey ? this.identities() : null;
     recordSignoff(activation.journal, activation.runbook, { role, name, ownKey }, this.deps.cockpit.operator(), identities);
     return this.finish();
   }
@@ -74,7 +77,7 @@ export class LiveReport {
         sessionDir: activation.sessionDir,
         doc: activation.runbook,
         journal: activation.journal,
-        identities: new SigningIdentities(this.deps.vault),
+        identities: this.identities(),
         renderer: this.deps.renderer,
         redactor: this.deps.redactor,
         environment: activation.profile?.profile.environment ?? null,
@@ -89,15 +92,16 @@ export class LiveReport {
 
   /** The local CA certificate (PEM), made on first use: what an organisation installs to trust these reports. */
   async trustCertificate(): Promise<{ pem: string; fileName: string }> {
-    const pem = await new SigningIdentities(this.deps.vault).localCaCertificatePem();
+    const pem = await this.identities().localCaCertificatePem();
     return { pem, fileName: 'flightdeck-local-ca.pem' };
   }
 
   /**
    * Checks a report someone sent back: a PDF, its bundle, or both. The
    * files go to a private temporary folder for the verifier and are
-   * removed afterwards. The local CA counts as trusted when the vault holds
-   * one; a report from elsewhere needs its signer's certificate trusted.
+   * removed afterwards. This machine's trust store (its local CA) says
+   * whose signature counts as trusted; a valid report from elsewhere is
+   * "signature valid, signer not trusted", with the fingerprint to pin.
    */
   async verifyUpload(files: readonly UploadedFile[]): Promise<VerifyReportResult> {
     const dir = mkdtempSync(join(tmpdir(), 'flightdeck-verify-'));
@@ -120,8 +124,13 @@ export class LiveReport {
 
   private async knownCertificates(): Promise<string[]> {
     const vault = this.deps.vault;
-    if (vault.status().state !== 'unlocked' || !vault.has(SIGNING_SECRETS.ca)) return [];
-    return [await new SigningIdentities(vault).localCaCertificatePem()];
+    // A CA made before the trust store existed is recorded now, while the vault is open.
+    if (vault.status().state === 'unlocked' && vault.has(SIGNING_SECRETS.ca)) await this.identities().localCaCertificatePem();
+    return this.deps.trustedSigners.certificatePems();
+  }
+
+  private identities(): SigningIdentities {
+    return new SigningIdentities(this.deps.vault, { trustedSigners: this.deps.trustedSigners, ...(this.deps.clock ? { clock: this.deps.clock } : {}) });
   }
 
   private open(): Activation {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { BackupProgress } from '../services/backups/backup-engine';
 import { verifyBackupDir } from '../services/backups/backup-pipeline';
 import { formatBytes } from '../../shared/format-bytes';
+import { checkPersonName } from '../../shared/person-name';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';
 import { createSessionScope } from '../services/scope/session-scope';
@@ -121,7 +122,7 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
   const trusted = trustedProfileFile(values.profile!, env);
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
-  const by = values.by ?? env.USER ?? env.USERNAME ?? null;
+  const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
   const { journal, where, close } = openActionJournal(values, env, 'backup-');
   const printer = progressPrinter(name, values.json === true, io);
   const scope = createSessionScope(trusted, {

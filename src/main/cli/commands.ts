@@ -17,6 +17,7 @@ import { verifyCommand } from './verify-command';
 import { reportCommand, signoffCommand } from './report-commands';
 import { backupCommand } from './backup-commands';
 import { trustCommand } from './trust-command';
+import { checkPersonName } from '../../shared/person-name';
 
 const USAGE = `Usage:
   flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
@@ -42,6 +43,8 @@ const USAGE = `Usage:
                                                       export the signed completion report and its evidence bundle
   flightdeck verify FILE [--trust CERT_OR_KEY]... [--session DIR] [--json]
                                                       check a signed report: its PDF, bundle or session directory
+                                                      (exit 0 valid and trusted, 1 invalid or evidence missing,
+                                                      3 signature valid but signer not trusted)
   flightdeck --version
 
 Exit status: 0 done, 2 bad input (the message names the file and line), 1 other failures.`;
@@ -100,14 +103,14 @@ export async function run(argv: string[], io: Io, loader: RunbookLoader): Promis
     case 'session': {
       switch (sub) {
         case 'new':
-          await sessionNew(loader, need(rest[0], 'RUNBOOK'), need(values.dir, '--dir DIR'), values.by ?? userInfo().username, io);
+          await sessionNew(loader, need(rest[0], 'RUNBOOK'), need(values.dir, '--dir DIR'), checkPersonName(values.by ?? userInfo().username, '--by'), io);
           return EXIT.ok;
         case 'tick':
         case 'untick':
-          await sessionTick(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), sub === 'tick', need(values.by, '--by NAME'), io);
+          await sessionTick(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), sub === 'tick', checkPersonName(need(values.by, '--by NAME'), '--by'), io);
           return EXIT.ok;
         case 'note':
-          await sessionNote(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), need(values.by, '--by NAME'), io);
+          await sessionNote(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), checkPersonName(need(values.by, '--by NAME'), '--by'), io);
           return EXIT.ok;
         case 'status':
           await sessionStatus(loader, need(rest[0], 'DIR'), values.json, io);

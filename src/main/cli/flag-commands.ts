@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import type { ActionRecord } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
+import { checkPersonName } from '../../shared/person-name';
 import type { FlagValue } from '../services/flags/flag-backend';
 import { FlagService } from '../services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../services/profile/flags-schema';
@@ -121,7 +122,7 @@ async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): P
   const config = flagConfig(values, env);
   const percent = values.percent === undefined ? undefined : percentOption(values.percent);
   const value = values.value === undefined ? undefined : typedValue(values.value);
-  const by = values.by ?? env.USER ?? env.USERNAME ?? null;
+  const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
   const { journal, where, close } = openJournal(values, env, true);
   const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
   try {

@@ -6,7 +6,8 @@
  */
 import { FlightdeckError, formatError } from '../../shared/errors';
 
-export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
+/** untrusted: `flightdeck verify` found every check holding but nobody here vouches for the signer. */
+export const EXIT = { ok: 0, failure: 1, badInput: 2, untrusted: 3 } as const;
 
 export class UsageError extends Error {}
 

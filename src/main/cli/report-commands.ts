@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { FlightdeckError } from '../../shared/errors';
 import { PAPER_SIZES, type PaperSize } from '../../shared/report-model';
 import type { RunbookDoc } from '../../shared/runbook-model';
+import { checkPersonName } from '../../shared/person-name';
 import { defaultDataDir } from '../app/paths';
 import { findProfile } from '../services/profile/profile-loader';
 import { exportReport } from '../services/report/export-report';
@@ -27,6 +28,7 @@ import { parseRunbook } from '../services/runbook/parse';
 import { countLineBreaks, decodeSource } from '../services/runbook/source-text';
 import { Session } from '../services/session/session';
 import { SigningIdentities } from '../services/signing/signing-identity';
+import { TrustedSigners } from '../services/signing/trusted-signers';
 import { SecretRedactor } from '../services/vault/redactor';
 import { Vault } from '../services/vault/vault';
 import { VAULT_FILE_NAME } from '../services/vault/vault-file';
@@ -65,14 +67,14 @@ export async function signoffCommand(args: string[], io: Io, options: ReportComm
     if (values.help) return void io.out(SIGNOFF_USAGE);
     const dir = need(positionals[0], 'DIR', SIGNOFF_USAGE);
     const role = need(values.role, '--role ROLE', SIGNOFF_USAGE);
-    const name = need(values.name, '--name NAME', SIGNOFF_USAGE);
+    const name = checkPersonName(need(values.name, '--name NAME', SIGNOFF_USAGE), '--name');
     const env = options.env ?? process.env;
     const vault = values['own-key'] ? await openVault(env, options) : null;
     const session = Session.open(dir);
     try {
       const doc = sessionDoc(session);
-      const identities = vault ? new SigningIdentities(vault) : null;
-      const entry = recordSignoff(session, doc, { role, name, ownKey: values['own-key'] }, values.by ?? env.USER ?? env.USERNAME ?? null, identities);
+      const identities = vault ? signingIdentities(vault, env) : null;
+      const entry = recordSignoff(session, doc, { role, name, ownKey: values['own-key'] }, checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by'), identities);
       const data = entry.data as { role: string; publicKey: string | null };
       io.out(`Signed off: ${name} as ${data.role}${data.publicKey ? ', with their own key' : ''} (journal entry ${entry.seq}).`);
     } finally {
@@ -98,7 +100,7 @@ export async function reportCommand(args: string[], io: Io, options: ReportComma
     if (!out.toLowerCase().endsWith('.pdf')) throw new FlightdeckError('bad-input', 'must end in .pdf.', { file: out });
     mkdirSync(dirname(resolve(out)), { recursive: true });
     const env = options.env ?? process.env;
-    const by = values.by ?? env.USER ?? env.USERNAME ?? '';
+    const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? '', '--by');
     const redactor = new SecretRedactor();
     const vault = await openVault(env, options, redactor);
     const session = Session.open(dir);
@@ -108,7 +110,7 @@ export async function reportCommand(args: string[], io: Io, options: ReportComma
         sessionDir: dir,
         doc,
         journal: session,
-        identities: new SigningIdentities(vault),
+        identities: signingIdentities(vault, env),
         renderer: options.renderer ?? new ChromiumReportRenderer({ rendererDir: options.rendererDir ?? env.FLIGHTDECK_RENDERER_DIR ?? join(__dirname, '..', 'renderer') }),
         redactor,
         environment: environmentOf(session, doc),
@@ -171,6 +173,11 @@ function environmentOf(session: Session, doc: RunbookDoc): string | null {
     // A profile that no longer loads does not stop the report; the report says the environment is not named.
     return null;
   }
+}
+
+/** The vault's signing identities, recording the local CA in this data directory's trust store (so `flightdeck verify` trusts what this machine signed). */
+function signingIdentities(vault: Vault, env: NodeJS.ProcessEnv): SigningIdentities {
+  return new SigningIdentities(vault, { trustedSigners: TrustedSigners.inDataDir(defaultDataDir(env)) });
 }
 
 async function openVault(env: NodeJS.ProcessEnv, options: ReportCommandOptions, redactor = new SecretRedactor()): Promise<Vault> {

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { RollbackRun } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
+import { checkPersonName } from '../../shared/person-name';
 import { defaultDataDir } from '../app/paths';
 import type { ActionJournal } from '../services/actions/action-journal';
 import type { RollbackConfirmation } from '../services/rollback/confirmation';
@@ -91,7 +92,7 @@ export async function rollbackCommand(args: string[], io: Io, options: RollbackC
       throw new FlightdeckError('not-found', `has no rollback plan "${planName}" (plans: ${profile.rollback.plans.map((p) => p.name).join(', ') || 'none'}).`, { file: values.profile, field: 'plan' });
     }
     const confirmation = await confirm(values.yes === true, profile.environment, planName, options.input ?? terminalInput(), io);
-    const by = values.by ?? env.USER ?? env.USERNAME ?? null;
+    const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
     return await runRollback({ loaded, planName, confirmation, by, env, values, io });
   } catch (error) {
     io.err(`flightdeck rollback: ${describeError(error)}${error instanceof UsageError ? `\n\n${ROLLBACK_USAGE}` : ''}`);

@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { FlightdeckError } from '../../shared/errors';
+import { checkPersonName } from '../../shared/person-name';
 import { MANIFEST_SECTION_TITLES, manifestLines, type TrustView } from '../../shared/trust-model';
 import { defaultDataDir } from '../app/paths';
 import { findProfile, loadProfileFile } from '../services/profile/profile-loader';
@@ -74,7 +75,7 @@ export async function trustCommand(args: string[], io: Io, loader: RunbookLoader
       const typed = (await ask.question('Type "trust" to approve exactly this: ')).trim();
       if (typed !== 'trust') throw new FlightdeckError('forbidden', 'Not approved: "trust" was not typed.', { field: 'confirmation' });
     }
-    const by = values.by ?? env.USER ?? env.USERNAME ?? 'unknown';
+    const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? 'unknown', '--by');
     const approved = store.approve(input, view.hash, by);
     if (values.json) io.out(json(approved.view));
     else io.out(`Approved by ${by}: ${input.subject} may now act as listed (manifest ${view.hash.slice(0, 16)}…).`);

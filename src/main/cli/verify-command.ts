@@ -5,8 +5,11 @@
  * it (see verify-report.ts).
  */
 import { parseArgs } from 'node:util';
-import { describeError, EXIT, exitCodeFor, json, type Io } from './io';
+import { defaultDataDir } from '../app/paths';
+import { TRUSTED_SIGNERS_FILE, TrustedSigners } from '../services/signing/trusted-signers';
 import { verifyReport } from '../services/signing/verify-report';
+import type { VerifyVerdict } from '../../shared/report-bundle';
+import { describeError, EXIT, exitCodeFor, json, type Io } from './io';
 
 export const VERIFY_USAGE = `Usage: flightdeck verify FILE [--trust CERT_OR_KEY]... [--session DIR] [--json]
 
@@ -17,18 +20,33 @@ found beside it (DIR/reports/NAME.pdf and NAME.bundle.json).
 Checked: the PDF's embedded signature covers the whole file and verifies;
 the bundle's signatures verify and its statement names this PDF's sha256
 and the key and certificate that signed them; the session journal's hash
-chain holds and still contains every entry the report covers.
+chain holds and still contains every entry the report covers (the signed
+PDF names the count and head, so this holds without the bundle too).
 
-  --trust CERT_OR_KEY  pin the expected signer: a PEM/DER certificate (the
-                       organisation's or Flightdeck's local CA, or the
+The signer is trusted when it leads to a certificate given with --trust or,
+without --trust, to one in this machine's trust store (${TRUSTED_SIGNERS_FILE}
+in the data directory: the local CA of reports signed here).
+
+  --trust CERT_OR_KEY  trust only this signer: a PEM/DER certificate (the
+                       organisation's or a Flightdeck local CA, or the
                        signer's own) or an Ed25519 public key (PEM or SPKI
                        base64), as a file or inline; repeatable
   --session DIR        the session directory, when the report is elsewhere
   --json               the full result as one JSON object on stdout
 
-Exit status: 0 valid, 1 a check failed (the reason names it), 2 bad usage.`;
+Exit status: 0 valid and the signer trusted; 1 invalid (a check failed) or
+evidence missing (the session has no journal); 3 signature valid but the
+signer not trusted (the fingerprint to pin is printed); 2 bad usage.`;
 
-export async function verifyCommand(args: string[], io: Io): Promise<number> {
+/** The exit status of each verdict; one place, so the usage text and the code cannot drift apart. */
+export const VERIFY_EXIT: Record<VerifyVerdict, number> = { valid: EXIT.ok, invalid: EXIT.failure, 'evidence-missing': EXIT.failure, untrusted: EXIT.untrusted };
+
+export interface VerifyCommandOptions {
+  /** FLIGHTDECK_HOME and the platform's variables, which locate the trust store; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function verifyCommand(args: string[], io: Io, options: VerifyCommandOptions = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -57,9 +75,12 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   }
   let result;
   try {
-    result = await verifyReport(positionals[0] as string, { trust: values.trust ?? [], session: values.session ?? null });
+    const trust = values.trust ?? [];
+    // With --trust the person has said whom to trust; the machine's own store is not consulted.
+    const knownCertificates = trust.length > 0 ? [] : TrustedSigners.inDataDir(defaultDataDir(options.env ?? process.env)).certificatePems();
+    result = await verifyReport(positionals[0] as string, { trust, knownCertificates, session: values.session ?? null });
   } catch (error) {
-    // Not a report at all, or an unreadable --trust: the command was used wrongly (2); anything else is a bug (1).
+    // Not a report at all, an unreadable --trust or trust store: the command was used wrongly (2); anything else is a bug (1).
     io.err(describeError(error));
     return exitCodeFor(error);
   }
@@ -69,5 +90,5 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     for (const problem of result.problems.slice(1)) io.err(`also: ${problem}`);
     for (const note of result.notes) io.err(`note: ${note}`);
   }
-  return result.ok ? EXIT.ok : EXIT.failure;
+  return VERIFY_EXIT[result.verdict];
 }

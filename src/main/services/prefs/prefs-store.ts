@@ -6,11 +6,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { PrefsSchema, type Prefs } from '../../../shared/contract';
+import { checkPersonName, personNameProblem } from '../../../shared/person-name';
 import { writeFileAtomic } from '../storage/durable-fs';
 
 function defaultOperator(): string {
   try {
-    return userInfo().username || 'operator';
+    const name = userInfo().username;
+    // The prefs schema refuses control and bidirectional characters in the operator; so does the default.
+    return name && personNameProblem(name) === null ? name : 'operator';
   } catch {
     return 'operator';
   }
@@ -28,6 +31,7 @@ export class PrefsStore {
   }
 
   update(change: Partial<Prefs>): Prefs {
+    checkPersonName(change.operator, 'The operator name', 'operator');
     this.prefs = PrefsSchema.parse({ ...this.prefs, ...change });
     mkdirSync(dirname(this.path), { recursive: true });
     writeFileAtomic(this.path, Buffer.from(JSON.stringify(this.prefs, null, 2)));

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { FlightdeckError } from '../../../shared/errors';
+import { checkPersonName } from '../../../shared/person-name';
 import type { PaperSize, ReportData } from '../../../shared/report-model';
 import type { ReportPredicate } from '../../../shared/report-bundle';
 import type { RunbookDoc } from '../../../shared/runbook-model';
@@ -54,7 +55,7 @@ export interface ExportedReport {
 
 export async function exportReport(input: ExportReportInput): Promise<ExportedReport> {
   const clock = input.clock ?? (() => new Date());
-  const by = input.by.trim();
+  const by = checkPersonName(input.by.trim(), "The exporter's name (--by, or the operator)", 'by');
   if (!by) throw new FlightdeckError('bad-input', 'Set who exports the report (the operator name): it goes into the signing certificate.', { field: 'by' });
   const entries = [...input.journal.entries()];
   if (entries.length === 0) throw new FlightdeckError('not-found', 'The session has no journal entries to report.');

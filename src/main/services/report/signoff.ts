@@ -6,6 +6,7 @@
  * `flightdeck signoff`.
  */
 import { FlightdeckError } from '../../../shared/errors';
+import { checkPersonName } from '../../../shared/person-name';
 import type { RunbookDoc, SignOff } from '../../../shared/runbook-model';
 import type { JournalEntry } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
@@ -35,7 +36,7 @@ export function resolveSignoffRole(doc: RunbookDoc, role: string): { signoffId: 
 }
 
 export function recordSignoff(journal: ActionJournal, doc: RunbookDoc, request: SignoffRequest, by: string | null, identities: SigningIdentities | null): JournalEntry {
-  const name = request.name.trim();
+  const name = checkPersonName(request.name.trim(), 'The sign-off name', 'name');
   if (!name || name.length > MAX_FIELD) throw new FlightdeckError('bad-input', `A sign-off needs the signer's name (1 to ${MAX_FIELD} characters).`, { field: 'name' });
   const { signoffId, role } = resolveSignoffRole(doc, request.role);
   let publicKey: string | null = null;

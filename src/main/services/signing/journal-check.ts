@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ReportPredicate } from '../../../shared/report-bundle';
 import { JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
 import { entryHash, JOURNAL_FILE, readJournalFile } from '../journal/journal';
+import type { CoveredJournal } from './pdf-signature';
 
 export interface JournalCheck {
   entries: readonly JournalEntry[];
@@ -77,24 +78,31 @@ function parseLine(content: string): JournalEntry | null {
 
 /**
  * Whether the journal holds what the report covers: at least as many
- * entries, the covered last entry with the report's head hash, the same
- * session, and each sign-off the report lists. Entries after the covered
- * ones are allowed (the session went on, e.g. report.exported) and noted.
+ * entries and the covered last entry with the report's head hash (from the
+ * signed PDF or the bundle); with the bundle's predicate, also the same
+ * session and each sign-off it lists. Entries after the covered ones are
+ * allowed (the session went on, e.g. report.exported) and noted.
  */
-export function checkCoverage(entries: readonly JournalEntry[], predicate: ReportPredicate): { problems: string[]; notes: string[] } {
+export function checkCoverage(entries: readonly JournalEntry[], journal: CoveredJournal, predicate: ReportPredicate | null): { problems: string[]; notes: string[] } {
   const problems: string[] = [];
   const notes: string[] = [];
-  const covered = predicate.journal.entries;
+  const covered = journal.entries;
   if (entries.length < covered) {
     problems.push(`journal truncated: ${entries.length} entries, the report covers ${covered}`);
     return { problems, notes };
   }
   const last = entries[covered - 1];
   const head = last?.hash ?? null;
-  if (covered > 0 && head !== predicate.journal.head) {
-    problems.push(`journal changed after the report: entry ${covered - 1} has hash ${short(head)}, the report's head is ${short(predicate.journal.head)}`);
+  if (covered > 0 && head !== journal.head) {
+    problems.push(`journal changed after the report: entry ${covered - 1} has hash ${short(head)}, the report's head is ${short(journal.head)}`);
     return { problems, notes };
   }
+  if (entries.length > covered) {
+    const after = entries.slice(covered).map((entry) => entry.type);
+    const kinds = [...new Set(after)].join(', ');
+    notes.push(`the session continued after the report: ${after.length} more ${after.length === 1 ? 'entry' : 'entries'} (${kinds}) not covered`);
+  }
+  if (!predicate) return { problems, notes };
   const started = entries[0];
   const sessionId = started?.type === 'session.started' ? (started.data as { sessionId?: unknown }).sessionId : undefined;
   if (sessionId !== undefined && sessionId !== predicate.session.id) problems.push(`the report is for session ${predicate.session.id}, the journal is session ${String(sessionId)}`);
@@ -105,11 +113,6 @@ export function checkCoverage(entries: readonly JournalEntry[], predicate: Repor
       return data.role === signoff.role && data.name === signoff.name && (data.publicKey ?? null) === signoff.publicKey;
     });
     if (!match) problems.push(`the sign-off of ${signoff.name} (${signoff.role}) is not in the journal`);
-  }
-  if (entries.length > covered) {
-    const after = entries.slice(covered).map((entry) => entry.type);
-    const kinds = [...new Set(after)].join(', ');
-    notes.push(`the session continued after the report: ${after.length} more ${after.length === 1 ? 'entry' : 'entries'} (${kinds}) not covered`);
   }
   return { problems, notes };
 }

@@ -10,6 +10,11 @@
  * to this PDF: a bundle re-signed with another key no longer matches the
  * key the signed PDF names, even when the verifier pins nothing.
  *
+ * The journal the report covers goes there too (/FlightdeckJournalEntries,
+ * /FlightdeckJournalHead, and in /Keywords for `pdfinfo`): the PDF alone
+ * then says which hash chain it vouches for, so a verifier catches a
+ * journal that was edited and re-chained even when the bundle is gone.
+ *
  * pdf-lib reads Chromium's object streams and writes the file back without
  * them; @signpdf's placeholder then keeps the signature dictionary out of
  * any stream, where a byte range could not point at it.
@@ -23,6 +28,14 @@ import type { PdfSigningIdentity } from './signing-identity';
 
 /** Info dictionary key holding the report key's id (sha256 of its SPKI, hex). */
 export const REPORT_KEY_INFO_KEY = 'FlightdeckReportKey';
+/** Info dictionary keys holding the journal the report covers: its entry count (decimal) and the last entry's hash (hex). */
+export const JOURNAL_ENTRIES_INFO_KEY = 'FlightdeckJournalEntries';
+export const JOURNAL_HEAD_INFO_KEY = 'FlightdeckJournalHead';
+
+export interface CoveredJournal {
+  entries: number;
+  head: string;
+}
 
 export interface PdfSignatureOptions {
   reason: string;
@@ -32,6 +45,8 @@ export interface PdfSignatureOptions {
   signedAt: Date;
   /** The report key's id, bound into the signed PDF (see above); null when the PDF goes without a bundle. */
   reportKeyId: string | null;
+  /** The journal the report covers (see above); null for a PDF that is not a session's report. */
+  journal: CoveredJournal | null;
 }
 
 /** Room for RSA-4096 signatures and a chain of a few certificates; grows with longer imported chains. */
@@ -47,10 +62,23 @@ export async function signPdf(pdf: Uint8Array, identity: PdfSigningIdentity, opt
   } catch (err) {
     throw new FlightdeckError('bad-input', `The report is not a readable PDF: ${messageOf(err)}`);
   }
+  const keywords: string[] = [];
+  const info: Array<[string, string]> = [];
   if (options.reportKeyId !== null) {
     if (!/^[0-9a-f]{64}$/.test(options.reportKeyId)) throw new FlightdeckError('bad-input', 'The report key id must be 64 hex digits.', { field: 'reportKeyId' });
-    doc.setKeywords([`flightdeck-report-key:${options.reportKeyId}`]);
-    infoDict(doc).set(PDFName.of(REPORT_KEY_INFO_KEY), PDFHexString.fromText(options.reportKeyId));
+    keywords.push(`flightdeck-report-key:${options.reportKeyId}`);
+    info.push([REPORT_KEY_INFO_KEY, options.reportKeyId]);
+  }
+  if (options.journal !== null) {
+    const { entries, head } = options.journal;
+    if (!Number.isSafeInteger(entries) || entries < 0 || !/^[0-9a-f]{64}$/.test(head)) throw new FlightdeckError('bad-input', 'The covered journal needs a whole entry count and a 64-hex-digit head.', { field: 'journal' });
+    keywords.push(`flightdeck-journal-entries:${entries}`, `flightdeck-journal-head:${head}`);
+    info.push([JOURNAL_ENTRIES_INFO_KEY, String(entries)], [JOURNAL_HEAD_INFO_KEY, head]);
+  }
+  if (keywords.length > 0) {
+    doc.setKeywords(keywords);
+    const dict = infoDict(doc);
+    for (const [key, value] of info) dict.set(PDFName.of(key), PDFHexString.fromText(value));
   }
   pdflibAddPlaceholder({
     pdfDoc: doc,

@@ -12,7 +12,7 @@
  */
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { REPORT_KEY_INFO_KEY } from './pdf-signature';
+import { JOURNAL_ENTRIES_INFO_KEY, JOURNAL_HEAD_INFO_KEY, REPORT_KEY_INFO_KEY, type CoveredJournal } from './pdf-signature';
 import { subjectLine } from './signing-identity';
 
 export interface PdfSignatureCheck {
@@ -25,6 +25,10 @@ export interface PdfSignatureCheck {
   signedAt: Date | null;
   /** The report key id the signed PDF names (/FlightdeckReportKey), if any. */
   reportKeyId: string | null;
+  /** The journal the signed PDF says it covers (/FlightdeckJournalEntries and /FlightdeckJournalHead), if it names one. */
+  journal: CoveredJournal | null;
+  /** The certificate to pin with --trust: the top of the chain (the CA that issued the signer, else the signer's own). */
+  pin: { subject: string; fingerprint: string } | null;
 }
 
 const OID = {
@@ -38,7 +42,7 @@ const DIGESTS: Record<string, string> = {
 };
 
 export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
-  const result: PdfSignatureCheck = { problems: [], chain: [], signer: null, certificateSha256: null, signedAt: null, reportKeyId: null };
+  const result: PdfSignatureCheck = { problems: [], chain: [], signer: null, certificateSha256: null, signedAt: null, reportKeyId: null, journal: null, pin: null };
   const fail = (problem: string): PdfSignatureCheck => {
     result.problems.push(problem);
     return result;
@@ -78,6 +82,9 @@ export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
   result.signer = subjectLine(signerCert);
   result.certificateSha256 = createHash('sha256').update(signerCert.raw).digest('hex');
   result.chain = chainFrom(signerCert, certificates);
+  const top = result.chain.at(-1) as X509Certificate;
+  // fingerprint256 is "AB:CD:…", the form `openssl x509 -noout -fingerprint -sha256` prints, so it can be compared by eye.
+  result.pin = { subject: subjectLine(top), fingerprint: top.fingerprint256 };
 
   const digestName = DIGESTS[info.digestOid];
   if (!digestName) return fail('the PDF signature uses a digest algorithm Flightdeck does not check');
@@ -104,7 +111,9 @@ export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
   if (result.signedAt && (result.signedAt < new Date(signerCert.validFrom) || result.signedAt > new Date(signerCert.validTo))) {
     return fail(`certificate not valid when the PDF was signed: ${result.signer} is valid from ${signerCert.validFrom} to ${signerCert.validTo}`);
   }
-  result.reportKeyId = reportKeyIdIn(pdf, result);
+  const text = pdf.toString('latin1');
+  result.reportKeyId = infoValue(text, REPORT_KEY_INFO_KEY, 'report key', result);
+  result.journal = journalIn(text, result);
   return result;
 }
 
@@ -174,21 +183,32 @@ function chainFrom(signer: X509Certificate, carried: X509Certificate[]): X509Cer
 }
 
 /**
- * The report key id written into the Info dictionary before signing
- * (pdf-lib writes it as a UTF-16BE hex string). It must occur exactly once:
- * two differing occurrences would make the binding ambiguous.
+ * A value written into the Info dictionary before signing (pdf-lib writes
+ * it as a UTF-16BE hex string). It must occur exactly once: two differing
+ * occurrences would make what the signed PDF says ambiguous.
  */
-function reportKeyIdIn(pdf: Buffer, result: PdfSignatureCheck): string | null {
-  const text = pdf.toString('latin1');
-  const ids = new Set<string>();
-  for (const match of text.matchAll(new RegExp(`/${REPORT_KEY_INFO_KEY}\\s*<([0-9A-Fa-f]+)>`, 'g'))) {
+function infoValue(text: string, key: string, what: string, result: PdfSignatureCheck): string | null {
+  const values = new Set<string>();
+  for (const match of text.matchAll(new RegExp(`/${key}\\s*<([0-9A-Fa-f]+)>`, 'g'))) {
     const bytes = Buffer.from(match[1] ?? '', 'hex');
     const decoded = bytes[0] === 0xfe && bytes[1] === 0xff ? Buffer.from(bytes.subarray(2)).swap16().toString('utf16le') : bytes.toString('latin1');
-    ids.add(decoded);
+    values.add(decoded);
   }
-  if (ids.size > 1) {
-    result.problems.push('the PDF names more than one report key');
+  if (values.size > 1) {
+    result.problems.push(`the PDF names more than one ${what}`);
     return null;
   }
-  return [...ids][0] ?? null;
+  return [...values][0] ?? null;
+}
+
+/** The covered journal the signed PDF names; null for a PDF made before it named one. Both values or neither. */
+function journalIn(text: string, result: PdfSignatureCheck): CoveredJournal | null {
+  const entries = infoValue(text, JOURNAL_ENTRIES_INFO_KEY, 'journal entry count', result);
+  const head = infoValue(text, JOURNAL_HEAD_INFO_KEY, 'journal head', result);
+  if (entries === null && head === null) return null;
+  if (entries === null || head === null || !/^(0|[1-9][0-9]{0,15})$/.test(entries) || !/^[0-9a-f]{64}$/.test(head)) {
+    result.problems.push('the signed PDF names its journal malformed (an entry count and a 64-hex-digit head are expected)');
+    return null;
+  }
+  return { entries: Number(entries), head };
 }

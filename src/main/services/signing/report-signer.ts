@@ -56,6 +56,7 @@ export async function signReport(input: SignReportInput): Promise<SignedReport> 
     location: input.location ?? 'Flightdeck',
     signedAt: input.signedAt,
     reportKeyId: reportKey.keyid,
+    journal: predicate.journal,
   });
   const signers: DsseSigner[] = [reportKey];
   const signedBy: string[] = [];

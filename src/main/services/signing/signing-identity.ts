@@ -16,6 +16,7 @@ import { FlightdeckError } from '../../../shared/errors';
 import { createLocalCa, issueSigningCertificate, type KeyAndCertificate } from './certificates';
 import { ed25519FromPrivatePem, newEd25519PrivatePem, type Ed25519Key } from './ed25519';
 import { readPkcs12 } from './pkcs12';
+import type { TrustedSigners } from './trusted-signers';
 
 /** The vault, as far as signing needs it (Vault implements it). */
 export interface SecretStore {
@@ -53,16 +54,20 @@ interface StoredIdentity {
 
 export interface SigningIdentitiesOptions {
   clock?: () => Date;
+  /** This machine's trust store: the local CA (or an imported signer) is recorded there when made and on every signing. */
+  trustedSigners?: Pick<TrustedSigners, 'add'>;
 }
 
 export class SigningIdentities {
   private readonly clock: () => Date;
+  private readonly trustedSigners: Pick<TrustedSigners, 'add'> | null;
 
   constructor(
     private readonly secrets: SecretStore,
     options: SigningIdentitiesOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.trustedSigners = options.trustedSigners ?? null;
   }
 
   /**
@@ -72,7 +77,12 @@ export class SigningIdentities {
    */
   async pdfIdentity(commonName: string): Promise<PdfSigningIdentity> {
     const imported = this.read<StoredIdentity>(SIGNING_SECRETS.imported);
-    if (imported) return describe('imported', imported);
+    if (imported) {
+      const identity = describe('imported', imported);
+      // The signer's own certificate, not its issuer: trusting an organisation's CA is the organisation's call, not this machine's.
+      this.trustedSigners?.add(identity.chainPem[0] as string, 'imported-signer');
+      return identity;
+    }
     const name = commonName.trim();
     if (!name) throw new FlightdeckError('bad-input', 'The release manager\'s name is empty: it goes into the signing certificate.', { field: 'name' });
     const ca = await this.localCa();
@@ -136,7 +146,14 @@ export class SigningIdentities {
     return ed25519FromPrivatePem(privateKeyPem);
   }
 
+  /** The local CA, made on first use; either way recorded in this machine's trust store (a CA made before the store existed gets in on its next use). */
   private async localCa(): Promise<KeyAndCertificate> {
+    const ca = await this.storedOrNewLocalCa();
+    this.trustedSigners?.add(ca.certPem, 'local-ca');
+    return ca;
+  }
+
+  private async storedOrNewLocalCa(): Promise<KeyAndCertificate> {
     const stored = this.read<KeyAndCertificate>(SIGNING_SECRETS.ca);
     if (stored) return stored;
     const ca = await createLocalCa(LOCAL_CA_NAME, this.clock());

@@ -10,11 +10,18 @@
  *   sha256; the report key is the one the signed PDF names; the certificate
  *   it pins is the one that signed the PDF; each sign-off's own signature verifies.
  * - Session: the journal's hash chain holds, and it still holds the entries
- *   the report covers (count and head).
- * - Trust: with --trust, the PDF's chain must lead to a trusted certificate
- *   and/or the bundle must carry a signature by a trusted key. Without it,
- *   the PDF and the bundle vouch for each other, which catches any change to
- *   either but not a forger who replaces both; the result says so.
+ *   the report covers (count and head). The signed PDF names those itself,
+ *   so this holds without the bundle: a journal edited and re-chained after
+ *   the report no longer ends in the head the PDF's signature covers.
+ * - Evidence: a session directory that lost its journal is "evidence
+ *   missing", never valid.
+ * - Trust: the signer is trusted when the PDF's chain leads to a certificate
+ *   given with --trust (and the bundle carries a signature by each kind of
+ *   key given), or, with no --trust, to one in this machine's trust store
+ *   (its own local CA, trusted-signers.ts). Otherwise a report whose checks
+ *   all hold is "signature valid, signer not trusted", with the fingerprint
+ *   of the certificate to pin: the PDF and the bundle vouch for each other,
+ *   which catches any change to either but not a forger who replaced both.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,13 +31,18 @@ import {
   BUNDLE_SUFFIX,
   bundlePathFor,
   DSSE_PAYLOAD_TYPE,
+  PDF_SUFFIX,
   pdfPathFor,
   REPORTS_DIR,
   type DsseEnvelope,
   type InTotoStatement,
   type VerifyReportResult,
+  type VerifyVerdict,
 } from '../../../shared/report-bundle';
-import { JOURNAL_FILE } from '../journal/journal';
+import { JOURNAL_FILE, SNAPSHOT_FILE } from '../journal/journal';
+import { LOCK_FILE } from '../journal/lock';
+import { RUNBOOK_COPY } from '../session/session';
+import { METRICS_FILE } from '../telemetry/metrics-recorder';
 import { envelopeBody, parseEnvelope, verifyEnvelopeSignature } from './dsse';
 import { keyIdOf } from './ed25519';
 import { parseStatement } from './in-toto';
@@ -39,9 +51,9 @@ import { checkPdfSignature, type PdfSignatureCheck } from './pdf-verify';
 import { addCertificatePems, readTrust, trustedAnchorOf, type TrustAnchors } from './trust';
 
 export interface VerifyReportOptions {
-  /** --trust values: certificate or Ed25519 key files, or key text. */
+  /** --trust values: certificate or Ed25519 key files, or key text. When any is given, only these are trusted. */
   trust?: readonly string[];
-  /** Certificates this laptop knows (the local CA, PEM), accepted as trust anchors. */
+  /** This machine's trusted signers (PEM certificates, from its trust store): trusted when no --trust is given. */
   knownCertificates?: readonly string[];
   /** The session directory, when the report is not inside it. */
   session?: string | null;
@@ -54,34 +66,44 @@ interface Located {
   pdf: string | null;
   bundle: string | null;
   session: string | null;
+  /** A session directory the report belongs to that has no journal: the evidence is missing. */
+  journalless: string | null;
 }
+
+/** Files only a session directory holds; beside a missing journal they say the session was there. */
+const SESSION_MARKERS = [SNAPSHOT_FILE, RUNBOOK_COPY, LOCK_FILE, METRICS_FILE];
 
 /** Throws FlightdeckError only for a path that is not a report at all or an unreadable --trust; every failed check is a problem in the result. */
 export async function verifyReport(target: string, options: VerifyReportOptions = {}): Promise<VerifyReportResult> {
-  const trust = readTrust(options.trust ?? []);
+  const given = options.trust ?? [];
+  const trust = readTrust(given);
   const pinnedCertificates = trust.certificates.length > 0;
   const pinnedKeys = trust.keys.size > 0;
-  addCertificatePems(trust, options.knownCertificates ?? []);
+  if (given.length === 0) addCertificatePems(trust, options.knownCertificates ?? []);
   const located = locate(resolve(target), options.session ?? null);
   const problems: string[] = [];
+  const missing: string[] = [];
   const notes: string[] = [];
   const details: Details = {
     kind: located.kind,
     pdf: located.pdf,
     bundle: located.bundle,
-    session: located.session,
+    session: located.session ?? located.journalless,
     title: null,
     entries: null,
     head: null,
     signer: null,
+    pin: null,
     signoffs: [],
   };
 
   const pdfBytes = located.pdf ? readFileSync(located.pdf) : null;
   const pdf = pdfBytes ? checkPdfSignature(pdfBytes) : null;
+  const pdfHolds = pdf !== null && pdf.problems.length === 0;
   if (pdf) {
     problems.push(...pdf.problems);
     details.signer = pdf.signer;
+    details.pin = pdf.pin;
   }
 
   let statement: InTotoStatement | null = null;
@@ -95,39 +117,53 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
     if (statement) {
       const predicate = statement.predicate;
       details.title = predicate.runbook.title;
-      details.entries = predicate.journal.entries;
-      details.head = predicate.journal.head;
       details.signoffs = predicate.signoffs.map((signoff) => ({ ...signoff, signatureVerified: checked.signedOff.has(signoff.publicKey ?? '') }));
     }
   } else if (located.pdf) {
-    notes.push(`no evidence bundle beside the PDF (${basename(bundlePathFor(located.pdf))}): the journal was not checked against it`);
+    notes.push(`no evidence bundle beside the PDF (${basename(bundlePathFor(located.pdf))}): sign-offs and the report key were not checked`);
   }
 
+  // Which journal the report covers: the signed PDF names it, and so does the bundle; the two must agree.
+  const pdfJournal = pdfHolds ? pdf.journal : null;
+  const bundleJournal = statement?.predicate.journal ?? null;
+  if (pdfJournal && bundleJournal && (pdfJournal.entries !== bundleJournal.entries || pdfJournal.head !== bundleJournal.head)) {
+    problems.push(`the evidence bundle covers ${bundleJournal.entries} journal entries up to ${short(bundleJournal.head)}, the signed PDF ${pdfJournal.entries} up to ${short(pdfJournal.head)}`);
+  }
+  const covered = pdfJournal ?? bundleJournal;
+  if (covered) {
+    details.entries = covered.entries;
+    details.head = covered.head;
+  }
+
+  // Whom the signature is by: trusted only through --trust or this machine's trust store.
   // Each kind of --trust given must hold: a certificate pins the PDF's signer, a key the bundle's.
-  let anchored = false;
-  if (pdf && pdf.problems.length === 0) {
+  let trusted = false;
+  if (pdf && pdfHolds) {
     const anchor = trustedAnchorOf(pdf.chain, trust.certificates);
-    anchored = anchor !== null;
-    if (anchor) notes.push(`the signing certificate leads to ${anchor}, a certificate trusted here`);
-    else if (pinnedCertificates) problems.push(`certificate not trusted: ${pdf.signer} does not lead to a certificate given with --trust`);
-    else if (!statement && !pinnedKeys) problems.push(`certificate not trusted: nothing vouches for ${pdf.signer} (no evidence bundle beside the PDF and no --trust)`);
-  }
-  if (pinnedKeys && !bundleKeyTrusted) {
-    if (statement) problems.push(`bundle signed by an unknown key: none of its signatures is by a key given with --trust (its report key is ${short(statement.predicate.reportKey.keyid)})`);
-    else if (!located.bundle) problems.push('bundle signed by an unknown key: there is no evidence bundle to check the --trust key against');
-  }
-  if (!anchored && !pinnedKeys && problems.length === 0 && (pdf || statement)) {
-    notes.push('no --trust given: the PDF and the bundle vouch for each other; pin the signer with --trust to rule out a forger who replaced both');
+    const certificateHolds = anchor !== null || (given.length > 0 && !pinnedCertificates);
+    const keyHolds = !pinnedKeys || bundleKeyTrusted;
+    trusted = certificateHolds && keyHolds;
+    if (anchor) notes.push(`the signing certificate leads to ${anchor}, a certificate trusted ${given.length > 0 ? 'with --trust' : 'on this machine'}`);
+    else if (given.length === 0) notes.push(`signer not trusted: ${pdf.signer} does not lead to a certificate this machine trusts (its own report CA) and no --trust was given`);
+    else if (pinnedCertificates) notes.push(`signer not trusted: ${pdf.signer} does not lead to a certificate given with --trust`);
+    if (!keyHolds) {
+      const why = statement ? `none of the bundle's signatures is by a key given with --trust (its report key is ${short(statement.predicate.reportKey.keyid)})` : 'there is no evidence bundle to check the --trust key against';
+      notes.push(`signer not trusted: ${why}`);
+    }
   }
 
-  if (located.session) {
+  if (located.journalless) {
+    missing.push(`the session directory ${located.journalless} has no journal (${JOURNAL_FILE}): the report cannot be checked against what happened`);
+  } else if (located.session) {
     const journal = checkJournal(located.session);
     notes.push(...journal.notes);
     if (journal.problem) problems.push(journal.problem);
-    else if (statement) {
-      const coverage = checkCoverage(journal.entries, statement.predicate);
+    else if (covered) {
+      const coverage = checkCoverage(journal.entries, covered, statement?.predicate ?? null);
       problems.push(...coverage.problems);
       notes.push(...coverage.notes);
+    } else if (located.pdf) {
+      missing.push('the signed PDF does not name the journal it covers (a report from an older Flightdeck) and no evidence bundle is beside it: the journal cannot be checked against the report');
     } else {
       details.entries = journal.entries.length;
       details.head = journal.entries.at(-1)?.hash ?? null;
@@ -137,12 +173,16 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
       const runbook = (journal.entries[0].data as { runbook?: { title?: unknown } }).runbook;
       if (typeof runbook?.title === 'string') details.title = runbook.title;
     }
-  } else if (statement) {
+  } else if (covered) {
     notes.push('no session directory found beside the report: the journal itself was not checked (give --session DIR)');
   }
 
-  const ok = problems.length === 0;
-  return { ok, summary: ok ? validSummary(details) : `invalid: ${problems[0]}`, problems, notes, details };
+  const isReport = located.pdf !== null || located.bundle !== null;
+  const verdict: VerifyVerdict = problems.length > 0 ? 'invalid' : missing.length > 0 ? 'evidence-missing' : isReport && !trusted ? 'untrusted' : 'valid';
+  const all = [...problems, ...missing.map((reason) => `evidence missing: ${reason}`)];
+  const summary =
+    verdict === 'invalid' ? `invalid: ${problems[0]}` : verdict === 'evidence-missing' ? (all[0] as string) : verdict === 'untrusted' ? untrustedSummary(details) : validSummary(details);
+  return { ok: verdict === 'valid', verdict, summary, problems: all, notes, details };
 }
 
 function validSummary(details: Details): string {
@@ -152,6 +192,14 @@ function validSummary(details: Details): string {
   if (details.signer) parts.push(`signed by ${details.signer}`);
   if (details.bundle) parts.push(`${details.signoffs.length} sign-off${details.signoffs.length === 1 ? '' : 's'}`);
   return parts.join(', ');
+}
+
+/** What to pin and how, on one line: the auditor compares the fingerprint with the one the signer's owner gives them. */
+function untrustedSummary(details: Details): string {
+  const pin = details.pin;
+  if (!pin) return `signature valid, signer not trusted: ${details.signer ?? 'unknown signer'}`;
+  const issued = pin.subject === details.signer ? '' : `, issued by ${pin.subject}`;
+  return `signature valid, signer not trusted: ${details.signer}${issued}; SHA-256 fingerprint ${pin.fingerprint}; to trust it, get that certificate from its owner, check the fingerprint, and pass it with --trust FILE`;
 }
 
 interface BundleCheck {
@@ -250,20 +298,26 @@ function publicKeyFrom(spkiBase64: string): KeyObject | null {
 /** Which files and session a path stands for. */
 function locate(target: string, session: string | null): Located {
   if (!existsSync(target)) throw new FlightdeckError('not-found', 'no such file or directory.', { file: target });
-  const sessionDir = session ? resolve(session) : null;
-  if (sessionDir && !existsSync(join(sessionDir, JOURNAL_FILE))) throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: sessionDir });
-  if (statSync(target).isDirectory()) {
-    if (!existsSync(join(target, JOURNAL_FILE))) throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl) nor a report.', { file: target });
-    const bundle = latestBundle(target);
-    return { kind: 'session', bundle, pdf: bundle && existingOrNull(pdfPathFor(bundle)), session: target };
+  let given: { session: string | null; journalless: string | null } | null = null;
+  if (session) {
+    const dir = resolve(session);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FlightdeckError('not-found', 'no such session directory.', { file: dir });
+    // The person said this is the report's session: without its journal, the evidence is missing.
+    given = existsSync(join(dir, JOURNAL_FILE)) ? { session: dir, journalless: null } : { session: null, journalless: dir };
   }
-  const beside = sessionBeside(target);
+  if (statSync(target).isDirectory()) {
+    const report = latestReport(target);
+    const hasJournal = existsSync(join(target, JOURNAL_FILE));
+    if (!hasJournal && !report) throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl) nor a report.', { file: target });
+    return { kind: 'session', bundle: report?.bundle ?? null, pdf: report?.pdf ?? null, session: hasJournal ? target : null, journalless: hasJournal ? null : target };
+  }
+  const owner = given ?? sessionOf(target);
   if (target.endsWith(BUNDLE_SUFFIX) || target.toLowerCase().endsWith('.json')) {
-    return { kind: 'bundle', bundle: target, pdf: pdfBesideBundle(target), session: sessionDir ?? beside };
+    return { kind: 'bundle', bundle: target, pdf: pdfBesideBundle(target), ...owner };
   }
   const head = readFileSync(target).subarray(0, 5).toString('latin1');
   if (head !== '%PDF-') throw new FlightdeckError('bad-input', 'is neither a PDF, an evidence bundle (.bundle.json) nor a session directory.', { file: target });
-  return { kind: 'pdf', pdf: target, bundle: existingOrNull(bundlePathFor(target)), session: sessionDir ?? beside };
+  return { kind: 'pdf', pdf: target, bundle: existingOrNull(bundlePathFor(target)), ...owner };
 }
 
 function existingOrNull(file: string): string | null {
@@ -286,21 +340,30 @@ function pdfBesideBundle(bundle: string): string | null {
   return existingOrNull(pdfPathFor(bundle));
 }
 
-/** `<session>/reports/<file>` → `<session>`, when that folder holds a journal. */
-function sessionBeside(file: string): string | null {
+/**
+ * `<session>/reports/<file>` → `<session>` when that folder holds a journal;
+ * a folder that holds other session files but no journal is a session that
+ * lost it. A report anywhere else was sent on its own.
+ */
+function sessionOf(file: string): { session: string | null; journalless: string | null } {
   const folder = dirname(file);
-  if (basename(folder) !== REPORTS_DIR) return null;
+  if (basename(folder) !== REPORTS_DIR) return { session: null, journalless: null };
   const candidate = dirname(folder);
-  return existsSync(join(candidate, JOURNAL_FILE)) ? candidate : null;
+  if (existsSync(join(candidate, JOURNAL_FILE))) return { session: candidate, journalless: null };
+  return { session: null, journalless: SESSION_MARKERS.some((name) => existsSync(join(candidate, name))) ? candidate : null };
 }
 
-/** The session's newest report bundle (by modification time), or null. */
-function latestBundle(sessionDir: string): string | null {
+/** The session's newest report (by modification time of its PDF or bundle, whichever it still has), or null. */
+function latestReport(sessionDir: string): { pdf: string | null; bundle: string | null } | null {
   const dir = join(sessionDir, REPORTS_DIR);
-  if (!existsSync(dir)) return null;
-  const bundles = readdirSync(dir)
-    .filter((name) => name.endsWith(BUNDLE_SUFFIX))
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return null;
+  const newest = readdirSync(dir)
+    .filter((name) => name.endsWith(BUNDLE_SUFFIX) || name.toLowerCase().endsWith(PDF_SUFFIX))
     .map((name) => ({ file: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  return bundles[0]?.file ?? null;
+    .sort((a, b) => b.mtime - a.mtime)[0];
+  if (!newest) return null;
+  // A bundle and its PDF share a name: whichever one was found, look for the other.
+  const pdf = newest.file.endsWith(BUNDLE_SUFFIX) ? pdfBesideBundle(newest.file) : newest.file;
+  const bundle = newest.file.endsWith(BUNDLE_SUFFIX) ? newest.file : existingOrNull(bundlePathFor(newest.file));
+  return { pdf, bundle };
 }
