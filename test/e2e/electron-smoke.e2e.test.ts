@@ -28,7 +28,7 @@ const binary = electronBinary();
 if (!binary.path) process.stdout.write(`\n[electron smoke test] SKIPPED: ${binary.why}. The renderer and services are tested through browser mode instead.\n\n`);
 
 describe.skipIf(!binary.path)('the desktop app (Electron)', () => {
-  it('opens the cockpit window on the demo runbook, with only window.flightdeck exposed', async () => {
+  it('opens the cockpit window on the demo runbook from app://flightdeck, with only window.flightdeck exposed', async () => {
     const data = tempDir();
     const app = await electron.launch({
       executablePath: binary.path!,
@@ -39,6 +39,10 @@ describe.skipIf(!binary.path)('the desktop app (Electron)', () => {
       const window = await app.firstWindow();
       await window.waitForSelector('body[data-ready="true"]');
       expect(await window.textContent('[data-testid="runbook-title"]')).toContain('Demo Shop');
+      // Served by the app:// protocol, not from file://.
+      expect(window.url()).toBe('app://flightdeck/index.html');
+      // Chromium may fold the dots before the handler sees them (404) or pass them on (403): never the repository's package.json.
+      expect([403, 404]).toContain(await window.evaluate(() => fetch('app://flightdeck/%2e%2e/%2e%2e/package.json').then((r) => r.status)));
       // Only the contract object reaches the page: no Node, no ipcRenderer.
       expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => typeof (window as unknown as { process?: unknown }).process)).toBe('undefined');

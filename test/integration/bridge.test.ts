@@ -90,6 +90,18 @@ describe('the browser-mode bridge', () => {
     expect(JSON.parse(viaBearer.body).ok).toBe(true);
   });
 
+  it('answers a call name with a malformed percent-escape with 400 and a plain message, not a 500 with a stack', async () => {
+    const reply = await send(bridge.port, 'POST', '/api/call/%E0%A4%A', { cookie, 'content-type': 'application/json' }, '{}');
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body);
+    expect(body).toEqual({ ok: false, error: { code: 'bad-input', message: 'The call name "%E0%A4%A" has a malformed percent-escape.' } });
+    expect(reply.body).not.toMatch(/URIError|\bat \w/);
+    // A well-formed escape still names the call it spells.
+    expect(JSON.parse((await send(bridge.port, 'POST', '/api/call/getCock%70it', { cookie, 'content-type': 'application/json' }, '{}')).body).ok).toBe(true);
+    // The same bytes as a file path are simply not found.
+    expect((await send(bridge.port, 'GET', '/assets/%E0%A4%A.js', { cookie })).status).toBe(404);
+  });
+
   it('opens only https links in the system browser', async () => {
     expect(JSON.parse((await call('openExternal', { url: 'javascript:alert(1)' })).body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(JSON.parse((await call('openExternal', { url: 'file:///etc/passwd' })).body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -103,7 +115,7 @@ describe('the browser-mode bridge', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    for (const path of ['/../secret.md', '/%2e%2e/secret.md', '/assets/../../secret.md', '/.env', '/assets/%2e%2e%2f%2e%2e%2fsecret.md']) {
+    for (const path of ['/../secret.md', '/%2e%2e/secret.md', '/assets/../../secret.md', '/.env', '/assets/%2e%2e%2f%2e%2e%2fsecret.md', '/assets/..%5c..%5csecret.md', '/assets/app.js%00.html']) {
       expect((await send(bridge.port, 'GET', path, { cookie })).status, path).toBe(404);
     }
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { APP_URL } from '../../src/main/electron/app-protocol';
 import { decidePermission, decideWindowOpen, isAllowedNavigation, isTrustedSender, secureWebPreferences } from '../../src/main/electron/window-policy';
 
-const APP = 'file:///opt/flightdeck/out/renderer/index.html';
+// The window loads the renderer from app://flightdeck, never from file://.
+const APP = APP_URL;
 
 describe('the Electron window policy', () => {
   it('isolates the renderer: context isolation, sandbox, no Node, no webviews, no navigation on drop', () => {
@@ -25,8 +27,12 @@ describe('the Electron window policy', () => {
     'https://evil.example.com/',
     'http://127.0.0.1:8080/',
     'file:///etc/passwd',
-    'file:///opt/flightdeck/out/renderer/other.html',
-    'file:///opt/flightdeck/out/renderer/index.html?x=1',
+    'file:///opt/flightdeck/out/renderer/index.html',
+    'app://flightdeck/report.html',
+    'app://flightdeck/index.html?x=1',
+    'app://evil/index.html',
+    'app://flightdeck.evil.example.com/index.html',
+    'app://flightdeck:1/index.html',
     'javascript:alert(1)',
     'data:text/html,<script>alert(1)</script>',
     'about:blank',
@@ -60,7 +66,9 @@ describe('the Electron window policy', () => {
     [{ url: null, isMainFrame: true }, 'a frame that is gone'],
     [{ url: 'https://evil.example.com/', isMainFrame: true }, 'a foreign page'],
     [{ url: APP, isMainFrame: false }, 'an iframe, even of the app'],
-    [{ url: 'file:///tmp/evil/index.html', isMainFrame: true }, 'another local file'],
+    [{ url: 'file:///tmp/evil/index.html', isMainFrame: true }, 'a local file'],
+    [{ url: 'file:///opt/flightdeck/out/renderer/index.html', isMainFrame: true }, 'the renderer opened as a file'],
+    [{ url: 'app://other/index.html', isMainFrame: true }, 'another app:// host'],
     [{ url: 'data:text/html,x', isMainFrame: true }, 'a data URL'],
   ])('refuses IPC from %j (%s)', (sender, _what) => {
     expect(isTrustedSender(sender, APP)).toBe(false);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AppInfo } from '../../shared/contract';
 import { PrefsStore } from '../services/prefs/prefs-store';
+import { ensurePrivateDataDir } from '../services/storage/private-fs';
 import { SecretRedactor } from '../services/vault/redactor';
 import type { SafeStorageLike } from '../services/vault/safe-storage-key';
 import { Vault } from '../services/vault/vault';
@@ -68,6 +69,8 @@ export interface App {
 }
 
 export function createApp(options: AppOptions): App {
+  // Owner-only before anything is written into it, whichever shell (Electron, browser mode) started us.
+  ensurePrivateDataDir(options.dataDir);
   const redactor = options.redactor ?? new SecretRedactor();
   // Every event leaves main through the redactor, whatever service emitted it.
   const events = new EventHub((payload) => redactor.redactDeep(payload));

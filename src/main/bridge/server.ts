@@ -12,6 +12,7 @@ import type { App } from '../app/create-app';
 import { BatchMerger } from '../services/telemetry/batch-merger';
 import { cookieName, guardRequest } from './request-guard';
 import { readStatic } from './static-files';
+import { RENDERER_CSP } from '../app/renderer-files';
 
 export interface BridgeOptions {
   app: App;
@@ -33,21 +34,8 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CSP,
+  'Content-Security-Policy': RENDERER_CSP,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -63,6 +51,15 @@ const MAX_BODY = LIMITS.runbookBytes * 2 + 64 * 1024;
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
   res.end(body);
+}
+
+/** The call name of /api/call/<name>; null when its percent-escapes do not decode (a bad request, not a crash). */
+function callNameOf(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname.slice('/api/call/'.length));
+  } catch {
+    return null;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -162,7 +159,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       } catch {
         return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-input', message: 'The call body is not JSON, or is too large.' } }));
       }
-      const result = await app.call(decodeURIComponent(url.pathname.slice('/api/call/'.length)), input);
+      const name = callNameOf(url.pathname);
+      if (name === null) {
+        const raw = url.pathname.slice('/api/call/'.length, '/api/call/'.length + 80);
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-input', message: `The call name "${raw}" has a malformed percent-escape.` } }));
+      }
+      const result = await app.call(name, input);
       return send(res, 200, 'application/json', JSON.stringify(result));
     }
 

@@ -5,7 +5,6 @@
  */
 import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../app/create-app';
 import { createLogger } from '../app/log';
 import { SecretRedactor } from '../services/vault/redactor';
@@ -17,11 +16,12 @@ import { bindIpc } from './ipc';
 import { notifyAlarms } from './alarm-notifier';
 import { buildMenu } from './menu';
 import { createCockpitWindow, guardWebContents } from './window';
+import { APP_URL } from './app-protocol';
+import { registerAppScheme, serveApp } from './app-protocol-handler';
 import { ElectronReportPrinter } from './report-printer';
 
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const rendererDir = join(__dirname, '..', 'renderer');
 const preload = join(__dirname, '..', 'preload', 'index.js');
-const appUrl = pathToFileURL(rendererIndex).href;
 const devTools = !app.isPackaged && process.env.FLIGHTDECK_DEVTOOLS === '1';
 
 /** A runbook named on the command line: the first argument that looks like markdown. */
@@ -38,13 +38,15 @@ function optionValue(argv: readonly string[], name: string): string | null {
 }
 
 app.enableSandbox();
+// Before ready: the renderer's origin is app://flightdeck, not file://.
+registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let flightdeck: App | null = null;
   let window: BrowserWindow | null = null;
 
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, APP_URL));
 
   app.on('second-instance', (_event, argv) => {
     const path = runbookArgument(argv);
@@ -62,6 +64,7 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   void app.whenReady().then(async () => {
+    serveApp(rendererDir);
     // One redactor for the log and the app: a secret the vault knows never reaches either.
     const redactor = new SecretRedactor();
     const log = createLogger(undefined, (text) => redactor.redact(text));
@@ -69,7 +72,7 @@ if (!app.requestSingleInstanceLock()) {
     flightdeck = createApp({
       safeStorage: electronSafeStorage(),
       redactor,
-      reportRenderer: new ElectronReportPrinter(join(__dirname, '..', 'renderer')),
+      reportRenderer: new ElectronReportPrinter(rendererDir),
       app: { version: VERSION, mode: 'electron', platform: process.platform, nativeOpenDialog: true },
       platform: {
         chooseFile,
@@ -86,7 +89,7 @@ if (!app.requestSingleInstanceLock()) {
     const cockpit = flightdeck.cockpit;
     await cockpit.startup(runbookArgument(process.argv));
 
-    const created = createCockpitWindow(rendererIndex, preload, devTools);
+    const created = createCockpitWindow(preload, devTools);
     window = created.window;
     const unbind = bindIpc(flightdeck, window, created.appUrl);
     // A trigger that fires is a desktop notification, even with the window behind others.

@@ -44,7 +44,11 @@ export function secureWebPreferences(preload: string, devTools: boolean): WebPre
   };
 }
 
-/** Same document: the app's own index.html, ignoring the fragment. */
+/**
+ * Same document: the app's own index.html (app://flightdeck/index.html),
+ * ignoring the fragment. Another file of the app, a query, file:// or any
+ * other origin is not the app.
+ */
 export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const a = new URL(url);

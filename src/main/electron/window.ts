@@ -2,7 +2,7 @@
  * The cockpit window, with every guard of window-policy attached.
  */
 import { BrowserWindow, shell, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
+import { APP_URL } from './app-protocol';
 import { decidePermission, decideWindowOpen, isAllowedNavigation, secureWebPreferences } from './window-policy';
 
 export function guardWebContents(contents: WebContents, appUrl: string): void {
@@ -22,8 +22,9 @@ export function guardWebContents(contents: WebContents, appUrl: string): void {
   contents.session.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
 }
 
-export function createCockpitWindow(rendererIndex: string, preload: string, devTools: boolean): { window: BrowserWindow; appUrl: string } {
-  const appUrl = pathToFileURL(rendererIndex).href;
+/** The cockpit, loaded from app://flightdeck (app-protocol-handler serves it), never from file://. */
+export function createCockpitWindow(preload: string, devTools: boolean): { window: BrowserWindow; appUrl: string } {
+  const appUrl = APP_URL;
   const window = new BrowserWindow({
     width: 1280,
     height: 800,

@@ -6,14 +6,16 @@
  * written last; made durable (fsync files and directories) and moved into
  * place by one atomic rename; and only then, retention. Cancel, a deadline
  * or any failure removes the partial directory; a crash leaves one that
- * `removePartials` clears.
+ * `removePartials` clears. Every directory is 0700 and every file 0600,
+ * whichever program wrote it: a backup is the data itself.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
 import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
+import { makeFdPrivate, makePrivateDir, makePrivateDirOnce, PRIVATE_DIR_MODE } from '../storage/private-fs';
 import type { BackupEngine, BackupEngineName, BackupProgress, DumpFacts, EngineContext, OfflineVerifier, VerifyOptions } from './backup-engine';
 import { formatMeta, META_NAME, readBackupMeta, type BackupMeta } from './backup-meta';
 import { expiredBackups, type Retention } from './backup-retention';
@@ -81,9 +83,11 @@ function stampOf(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
 
-function fsyncFile(file: string): void {
+/** Durable and owner-only, also when a dump tool (redis-cli, pg_dump, mongodump) made it with its own mode. */
+function sealFile(file: string): void {
   const fd = openSync(file, 'r');
   try {
+    makeFdPrivate(fd);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -107,7 +111,7 @@ async function makePartialDir(parent: string, stamp: string): Promise<string> {
   for (let attempt = 0; ; attempt += 1) {
     const dir = join(parent, `${stamp}${attempt ? `-${attempt}` : ''}.${process.pid}${PARTIAL_SUFFIX}`);
     try {
-      await mkdir(dir);
+      makePrivateDirOnce(dir);
       return dir;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) throw error;
@@ -131,14 +135,17 @@ async function moveIntoPlace(partial: string, parent: string, stamp: string): Pr
   }
 }
 
-async function fsyncTree(dir: string, files: readonly string[]): Promise<void> {
+async function sealTree(dir: string, files: readonly string[]): Promise<void> {
   const dirs = new Set<string>([dir]);
   for (const file of files) {
     const parts = file.split('/');
-    fsyncFile(join(dir, ...parts));
+    sealFile(join(dir, ...parts));
     for (let i = 1; i < parts.length; i += 1) dirs.add(join(dir, ...parts.slice(0, i)));
   }
-  for (const d of dirs) fsyncDir(d);
+  for (const d of dirs) {
+    await chmod(d, PRIVATE_DIR_MODE);
+    fsyncDir(d);
+  }
 }
 
 function stopped(signal: AbortSignal, partial: string | null): FlightdeckError {
@@ -152,7 +159,7 @@ export async function runBackup(request: BackupRequest): Promise<BackupResult> {
   const { engine, signal } = request;
   const now = request.now ?? (() => new Date());
   const parent = join(request.root, request.name);
-  await mkdir(parent, { recursive: true });
+  makePrivateDir(parent);
   const meter = new ProgressMeter(request.onProgress);
   let partial: string | null = null;
   // When an engine reports no bytes itself, the pipeline measures its directory.
@@ -221,7 +228,7 @@ export async function runBackup(request: BackupRequest): Promise<BackupResult> {
       const sum = known && known.bytes === size ? known : await sha256OfFile(join(partial, ...path.split('/')), signal);
       files.push({ path, bytes: sum.bytes, sha256: sum.sha256 });
     }
-    await fsyncTree(partial, names);
+    await sealTree(partial, names);
     const manifest = formatManifest(files.map((f): ManifestEntry => ({ path: f.path, sha256: f.sha256 })));
     signal.throwIfAborted();
     writeFileAtomic(join(partial, MANIFEST_NAME), manifest);

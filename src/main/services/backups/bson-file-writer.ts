@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { serialize, type Document } from 'bson';
 import { FlightdeckError } from '../../../shared/errors';
+import { PRIVATE_FILE_MODE } from '../storage/private-fs';
 
 export interface BsonWriteOptions {
   gzip?: boolean;
@@ -54,7 +55,7 @@ export async function writeBsonFile(path: string, documents: AsyncIterable<Docum
       done(null, chunk);
     },
   });
-  const stages = [Readable.from(serialized(), { objectMode: false, highWaterMark: 1 << 16 }), ...(options.gzip ? [createGzip()] : []), counter, createWriteStream(path, { flags: 'wx' })];
+  const stages = [Readable.from(serialized(), { objectMode: false, highWaterMark: 1 << 16 }), ...(options.gzip ? [createGzip()] : []), counter, createWriteStream(path, { flags: 'wx', mode: PRIVATE_FILE_MODE })];
   await pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream], options.signal ? { signal: options.signal } : {});
   onProgress?.(count, bytes);
   return { documents: count, bytes, sha256: hash.digest('hex') };

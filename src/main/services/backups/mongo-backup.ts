@@ -14,7 +14,7 @@
  * from the vault and goes to the driver as an auth option, so it is never
  * part of a URL that could be logged.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Document, MongoClient } from 'mongodb';
@@ -25,6 +25,7 @@ import { decodeDocument, readBsonFile } from './bson-file-reader';
 import { writeBsonFile } from './bson-file-writer';
 import { countDocuments, listDumpedCollections, type DumpedCollection } from './mongo-dump-dir';
 import { dataFileName, documentsFact, formatMetadata, metadataFileName, parseDocumentsFact, type CollectionMetadata } from './mongo-dump-layout';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../storage/private-fs';
 
 export interface MongoBackupOptions {
   /** mongodb://[user@]host[:port][,…]/[?options], without a password. */
@@ -87,7 +88,7 @@ export class MongoBackupEngine implements BackupEngine, RestoreEngine {
       context.progress({ phase: 'dumping', unit: 'documents', done: 0, total, bytes: 0 });
       for (const { database, info } of plan) {
         context.signal.throwIfAborted();
-        await mkdir(join(dir, database), { recursive: true });
+        makePrivateDir(join(dir, database));
         const type = info.type ?? 'collection';
         const dataName = dataFileName(info.name, type, gzip);
         if (dataName !== null) {
@@ -108,7 +109,7 @@ export class MongoBackupEngine implements BackupEngine, RestoreEngine {
         const metadata: CollectionMetadata = { options: info.options ?? {}, indexes, collectionName: info.name, type };
         if (info.info?.uuid) metadata.uuid = Buffer.from(info.info.uuid.buffer).toString('hex');
         const text = formatMetadata(metadata);
-        await writeFile(join(dir, database, metadataFileName(info.name, gzip)), gzip ? gzipSync(text) : text, { flag: 'wx' });
+        await writeFile(join(dir, database, metadataFileName(info.name, gzip)), gzip ? gzipSync(text) : text, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       }
       context.progress({ done, total: Math.max(total, done), bytes });
       return facts;

@@ -22,6 +22,7 @@ import { runTool, type ToolExit } from './child-tool';
 import { connectPg, countRows, explainPgError, listTables, quoteIdent, type TableInfo } from './pg-client';
 import { withPassfile } from './pg-passfile';
 import { conninfoDbname, describeTarget, parsePostgresUrl, pgEnv, pgFailure, pgProgram, type PgTarget } from './pg-tools';
+import { PRIVATE_FILE_MODE } from '../storage/private-fs';
 
 export const DUMP_FILE = 'database.dump';
 
@@ -197,7 +198,7 @@ export class PostgresBackupEngine implements BackupEngine, RestoreEngine {
       counting.catch(() => undefined);
       const file = join(dir, DUMP_FILE);
       const counter = hashingCounter((bytes) => context.progress({ bytes }));
-      const output = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      const output = createWriteStream(file, { flags: 'wx', mode: PRIVATE_FILE_MODE });
       out = output;
       counter.pipe(output);
       const written = new Promise<void>((resolve, reject) => {

@@ -32,6 +32,7 @@ import type { BackupEngine, DumpFacts, EngineContext, OfflineVerifier, RestoreEn
 import { checkRdbFile, readRdbVersion } from './rdb-file';
 import { abortReason, connectRedis, parseKeyspace, parseRedisUrl, quietly, redisFailure, type RedisTarget } from './redis-connection';
 import { copyAllKeys } from './redis-key-copy';
+import { createPrivateFile } from '../storage/private-fs';
 import { startScratchRedis } from './scratch-redis';
 
 export const RDB_FILE = 'dump.rdb';
@@ -94,6 +95,8 @@ export class RedisBackupEngine implements BackupEngine, RestoreEngine {
       dataset: numberField(await client.info('memory'), 'used_memory_dataset'),
     }));
     const file = join(dir, RDB_FILE);
+    // redis-cli creates its output 0644 and keeps the mode of a file that exists: it writes into this 0600 one.
+    createPrivateFile(file);
     context.progress({ phase: 'dumping', bytes: 0, estimatedBytes: dataset, unit: null, done: null, total: null });
     await this.runRedisCli(file, dataset, context);
     const after = await this.withClient(context.signal, async (client) => parseKeyspace(await client.info('keyspace')));

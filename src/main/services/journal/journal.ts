@@ -13,6 +13,7 @@ import { FlightdeckError, messageOf } from '../../../shared/errors';
 import { GENESIS_HASH, JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
 import { canonicalJson } from './canonical-json';
 import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
+import { makeFdPrivate, makePrivateDir, PRIVATE_FILE_MODE } from '../storage/private-fs';
 import { acquireLock, type Lock } from './lock';
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -80,7 +81,9 @@ export class Journal {
     let fd: number | null = null;
     try {
       const existed = fs.existsSync(file);
-      fd = fs.openSync(file, 'a');
+      fd = fs.openSync(file, 'a', PRIVATE_FILE_MODE);
+      // A journal an older version wrote readable by others is tightened when opened.
+      makeFdPrivate(fd);
       if (!existed) fsyncDir(dir);
       const bytes = fs.readFileSync(file);
       const { entries, validBytes, torn } = parseJournal(bytes, file);
@@ -289,9 +292,9 @@ function readJournalBytes(file: string): Buffer {
   }
 }
 
-/** mkdir -p, with each new directory's name made durable in its parent. */
+/** mkdir -p (owner-only), with each new directory's name made durable in its parent. */
 function makeDir(dir: string): void {
-  const first = fs.mkdirSync(dir, { recursive: true });
+  const first = makePrivateDir(dir);
   if (first === undefined) return;
   const top = path.resolve(first);
   for (let created = path.resolve(dir); ; created = path.dirname(created)) {

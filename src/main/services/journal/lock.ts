@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlightdeckError } from '../../../shared/errors';
 import { tempPathFor } from '../storage/durable-fs';
+import { PRIVATE_FILE_MODE } from '../storage/private-fs';
 
 export const LOCK_FILE = 'journal.lock';
 
@@ -72,7 +73,7 @@ function lockedError(dir: string, owner: Owner): FlightdeckError {
 function createExclusive(file: string, content: string): boolean {
   const temp = tempPathFor(file);
   let linkFailed: NodeJS.ErrnoException;
-  fs.writeFileSync(temp, content, { flag: 'wx' });
+  fs.writeFileSync(temp, content, { flag: 'wx', mode: PRIVATE_FILE_MODE });
   try {
     fs.linkSync(temp, file);
     return true;
@@ -84,7 +85,7 @@ function createExclusive(file: string, content: string): boolean {
   if (linkFailed.code === 'EEXIST') return false;
   if (!NO_HARD_LINKS.has(linkFailed.code ?? '')) throw linkFailed;
   try {
-    fs.writeFileSync(file, content, { flag: 'wx' });
+    fs.writeFileSync(file, content, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -134,7 +135,7 @@ function moveAside(file: string, judged: Buffer): void {
     const moved = fs.readFileSync(aside);
     if (moved.equals(judged)) return;
     try {
-      fs.writeFileSync(file, moved, { flag: 'wx' });
+      fs.writeFileSync(file, moved, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     } catch {
       // Another process created a lock meanwhile; the next round judges that one.
     }

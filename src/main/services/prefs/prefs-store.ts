@@ -2,12 +2,13 @@
  * The operator's preferences: who is flying (recorded with every journal
  * entry) and the theme. Small, validated, written atomically.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { PrefsSchema, type Prefs } from '../../../shared/contract';
 import { checkPersonName, personNameProblem } from '../../../shared/person-name';
 import { writeFileAtomic } from '../storage/durable-fs';
+import { makePrivateDir } from '../storage/private-fs';
 
 function defaultOperator(): string {
   try {
@@ -33,7 +34,7 @@ export class PrefsStore {
   update(change: Partial<Prefs>): Prefs {
     checkPersonName(change.operator, 'The operator name', 'operator');
     this.prefs = PrefsSchema.parse({ ...this.prefs, ...change });
-    mkdirSync(dirname(this.path), { recursive: true });
+    makePrivateDir(dirname(this.path));
     writeFileAtomic(this.path, Buffer.from(JSON.stringify(this.prefs, null, 2)));
     return this.get();
   }

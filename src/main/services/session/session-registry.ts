@@ -3,10 +3,11 @@
  * checklist again (after closing the app, a crash or a power cut) resumes
  * its session instead of starting over.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../storage/durable-fs';
+import { makePrivateDir } from '../storage/private-fs';
 import { slug } from '../runbook/ids';
 import { newSessionId } from './session';
 
@@ -27,7 +28,7 @@ export class SessionRegistry {
     readonly root: string,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    mkdirSync(root, { recursive: true });
+    makePrivateDir(root);
     this.indexPath = join(root, 'index.json');
   }
 

@@ -6,11 +6,11 @@
  * laptop. The report key's id goes into the signed PDF first, which binds
  * the bundle to it (see pdf-signature.ts).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlePathFor, DSSE_PAYLOAD_TYPE, REPORTS_DIR, reportFiles, type DsseEnvelope, type ReportPredicate } from '../../../shared/report-bundle';
 import { FlightdeckError } from '../../../shared/errors';
 import { writeFileAtomic } from '../storage/durable-fs';
+import { makePrivateDir } from '../storage/private-fs';
 import { signEnvelope, type DsseSigner } from './dsse';
 import { reportStatement, sha256Hex, statementBytes } from './in-toto';
 import { signPdf } from './pdf-signature';
@@ -82,7 +82,7 @@ export function writeReport(sessionDir: string, name: string, report: SignedRepo
     throw new FlightdeckError('bad-input', `"${name}" is not a report name: use letters, digits, ".", "_" or "-", without an extension.`, { field: 'name' });
   }
   const dir = join(sessionDir, REPORTS_DIR);
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const files = reportFiles(name);
   const pdf = join(dir, files.pdf);
   const bundle = join(dir, files.bundle);

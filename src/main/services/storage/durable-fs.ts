@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { PRIVATE_FILE_MODE } from './private-fs';
 
 /**
  * Makes a directory's entries (new, renamed or removed files) durable; a
@@ -32,15 +33,17 @@ export function tempPathFor(file: string): string {
 
 /**
  * Replaces `file` so that a reader, or the file after a crash, holds either
- * the old content or the new one, never a mix or nothing. `mode` keeps the
- * permissions of a file being rewritten (a runbook written back).
+ * the old content or the new one, never a mix or nothing. The file is
+ * owner-only (0600) unless `mode` says otherwise: a runbook written back
+ * keeps its own permissions.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode: number = PRIVATE_FILE_MODE): void {
   const temp = tempPathFor(file);
   try {
-    const fd = fs.openSync(temp, 'wx');
+    // Created owner-only, so not even the temp file is readable by others for a moment.
+    const fd = fs.openSync(temp, 'wx', PRIVATE_FILE_MODE);
     try {
-      if (mode !== undefined) fs.fchmodSync(fd, mode);
+      fs.fchmodSync(fd, mode);
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {

@@ -19,6 +19,7 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { readHistoryLine } from '../gates/metric-history';
 import { METRICS } from '../../../shared/metrics';
 import type { TelemetryBatch } from '../../../shared/telemetry-model';
+import { PRIVATE_FILE_MODE } from '../storage/private-fs';
 
 export const METRICS_FILE = 'metrics.jsonl';
 export const DEFAULT_RECORD_INTERVAL_MS = 10_000;
@@ -127,7 +128,8 @@ export class MetricsRecorder {
       return;
     }
     try {
-      appendFileSync(this.options.file, text);
+      // Owner-only when created, like the journal beside it.
+      appendFileSync(this.options.file, text, { mode: PRIVATE_FILE_MODE });
       this.bytes += Buffer.byteLength(text);
     } catch (error) {
       this.stop(`Recording metrics failed: ${error instanceof Error ? error.message : String(error)}`);

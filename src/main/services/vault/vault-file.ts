@@ -5,12 +5,13 @@
  * itself sealed, by a key derived from the passphrase (scrypt) or by the OS
  * keyring (safeStorage); opening it is how a passphrase is checked.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { FlightdeckError } from '../../../shared/errors';
 import { SecretName } from '../profile/secret-ref';
 import { writeFileAtomic } from '../storage/durable-fs';
+import { makePrivateDir } from '../storage/private-fs';
 
 export const VAULT_FORMAT = 'flightdeck-vault';
 export const VAULT_FILE_NAME = 'vault.json';
@@ -101,7 +102,7 @@ export function readVaultFile(file: string): VaultFile | null {
 }
 
 export function writeVaultFile(file: string, vault: VaultFile): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
   writeFileAtomic(file, `${JSON.stringify(vault, null, 2)}\n`, OWNER_ONLY);
 }
 
