@@ -151,3 +151,26 @@ describe('SecretRedactor.redactDeep', () => {
     expect(out.when).toBe(when);
   });
 });
+
+describe('SecretRedactor.redactPayload', () => {
+  it('answers the very same object when its JSON holds no secret, without copying', () => {
+    const redactor = redactorWithCanaries();
+    const payload = { runbook: { items: Array.from({ length: 1000 }, (_, i) => ({ id: `i${i}`, text: `Step ${i}` })) }, points: [[1, 2]] };
+    expect(redactor.redactPayload(payload)).toBe(payload);
+  });
+
+  for (const [name, value] of Object.entries(CANARIES)) {
+    it(`finds ${name} in any encoding inside a string, a key or a JSON text quoted in a string`, () => {
+      const redactor = redactorWithCanaries();
+      for (const [label, encode] of Object.entries(ENCODINGS)) {
+        // A message quoting a JSON body holds the secret's JSON-escaped form, escaped once more in the payload's JSON.
+        const payloads = [{ message: `answered 500: ${encode(value)}` }, { headers: { [encode(value)]: 'x' } }, { deep: [[{ said: encode(value) }, 42]] }];
+        for (const payload of payloads) {
+          const out = redactor.redactPayload(payload);
+          expect(out, `${label} in ${JSON.stringify(payload)}`).not.toBe(payload);
+          expect(leaks(JSON.stringify(out), value), label).toEqual([]);
+        }
+      }
+    });
+  }
+});

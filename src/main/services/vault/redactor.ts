@@ -27,6 +27,8 @@ export class SecretRedactor implements Redactor, SecretSink {
   private readonly values = new Set<string>();
   /** Match every form, longest first (literal-pattern.ts); rebuilt on the next redact after a change. */
   private patterns: RegExp[] = [];
+  /** Every form as it reads inside a JSON string too: what redactPayload looks for in a payload's JSON. */
+  private jsonPatterns: RegExp[] = [];
   private stale = false;
 
   add(name: string, value: string): void {
@@ -52,6 +54,33 @@ export class SecretRedactor implements Redactor, SecretSink {
   redactDeep<T>(value: T): T {
     if (this.currentPatterns().length === 0) return value;
     return this.deep(value, new Map()) as T;
+  }
+
+  /**
+   * redactDeep for JSON data (contract payloads: call answers, events),
+   * cheaper when nothing in it is secret, which is nearly always: one scan
+   * of its JSON text decides whether the copy is needed at all. A 19 MB
+   * runbook model takes a quarter of the walk's time this way. JSON escapes
+   * a string character by character, so a form inside a string reads as
+   * its JSON-escaped self, which the scan also looks for. Not for values
+   * holding Error objects, whose message JSON leaves out: use redactDeep.
+   */
+  redactPayload<T>(value: T): T {
+    const patterns = this.currentPatterns();
+    if (patterns.length === 0) return value;
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      return this.redactDeep(value); // a cycle or a BigInt: not JSON, so walk it
+    }
+    if (json === undefined) return value;
+    const text = json;
+    const found = this.jsonPatterns.some((pattern) => {
+      pattern.lastIndex = 0;
+      return pattern.test(text);
+    });
+    return found ? this.redactDeep(value) : value;
   }
 
   private deep(value: unknown, seen: Map<object, unknown>): unknown {
@@ -85,6 +114,7 @@ export class SecretRedactor implements Redactor, SecretSink {
   private currentPatterns(): RegExp[] {
     if (this.stale) {
       this.patterns = literalPatterns(this.names.keys());
+      this.jsonPatterns = literalPatterns([...this.names.keys()].flatMap((form) => [form, JSON.stringify(form).slice(1, -1)]));
       this.stale = false;
     }
     return this.patterns;
