@@ -285,7 +285,7 @@ export class LiveControl {
       onUpdate: (record) => events.emit('actionUpdated', record),
       onOutput: (chunk) => events.emit('commandOutput', chunk),
     });
-    const flags = new FlagService({ flags: profile.flags, secrets: vault, journal });
+    const flags = new FlagService({ flags: profile.flags, secrets: vault, journal, redactor });
     const items = bindBackupItems(activation.runbook, profile.backups);
     const backups = new BackupService({
       targets: profile.backups,

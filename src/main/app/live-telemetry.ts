@@ -9,7 +9,7 @@ import type { Baseline, ProbeStatus, TelemetrySnapshot } from '../../shared/tele
 import { createProbe } from '../services/probes/create-probe';
 import { MetricsRecorder, METRICS_FILE } from '../services/telemetry/metrics-recorder';
 import { join } from 'node:path';
-import type { SecretResolver } from '../services/vault/secrets';
+import type { Redactor, SecretResolver } from '../services/vault/secrets';
 import { markerForEntry, type ActionTitles } from '../services/telemetry/journal-markers';
 import { withRunbookThresholds } from '../services/telemetry/runbook-bindings';
 import { Telemetry } from '../services/telemetry/telemetry';
@@ -21,6 +21,8 @@ export interface LiveTelemetryDeps {
   cockpit: Cockpit;
   events: EventHub;
   secrets: SecretResolver;
+  /** Probe readings pass it before they reach the store, the events and metrics.jsonl. */
+  redactor?: Redactor;
   log: Logger;
 }
 
@@ -90,7 +92,7 @@ export class LiveTelemetry {
     const recorder = this.recorder;
     return new Telemetry({
       probes,
-      createProbe: (config) => createProbe(config, { secrets: this.deps.secrets, clock: Date.now }),
+      createProbe: (config) => createProbe(config, { secrets: this.deps.secrets, clock: Date.now, ...(this.deps.redactor ? { redactor: this.deps.redactor } : {}) }),
       emit: (batch) => {
         recorder?.addBatch(batch);
         this.deps.events.emit('telemetryBatch', batch);
