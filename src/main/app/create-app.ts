@@ -55,7 +55,7 @@ export interface App {
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
-  /** One contract call from a renderer: validated, dispatched, and its error (if any) redacted. */
+  /** One contract call from a renderer: validated, dispatched, and its answer or error redacted. */
   call(name: string, input: unknown): Promise<CallResult<unknown>>;
   events: EventHub;
   log: Logger;
@@ -65,7 +65,7 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const redactor = options.redactor ?? new SecretRedactor();
   // Every event leaves main through the redactor, whatever service emitted it.
-  const events = new EventHub((payload) => redactor.redactDeep(payload));
+  const events = new EventHub((payload) => redactor.redactPayload(payload));
   const parser = new RunbookParser({ createWorker: options.createWorker });
   const deps = {
     app: options.app,
@@ -75,6 +75,8 @@ export function createApp(options: AppOptions): App {
     events,
     log: options.log,
     demoRunbookPath: join(options.resourcesDir, 'demo', 'runbook.md'),
+    // Every journal entry is written through it: one place, whoever records.
+    redactor,
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const cockpit = new Cockpit(deps);
@@ -87,7 +89,7 @@ export function createApp(options: AppOptions): App {
     onChange: (op, name) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name }),
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
-  const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, log: options.log });
+  const telemetry = new LiveTelemetry({ cockpit, events, secrets: vault, redactor, log: options.log });
   const control = new LiveControl({ cockpit, events, vault, redactor, telemetry, log: options.log, backupsDir: join(options.dataDir, 'backups') });
   const gates = new LiveGates({
     cockpit,
@@ -117,7 +119,8 @@ export function createApp(options: AppOptions): App {
     handlers,
     call: async (name, input) => {
       const result = await dispatchCall(handlers, name, input, options.log);
-      return result.ok ? result : { ok: false, error: redactor.redactDeep(result.error) };
+      // Answers too: a flag's read error, a probe's message or a command's output may quote a remote answer.
+      return result.ok ? { ok: true, value: redactor.redactPayload(result.value) } : { ok: false, error: redactor.redactDeep(result.error) };
     },
     events,
     log: options.log,
