@@ -39,7 +39,7 @@ const PLACEHOLDER = `«secret:${SECRET_NAME}»`;
 const CANARY = `cAn4rY-"q\\/+ x&=%-${randomBytes(6).toString('hex')}`;
 const RENDERER = join(__dirname, '..', '..', 'out', 'renderer');
 
-/** The secret in every shape an echo or a program writes it in. */
+/** The secret in every shape an echo or a program writes it in. The program runs its source too (PRINTER), so it uses only globals. */
 function encodings(secret: string): Record<string, string> {
   return {
     plain: secret,
