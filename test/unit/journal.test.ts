@@ -277,6 +277,17 @@ describe('Journal', () => {
     expect(entries[0]).toEqual(entry);
   });
 
+  it('keeps ids and hashes as written, so a short secret found in one by chance cannot break replay', () => {
+    const dir = tempDir();
+    const redactor = new SecretRedactor();
+    redactor.add('pin', '2024');
+    const journal = openJournal(dir, { redactor });
+    const entry = journal.append('item.ticked', 'ana', { itemId: 'deploy-2024-q1', checked: true, itemText: 'Deploy with 2024' });
+    expect(entry.data).toEqual({ itemId: 'deploy-2024-q1', checked: true, itemText: 'Deploy with «secret:pin»' });
+    const loaded = journal.append('runbook.loaded', null, { path: null, sha256: 'ab2024cd', previousSha256: '2024' });
+    expect(loaded.data).toEqual({ path: null, sha256: 'ab2024cd', previousSha256: '2024' });
+  });
+
   it('uses a snapshot only when the journal holds its entry with the same hash', () => {
     const dir = tempDir();
     const journal = openJournal(dir, { snapshotEvery: 3 });
