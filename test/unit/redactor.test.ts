@@ -140,6 +140,13 @@ describe('SecretRedactor.redactDeep', () => {
     expect(error.message).toContain(CANARIES.HTML);
   });
 
+  it('leaves ids and hashes as they are, so a short secret inside one by chance cannot break what they match', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('pin', '2024');
+    const out = redactor.redactDeep({ id: 'deploy-2024', items: [{ itemId: 'q1-2024', text: 'ship 2024' }], sha256: 'ab2024', previousSha256: '2024', note: '2024' });
+    expect(out).toEqual({ id: 'deploy-2024', items: [{ itemId: 'q1-2024', text: 'ship «secret:pin»' }], sha256: 'ab2024', previousSha256: '2024', note: '«secret:pin»' });
+  });
+
   it('copes with cycles and leaves non-text objects as they are', () => {
     const redactor = redactorWithCanaries();
     const when = new Date(0);

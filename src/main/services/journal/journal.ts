@@ -34,15 +34,6 @@ export interface JournalOptions {
   redactor?: PayloadRedactor;
 }
 
-/**
- * Fields of entry data that identify things (Flightdeck's ids, runbook item
- * ids, content hashes) rather than say anything: matched to other entries
- * and to the runbook, so they are written as they are. A short secret
- * ("2024") could otherwise turn up inside a hash or an id by chance and
- * break the match on replay; a secret has no business in these fields.
- */
-const IDENTIFIER_FIELD = /^(?:[a-z]+Id|sha256|[a-z]+Sha256|hash|prev)$/;
-
 export interface Snapshot {
   seq: number;
   hash: string;
@@ -132,7 +123,7 @@ export class Journal {
   append(type: string, rawBy: string | null, rawData: Record<string, unknown>): JournalEntry {
     const fd = this.writableFd();
     const by = rawBy === null || !this.redactor ? rawBy : this.redactor.redact(rawBy);
-    const data = this.redactor ? redactData(rawData, this.redactor) : rawData;
+    const data = this.redactor ? this.redactor.redactDeep(rawData) : rawData;
     const seq = this.entries.length;
     const prev = this.head;
     const ts = this.clock().toISOString();
@@ -227,12 +218,6 @@ export class Journal {
     if (this.broken) throw new FlightdeckError('internal', `The journal in ${this.dir} stopped after a failed write (${this.broken}). Reopen the session to continue.`, { file: this.file });
     return this.fd;
   }
-}
-
-function redactData(data: Record<string, unknown>, redactor: PayloadRedactor): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) out[key] = IDENTIFIER_FIELD.test(key) && typeof value === 'string' ? value : redactor.redactDeep(value);
-  return out;
 }
 
 /**

@@ -17,6 +17,15 @@ export interface SecretSink {
   add(name: string, value: string): void;
 }
 
+/**
+ * Keys whose string values identify things (Flightdeck's ids, runbook item
+ * ids, content hashes) rather than say anything: they are matched against
+ * other entries, the runbook and the renderer's copy, so redactDeep leaves
+ * them as they are. A short secret ("2024") could otherwise turn up inside
+ * one by chance and break the match; a secret has no business in them.
+ */
+export const IDENTIFIER_KEY = /^(?:id|[a-z]+Id|sha256|[a-z]+Sha256|hash|prev)$/;
+
 export function placeholder(name: string): string {
   return `«secret:${name}»`;
 }
@@ -48,8 +57,9 @@ export class SecretRedactor implements Redactor, SecretSink {
 
   /**
    * A copy of `value` with every string in it redacted (object keys too),
-   * for payloads built from several sources before they are sent or
-   * journaled. Errors keep their class, with message and stack redacted.
+   * except identifiers (IDENTIFIER_KEY), for payloads built from several
+   * sources before they are sent or journaled. Errors keep their class,
+   * with message and stack redacted.
    */
   redactDeep<T>(value: T): T {
     if (this.currentPatterns().length === 0) return value;
@@ -101,7 +111,7 @@ export class SecretRedactor implements Redactor, SecretSink {
     if (proto !== Object.prototype && proto !== null && !isError) return value; // Dates, Buffers, class instances: not text
     const copy: Record<string, unknown> = Object.create(proto) as Record<string, unknown>;
     seen.set(value, copy);
-    for (const [key, item] of Object.entries(value)) copy[this.redact(key)] = this.deep(item, seen);
+    for (const [key, item] of Object.entries(value)) copy[this.redact(key)] = typeof item === 'string' && IDENTIFIER_KEY.test(key) ? item : this.deep(item, seen);
     if (isError) {
       // message and stack are own but not enumerable on an Error.
       Object.defineProperty(copy, 'message', { value: this.redact(value.message), writable: true, configurable: true });
