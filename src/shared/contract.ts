@@ -60,6 +60,10 @@ export type CockpitSession = NonNullable<Cockpit['session']>;
 
 const Empty = z.object({}).strict();
 
+/** A note as it was journaled; `notice` is set when main had to take a secret out of it first. */
+export const NoteResultSchema = z.object({ entry: JournalEntrySchema, notice: z.string().nullable() });
+export type NoteResult = z.infer<typeof NoteResultSchema>;
+
 interface CallSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -94,8 +98,8 @@ export const calls = {
   tickItem: call(z.object({ itemId: ItemId, checked: z.boolean() }).strict(), JournalEntrySchema, 'Tick or untick an item; answers once the entry is on disk.'),
   addNote: call(
     z.object({ itemId: ItemId, text: z.string().trim().min(1).max(LIMITS.noteChars) }).strict(),
-    JournalEntrySchema,
-    'Attach a note to an item; answers once the entry is on disk.',
+    NoteResultSchema,
+    'Attach a note to an item; answers once the entry is on disk, with a notice when a secret was taken out of it.',
   ),
   writeTicksToFile: call(Empty, z.object({ path: z.string(), changed: z.number().int() }), "Write the session's ticks into the markdown file, changing only the tick characters."),
   setOperator: call(z.object({ name: personNameSchema(LIMITS.operatorChars) }).strict(), PrefsSchema, 'Set who is flying.'),

@@ -167,7 +167,7 @@ describe('controls against the demo environment', () => {
     expect(await flagControl().getByTestId('action-outcome').count()).toBe(0);
   });
 
-  it('credentials: choose a passphrase (typed twice), add a secret that is never shown again, lock, unlock, delete', async () => {
+  it('credentials: choose a passphrase (typed twice), add a secret that is never shown again (nor in a note), lock, unlock, delete', async () => {
     const CANARY = 'canary-e2e-7f3a9c51';
     const vault = page.getByTestId('vault-panel');
     await vault.scrollIntoViewIfNeeded();
@@ -190,6 +190,15 @@ describe('controls against the demo environment', () => {
     await vault.getByTestId('secret-save').click();
     await expect.poll(() => vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]').count()).toBe(1);
     expect(await vault.getByTestId('secret-value').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(CANARY);
+
+    // Pasted into a note by mistake (plain and in base64): saved with the secret taken out, and the person is told.
+    const item = page.getByTestId('item').first();
+    await item.getByTestId('note-button').click();
+    await page.getByTestId('note-input').fill(`token is ${CANARY}, header ${Buffer.from(CANARY).toString('base64')}`);
+    await page.getByTestId('note-save').click();
+    await expect.poll(() => page.getByTestId('answer-notice').textContent()).toContain('A secret was removed from your note before it was saved');
+    await expect.poll(() => item.getByTestId('note').last().textContent()).toContain('token is «secret:SHOP_TOKEN», header «secret:SHOP_TOKEN»');
     expect(await page.content()).not.toContain(CANARY);
 
     await vault.getByTestId('vault-lock').click();

@@ -4,7 +4,7 @@
  * failed or unknown, 2 for bad input; secrets from the environment only.
  */
 import { captureIo, profileArg, trustFile } from '../support/cli';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { flagCommand } from '../../src/main/cli/flag-commands';
 import { readJournalFile } from '../../src/main/services/journal/journal';
 import { Session } from '../../src/main/services/session/session';
 import { tempDir } from '../support/app';
+import { canaryLeaks } from '../support/canary';
+import { startHttpTarget } from '../support/http-targets';
 import { startFlagAdminApi, type FlagAdminApi } from '../support/platform-apis';
 import { startRedis, type RedisServer } from '../support/servers';
 import { waitFor } from '../support/wait';
@@ -179,6 +181,29 @@ describe('flightdeck flag, with a profile', () => {
       expect(set.stdout).toContain('answered 500');
     } finally {
       api.failWith = null;
+    }
+  });
+
+  it("a backend that echoes the token back in base64 and URL form: neither the output nor the action log's journal holds it", async () => {
+    const echo = await startHttpTarget((req, res) => {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `rejected ${Buffer.from(`svc:${token}`).toString('base64')} ${encodeURIComponent(token)}` }));
+    });
+    try {
+      const echoing = join(work.path, 'echo.flightdeck.yaml');
+      writeFileSync(echoing, readFileSync(profile, 'utf8').replace(`${api.url}/api/admin/feature-flags/checkout_v2`, `${echo.url}/flag`));
+      const log = join(work.path, 'log-echo');
+      const set = await flag(['set', '--profile', echoing, '--flag', 'checkout_v2', '--percent', '10', '--log', log], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+      expect(set.code).toBe(1);
+      expect(set.stdout).toContain('answered 500: rejected ');
+      const journal = readFileSync(join(log, 'journal.jsonl'), 'utf8');
+      expect(journal).toContain('«secret:admin_token»');
+      expect(canaryLeaks(journal, TOKEN)).toEqual([]);
+      expect(canaryLeaks(set.stdout + set.stderr, TOKEN)).toEqual([]);
+    } finally {
+      await echo.close();
     }
   });
 

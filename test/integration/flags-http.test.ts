@@ -12,7 +12,9 @@ import { ActionLog } from '../../src/main/services/flags/action-log';
 import { FlagService } from '../../src/main/services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../../src/main/services/profile/flags-schema';
 import type { SecretResolver } from '../../src/main/services/vault/secrets';
+import { SecretRedactor } from '../../src/main/services/vault/redactor';
 import { tempDir } from '../support/app';
+import { canaryLeaks } from '../support/canary';
 import { behaviours, startHttpTarget } from '../support/http-targets';
 import { startFlagAdminApi, type FlagAdminApi } from '../support/platform-apis';
 import { waitFor } from '../support/wait';
@@ -190,5 +192,30 @@ describe('HTTP admin API flags', () => {
     const before = api.requests.length;
     await expect(service.set('checkout_v2', 50, null)).rejects.toThrow('The vault has no secret named ADMIN_TOKEN');
     expect(api.requests.length).toBe(before);
+  });
+
+  it('hides the token a backend quotes back in base64, URL or JSON form from read errors, records and events', async () => {
+    const echo = await startHttpTarget((req, res) => {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json', 'x-echo': Buffer.from(token).toString('base64') });
+      res.end(JSON.stringify({ message: `bad token ${Buffer.from(`svc:${token}`).toString('base64')} ${encodeURIComponent(token)} ${JSON.stringify({ token })}` }));
+    });
+    const redactor = new SecretRedactor();
+    redactor.add('ADMIN_TOKEN', TOKEN);
+    const published: string[] = [];
+    try {
+      service = new FlagService({ flags: [flag(api, {}, { url: `${echo.url}/flag` })], secrets: vault({ ADMIN_TOKEN: TOKEN }), journal: log, settleDelaysMs: [], redactor });
+      service.onAction((record) => published.push(JSON.stringify(record)));
+      const view = await service.read('checkout_v2');
+      expect(view.readError).toContain('answered 500: bad token ');
+      expect(view.readError).toContain('«secret:ADMIN_TOKEN»');
+      const record = await service.set('checkout_v2', 50, 'rm');
+      expect(record.outcome).toBe('failed');
+      expect(record.message).toContain('«secret:ADMIN_TOKEN»');
+      for (const text of [view.readError!, JSON.stringify(record), ...published, JSON.stringify(service.actions()), JSON.stringify(service.views())]) expect(canaryLeaks(text, TOKEN)).toEqual([]);
+    } finally {
+      await echo.close();
+    }
   });
 });

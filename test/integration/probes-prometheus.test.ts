@@ -3,6 +3,8 @@ import { FlightdeckError } from '../../src/shared/errors';
 import { PrometheusProbeSchema } from '../../src/main/services/profile/probes-schema';
 import { createProbe } from '../../src/main/services/probes/create-probe';
 import type { Probe, ProbeReading } from '../../src/main/services/probes/probe';
+import { SecretRedactor } from '../../src/main/services/vault/redactor';
+import { canaryLeaks } from '../support/canary';
 import { behaviours, startHttpTarget, type HttpTarget } from '../support/http-targets';
 
 const open: HttpTarget[] = [];
@@ -125,5 +127,28 @@ describe('Prometheus probe', () => {
     expect(reading).toMatchObject({ health: 'down', message: 'timed out after 600 ms waiting for headers' });
     expect(elapsed).toBeLessThan(600 + 400);
     expect(seen).toEqual(['Bearer tok-123']);
+  });
+
+  it("hides a secret the target quotes back in any encoding: the parser's error names the bad value, the redactor replaces it", async () => {
+    const token = 'scrape-token-9f2c/+x';
+    const t = await startHttpTarget(behaviours.metrics(() => `echo_token ${Buffer.from(token).toString('base64')}\n`));
+    open.push(t);
+    const redactor = new SecretRedactor();
+    redactor.add('scrape-token', token);
+    const config = PrometheusProbeSchema.parse({ name: 'echo', kind: 'prometheus', url: `${t.url}/metrics`, headers: { Authorization: { secret: 'scrape-token', prefix: 'Bearer ' } } });
+    const secrets = { get: () => token, has: () => true };
+    const plain = createProbe(config, { secrets });
+    const redacting = createProbe(config, { secrets, redactor });
+    try {
+      // Without the redactor the probe scrubs only the value it sent, not its base64.
+      expect(canaryLeaks((await plain.run()).message, token)).not.toEqual([]);
+      const reading = await redacting.run();
+      expect(reading.health).toBe('down');
+      expect(reading.message).toContain('malformed exposition at line 1: "«secret:scrape-token»" is not a number');
+      expect(canaryLeaks(JSON.stringify(reading), token)).toEqual([]);
+    } finally {
+      await plain.close();
+      await redacting.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ import { GENESIS_HASH } from '../../src/shared/session-model';
 import { canonicalJson } from '../../src/main/services/journal/canonical-json';
 import { Journal, readJournalFile } from '../../src/main/services/journal/journal';
 import { acquireLock } from '../../src/main/services/journal/lock';
+import { SecretRedactor } from '../../src/main/services/vault/redactor';
+import { canaryLeaks } from '../support/canary';
 
 const dirs: string[] = [];
 const open: Journal[] = [];
@@ -248,6 +250,42 @@ describe('Journal', () => {
     expect(fs.statSync(path.join(dir, 'journal.jsonl')).size).toBe(0);
     tick(journal, 0);
     expect(journal.length).toBe(1);
+  });
+
+  it('writes every entry through its redactor: data at any depth and the author, in any encoding, hashed as written', () => {
+    const dir = tempDir();
+    const secret = 'hunter2/"pa ss"+word';
+    const redactor = new SecretRedactor();
+    redactor.add('db-password', secret);
+    const journal = openJournal(dir, { redactor });
+    const basic = Buffer.from(`admin:${secret}`).toString('base64');
+    const entry = journal.append('action.finished', `ops ${secret}`, {
+      actionId: 'a1',
+      outcome: 'failed',
+      message: `answered 500: {"error":"bad token ${JSON.stringify(secret).slice(1, -1)}"} www-authenticate: Basic ${basic}`,
+      nested: { url: `https://x/?p=${encodeURIComponent(secret)}`, list: [secret, 42] },
+    });
+    expect(entry.by).toBe('ops «secret:db-password»');
+    expect(entry.data).toMatchObject({ nested: { list: ['«secret:db-password»', 42] } });
+    journal.close();
+    const bytes = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8');
+    expect(canaryLeaks(bytes, secret)).toEqual([]);
+    expect(bytes).toContain('«secret:db-password»');
+    // Hashed after redaction: the file verifies and reopens without the redactor.
+    const { entries } = readJournalFile(path.join(dir, 'journal.jsonl'));
+    expect(Journal.verifyChain(entries)).toEqual({ ok: true });
+    expect(entries[0]).toEqual(entry);
+  });
+
+  it('keeps ids and hashes as written, so a short secret found in one by chance cannot break replay', () => {
+    const dir = tempDir();
+    const redactor = new SecretRedactor();
+    redactor.add('pin', '2024');
+    const journal = openJournal(dir, { redactor });
+    const entry = journal.append('item.ticked', 'ana', { itemId: 'deploy-2024-q1', checked: true, itemText: 'Deploy with 2024' });
+    expect(entry.data).toEqual({ itemId: 'deploy-2024-q1', checked: true, itemText: 'Deploy with «secret:pin»' });
+    const loaded = journal.append('runbook.loaded', null, { path: null, sha256: 'ab2024cd', previousSha256: '2024' });
+    expect(loaded.data).toEqual({ path: null, sha256: 'ab2024cd', previousSha256: '2024' });
   });
 
   it('uses a snapshot only when the journal holds its entry with the same hash', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FlightdeckError } from '../../src/shared/errors';
 import { literalPatterns } from '../../src/main/services/vault/literal-pattern';
 import { SecretRedactor } from '../../src/main/services/vault/redactor';
+import { CANARY_ENCODINGS as ENCODINGS, canaryLeaks as leaks } from '../support/canary';
 
 const CANARIES = {
   REGEX: 'c4n.*+?^${1}(a|b)[z]\\d/x',
@@ -24,46 +25,6 @@ function redactorWithCanaries(): SecretRedactor {
   const redactor = new SecretRedactor();
   for (const [name, value] of Object.entries(CANARIES)) redactor.add(name, value);
   return redactor;
-}
-
-/** Python's json.dumps (ensure_ascii) and Go's HTML-safe encoder write these. */
-function asciiJson(value: string): string {
-  return JSON.stringify(value)
-    .slice(1, -1)
-    .replace(/[<>&'\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-const ENCODINGS: Record<string, (value: string) => string> = {
-  raw: (v) => v,
-  'JSON string': (v) => JSON.stringify({ password: v }),
-  'JSON with ASCII escapes': (v) => `{"password":"${asciiJson(v)}"}`,
-  encodeURIComponent: (v) => `https://db.example/?password=${encodeURIComponent(v)}&x=1`,
-  'lower-case percent escapes': (v) => encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
-  'form body': (v) => `user=ana&${new URLSearchParams({ password: v }).toString()}`,
-  base64: (v) => `data: ${Buffer.from(v).toString('base64')}`,
-  base64url: (v) => Buffer.from(v).toString('base64url'),
-  'Basic auth, value at byte offset 0 mod 3': (v) => `Authorization: Basic ${Buffer.from(`ab:${v}`).toString('base64')}`,
-  'Basic auth, value at byte offset 1 mod 3': (v) => `Authorization: Basic ${Buffer.from(`abc:${v}`).toString('base64')}`,
-  'Basic auth, value at byte offset 2 mod 3': (v) => `Authorization: Basic ${Buffer.from(`user:${v}`).toString('base64')}`,
-  'base64 in the middle of a longer blob': (v) => Buffer.from(`prefix-bytes:${v}:suffix-bytes`).toString('base64'),
-};
-
-/** Every way the secret could still be read out of `text`. */
-function leaks(text: string, value: string): string[] {
-  const found: string[] = [];
-  if (text.includes(value)) found.push('raw');
-  for (const [label, encode] of Object.entries(ENCODINGS)) {
-    // What an attacker would decode: the encoded secret alone, unpadded.
-    const alone = encode(value).replace(/=+$/, '');
-    if (label !== 'raw' && alone.length >= 4 && text.includes(alone)) found.push(label);
-  }
-  for (const chunk of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) {
-    for (const shift of ['', 'A', 'AA', 'AAA']) {
-      const decoded = Buffer.from(shift + chunk, 'base64').toString('utf8');
-      if (decoded.includes(value)) found.push(`base64 chunk ${chunk}`);
-    }
-  }
-  return found;
 }
 
 describe('SecretRedactor', () => {
@@ -179,6 +140,13 @@ describe('SecretRedactor.redactDeep', () => {
     expect(error.message).toContain(CANARIES.HTML);
   });
 
+  it('leaves ids and hashes as they are, so a short secret inside one by chance cannot break what they match', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('pin', '2024');
+    const out = redactor.redactDeep({ id: 'deploy-2024', items: [{ itemId: 'q1-2024', text: 'ship 2024' }], sha256: 'ab2024', previousSha256: '2024', note: '2024' });
+    expect(out).toEqual({ id: 'deploy-2024', items: [{ itemId: 'q1-2024', text: 'ship «secret:pin»' }], sha256: 'ab2024', previousSha256: '2024', note: '«secret:pin»' });
+  });
+
   it('copes with cycles and leaves non-text objects as they are', () => {
     const redactor = redactorWithCanaries();
     const when = new Date(0);
@@ -189,4 +157,27 @@ describe('SecretRedactor.redactDeep', () => {
     expect(out.self).toBe(out);
     expect(out.when).toBe(when);
   });
+});
+
+describe('SecretRedactor.redactPayload', () => {
+  it('answers the very same object when its JSON holds no secret, without copying', () => {
+    const redactor = redactorWithCanaries();
+    const payload = { runbook: { items: Array.from({ length: 1000 }, (_, i) => ({ id: `i${i}`, text: `Step ${i}` })) }, points: [[1, 2]] };
+    expect(redactor.redactPayload(payload)).toBe(payload);
+  });
+
+  for (const [name, value] of Object.entries(CANARIES)) {
+    it(`finds ${name} in any encoding inside a string, a key or a JSON text quoted in a string`, () => {
+      const redactor = redactorWithCanaries();
+      for (const [label, encode] of Object.entries(ENCODINGS)) {
+        // A message quoting a JSON body holds the secret's JSON-escaped form, escaped once more in the payload's JSON.
+        const payloads = [{ message: `answered 500: ${encode(value)}` }, { headers: { [encode(value)]: 'x' } }, { deep: [[{ said: encode(value) }, 42]] }];
+        for (const payload of payloads) {
+          const out = redactor.redactPayload(payload);
+          expect(out, `${label} in ${JSON.stringify(payload)}`).not.toBe(payload);
+          expect(leaks(JSON.stringify(out), value), label).toEqual([]);
+        }
+      }
+    });
+  }
 });

@@ -3,7 +3,7 @@
  * every action the contract offers on them. Both the Electron shell and the
  * browser bridge drive this one object, so the two modes behave the same.
  */
-import type { AppInfo, Cockpit as CockpitState, Notice, Prefs } from '../../shared/contract';
+import type { AppInfo, Cockpit as CockpitState, NoteResult, Notice, Prefs } from '../../shared/contract';
 import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type JournalEntry } from '../../shared/session-model';
@@ -12,11 +12,12 @@ import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbo
 import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
 import { decodeSource } from '../services/runbook/source-text';
 import { applyTicks, writeMarkdownFile } from '../services/runbook/writeback';
-import { RUNBOOK_COPY, Session, runbookRef } from '../services/session/session';
+import { RUNBOOK_COPY, Session, runbookRef, type SessionOptions } from '../services/session/session';
 import type { RunbookKey, SessionRegistry } from '../services/session/session-registry';
 import { findProfile, type LoadedProfile } from '../services/profile/profile-loader';
 import type { ActionJournal } from '../services/actions/action-journal';
 import type { EntryDataOf, EntryType } from '../../shared/session-model';
+import type { PayloadRedactor } from '../services/vault/secrets';
 import type { EventSink } from './event-hub';
 import type { TrustCheck, TrustStore } from '../services/trust/trust-store';
 import { trustSubject } from '../services/trust/trust-subject';
@@ -35,7 +36,12 @@ export interface CockpitDeps {
   /** Approvals of what runbooks may do; nothing acts without one. */
   trust: TrustStore;
   clock?: () => Date;
+  /** The app's one redactor: every journal entry passes it before it is written. */
+  redactor?: PayloadRedactor;
 }
+
+/** Told with a note that held a secret the vault knows: it was saved with the secret replaced. */
+export const NOTE_REDACTED_NOTICE = 'A secret was removed from your note before it was saved: it shows as «secret:NAME». Keep credentials in the vault, not in notes.';
 
 interface Open {
   key: RunbookKey;
@@ -236,8 +242,11 @@ export class Cockpit {
     return this.recordOnItem(itemId, (session, item, by) => session.tick(item.id, checked, item.text, by));
   }
 
-  note(itemId: string, text: string): JournalEntry {
-    return this.recordOnItem(itemId, (session, item, by) => session.note(item.id, text, item.text, by));
+  /** The note as journaled; `notice` says when a secret had to be taken out of it first. */
+  note(itemId: string, text: string): NoteResult {
+    const entry = this.recordOnItem(itemId, (session, item, by) => session.note(item.id, text, item.text, by));
+    const saved = (entry.data as EntryDataOf<'item.noted'>).text;
+    return { entry, notice: saved === text ? null : NOTE_REDACTED_NOTICE };
   }
 
   /**
@@ -405,7 +414,7 @@ export class Cockpit {
   private resume(dir: string): Session | null {
     let session: Session;
     try {
-      session = Session.open(dir);
+      session = Session.open(dir, this.sessionOptions());
     } catch (error) {
       if (error instanceof FlightdeckError && error.code === 'locked') throw error;
       this.notice('warning', `The previous session could not be resumed (${this.describe(error)}); a new one was started. The old one is kept in ${dir}.`);
@@ -420,7 +429,11 @@ export class Cockpit {
 
   private createSession(runbook: LoadedRunbook): Session {
     const dir = this.deps.registry.newSessionDir(runbook.doc.title);
-    return Session.create(dir, runbookRef(runbook.doc), runbook.text, this.operator(), this.deps.clock);
+    return Session.create(dir, runbookRef(runbook.doc), runbook.text, this.operator(), this.sessionOptions());
+  }
+
+  private sessionOptions(): SessionOptions {
+    return { ...(this.deps.clock ? { clock: this.deps.clock } : {}), ...(this.deps.redactor ? { redactor: this.deps.redactor } : {}) };
   }
 
   private replaced(): CockpitState {

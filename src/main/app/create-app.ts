@@ -61,7 +61,7 @@ export interface App {
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
-  /** One contract call from a renderer: validated, dispatched, and its error (if any) redacted. */
+  /** One contract call from a renderer: validated, dispatched, and its answer or error redacted. */
   call(name: string, input: unknown): Promise<CallResult<unknown>>;
   events: EventHub;
   log: Logger;
@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): App {
   ensurePrivateDataDir(options.dataDir);
   const redactor = options.redactor ?? new SecretRedactor();
   // Every event leaves main through the redactor, whatever service emitted it.
-  const events = new EventHub((payload) => redactor.redactDeep(payload));
+  const events = new EventHub((payload) => redactor.redactPayload(payload));
   const parser = new RunbookParser({ createWorker: options.createWorker });
   const deps = {
     app: options.app,
@@ -84,6 +84,8 @@ export function createApp(options: AppOptions): App {
     log: options.log,
     demoRunbookPath: join(options.resourcesDir, 'demo', 'runbook.md'),
     trust: new TrustStore(options.dataDir),
+    // Every journal entry is written through it: one place, whoever records.
+    redactor,
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const cockpit = new Cockpit(deps);
@@ -138,7 +140,8 @@ export function createApp(options: AppOptions): App {
     handlers,
     call: async (name, input) => {
       const result = await dispatchCall(handlers, name, input, options.log);
-      return result.ok ? result : { ok: false, error: redactor.redactDeep(result.error) };
+      // Answers too: a flag's read error, a probe's message or a command's output may quote a remote answer.
+      return result.ok ? { ok: true, value: redactor.redactPayload(result.value) } : { ok: false, error: redactor.redactDeep(result.error) };
     },
     events,
     log: options.log,

@@ -11,6 +11,8 @@ import { defaultDataDir } from '../app/paths';
 import type { ActionJournal } from '../services/actions/action-journal';
 import { ActionLog } from '../services/flags/action-log';
 import { Session } from '../services/session/session';
+import type { PayloadRedactor } from '../services/vault/secrets';
+import { EnvSecretResolver, envRedactor } from './env-secrets';
 import { UsageError } from './io';
 
 export interface OpenedJournal {
@@ -23,10 +25,18 @@ export interface OpenedJournal {
 /**
  * `newLogPrefix` names a fresh log's folder (`<prefix><time>-<random>`);
  * null for a command that only works on a journal that already exists.
+ * Entries are redacted with `redactor`, by default one that knows every
+ * FLIGHTDECK_SECRET_* value, so a backend's answer quoting a secret is
+ * never written.
  */
-export function openActionJournal(values: { session?: string; log?: string }, env: NodeJS.ProcessEnv, newLogPrefix: string | null): OpenedJournal {
+export function openActionJournal(
+  values: { session?: string; log?: string },
+  env: NodeJS.ProcessEnv,
+  newLogPrefix: string | null,
+  redactor: PayloadRedactor = envRedactor(new EnvSecretResolver(env)),
+): OpenedJournal {
   if (values.session) {
-    const session = Session.open(values.session);
+    const session = Session.open(values.session, { redactor });
     return { journal: session, where: `session ${values.session}`, close: () => session.close() };
   }
   let dir = values.log;
@@ -35,6 +45,6 @@ export function openActionJournal(values: { session?: string; log?: string }, en
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
     dir = join(defaultDataDir(env), 'actions', `${newLogPrefix}${stamp}-${randomBytes(3).toString('hex')}`);
   }
-  const log = ActionLog.open(dir);
+  const log = ActionLog.open(dir, undefined, redactor);
   return { journal: log, where: `log ${dir}`, close: () => log.close() };
 }

@@ -50,7 +50,13 @@ export class EnvSecretResolver implements SecretResolver {
  * prints: a safety net for messages that might quote a backend's answer.
  */
 export function redactingIo(io: Io, secrets: EnvSecretResolver): Io {
+  const redactor = envRedactor(secrets);
+  return { out: (text) => io.out(redactor.redact(text)), err: (text) => io.err(redactor.redact(text)) };
+}
+
+/** The CLI's one redactor: it knows every FLIGHTDECK_SECRET_* value. */
+export function envRedactor(secrets: EnvSecretResolver): SecretRedactor {
   const redactor = new SecretRedactor();
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
-  return { out: (text) => io.out(redactor.redact(text)), err: (text) => io.err(redactor.redact(text)) };
+  return redactor;
 }

@@ -8,6 +8,7 @@
 import type { EntryDataOf, EntryType, JournalEntry } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
 import { Journal } from '../journal/journal';
+import type { PayloadRedactor } from '../vault/secrets';
 
 export class ActionLog implements ActionJournal {
   private constructor(
@@ -16,8 +17,8 @@ export class ActionLog implements ActionJournal {
   ) {}
 
   /** Opens (or creates) the action log in `dir`, taking its lock. */
-  static open(dir: string, clock?: () => Date): ActionLog {
-    return new ActionLog(dir, Journal.open(dir, clock ? { clock } : {}));
+  static open(dir: string, clock?: () => Date, redactor?: PayloadRedactor): ActionLog {
+    return new ActionLog(dir, Journal.open(dir, { ...(clock ? { clock } : {}), ...(redactor ? { redactor } : {}) }));
   }
 
   record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>): JournalEntry {

@@ -13,7 +13,7 @@ import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { ActionJournal } from '../actions/action-journal';
 import type { FlagConfig } from '../profile/flags-schema';
 import { secretNames } from '../profile/secret-ref';
-import type { SecretResolver } from '../vault/secrets';
+import type { Redactor, SecretResolver } from '../vault/secrets';
 import { previewBucketing } from './bucketing';
 import { createFlagBackend, type FlagBackendDeps } from './create-backend';
 import { withDeadline } from './deadline';
@@ -31,6 +31,12 @@ export interface FlagServiceDeps {
   now?: () => Date;
   /** Delays between automatic re-reads of an unknown write, in ms; [] turns them off. */
   settleDelaysMs?: readonly number[];
+  /**
+   * Hides every secret the vault knows in what a record or a read error
+   * says: a backend's answer (an error body, a header it echoes) may quote
+   * the token in any encoding, beyond the values a backend scrubs itself.
+   */
+  redactor?: Redactor;
 }
 
 /** How a write is journaled when it is not a plain flag action (a rollback step). */
@@ -124,7 +130,7 @@ export class FlagService {
       const value = await withDeadline(state.config.timeoutMs, `read ${backend.target}`, (signal) => backend.read(signal));
       this.remember(state, value);
     } catch (error) {
-      state.readError = messageOf(error);
+      state.readError = this.redact(messageOf(error));
       state.readAt = this.now().toISOString();
       this.emitChange();
     }
@@ -179,8 +185,7 @@ export class FlagService {
     const record = this.records.get(pending.actionId) ?? this.recordFromPending(pending);
     const updated: ActionRecord = { ...record, outcome: settlement.outcome, message: settlement.message };
     if (settlement.outcome !== 'unknown') this.dropUnsettled(pending.actionId);
-    this.publish(updated);
-    return updated;
+    return this.publish(updated);
   }
 
   /**
@@ -250,9 +255,9 @@ export class FlagService {
       inputs,
       durationMs: result.durationMs,
     };
-    this.publish(record);
+    const published = this.publish(record);
     if (result.outcome === 'unknown') this.trackUnsettled({ actionId, flag: config.name, to: value, from, lastReadBack: result.readBack });
-    return record;
+    return published;
   }
 
   private trackUnsettled(pending: PendingFlagWrite): void {
@@ -294,9 +299,21 @@ export class FlagService {
     };
   }
 
-  private publish(record: ActionRecord): void {
+  /** Keeps and announces the record, redacted; returns what was kept. */
+  private publish(raw: ActionRecord): ActionRecord {
+    const record: ActionRecord = {
+      ...raw,
+      title: this.redact(raw.title),
+      message: this.redact(raw.message),
+      inputs: Object.fromEntries(Object.entries(raw.inputs).map(([key, value]) => [key, this.redact(value)])),
+    };
     this.records.set(record.id, record);
     for (const listener of this.actionListeners) listener(record);
+    return record;
+  }
+
+  private redact(text: string): string {
+    return this.deps.redactor ? this.deps.redactor.redact(text) : text;
   }
 
   private remember(state: FlagState, value: FlagValue): void {

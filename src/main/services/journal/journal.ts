@@ -15,6 +15,7 @@ import { canonicalJson } from './canonical-json';
 import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
 import { makeFdPrivate, makePrivateDir, PRIVATE_FILE_MODE } from '../storage/private-fs';
 import { acquireLock, type Lock } from './lock';
+import type { PayloadRedactor } from '../vault/secrets';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const SNAPSHOT_FILE = 'snapshot.json';
@@ -25,6 +26,13 @@ export interface JournalOptions {
   snapshotEvery?: number;
   /** Read without taking the lock; nothing is created, truncated or appended. */
   readOnly?: boolean;
+  /**
+   * Every entry's data and author pass through it before they are hashed
+   * and written: whoever records an entry (a service, a note typed by a
+   * person, a remote answer quoted in a message), no secret the vault
+   * knows reaches the file.
+   */
+  redactor?: PayloadRedactor;
 }
 
 export interface Snapshot {
@@ -63,6 +71,7 @@ export class Journal {
     private readonly lock: Lock | null,
     private readonly clock: () => Date,
     private readonly snapshotEvery: number,
+    private readonly redactor: PayloadRedactor | null = null,
   ) {
     this.snapshotSeq = this.readSnapshot()?.seq ?? -1;
   }
@@ -93,7 +102,7 @@ export class Journal {
         fs.fsyncSync(fd);
       }
       removeStaleTemps(dir);
-      return new Journal(dir, file, false, torn, entries, validBytes, fd, lock, clock, snapshotEvery);
+      return new Journal(dir, file, false, torn, entries, validBytes, fd, lock, clock, snapshotEvery, options.redactor ?? null);
     } catch (err) {
       if (fd !== null) fs.closeSync(fd);
       lock.release();
@@ -113,9 +122,11 @@ export class Journal {
     return this.entries;
   }
 
-  /** Records one entry; it is on disk when this returns, and it throws otherwise. */
-  append(type: string, by: string | null, data: Record<string, unknown>): JournalEntry {
+  /** Records one entry, redacted; it is on disk when this returns, and it throws otherwise. */
+  append(type: string, rawBy: string | null, rawData: Record<string, unknown>): JournalEntry {
     const fd = this.writableFd();
+    const by = rawBy === null || !this.redactor ? rawBy : this.redactor.redact(rawBy);
+    const data = this.redactor ? this.redactor.redactDeep(rawData) : rawData;
     const seq = this.entries.length;
     const prev = this.head;
     const ts = this.clock().toISOString();

@@ -6,7 +6,7 @@
  * failed (connect, headers, body, TLS, authentication), without secrets.
  */
 import type { ProbeHealth } from '../../../shared/telemetry-model';
-import type { SecretResolver } from '../vault/secrets';
+import type { Redactor, SecretResolver } from '../vault/secrets';
 
 export interface ProbeSample {
   /** A metric of the vocabulary (error_rate, latency_p95, cache_hit_rate, db_connections, ...) or a probe-specific reading. */
@@ -45,4 +45,10 @@ export interface ProbeDeps {
   clock?: () => number;
   /** PEM CA certificates trusted in addition to Node's roots (an internal PKI; tests). */
   trustedCa?: readonly string[];
+  /**
+   * Hides every secret the vault knows in what a reading says: a target's
+   * answer (an error text, a TLS subject) may quote one in any encoding,
+   * which a probe's own scrub of the values it sent cannot all catch.
+   */
+  redactor?: Redactor;
 }

@@ -77,7 +77,7 @@ export function createSessionScope(trusted: TrustedProfile, deps: SessionScopeDe
   const { journal, secrets, redactor } = deps;
   const on = deps.on ?? {};
   const runner = new ActionRunner({ journal, redactor, ...(on.actionUpdated ? { onUpdate: on.actionUpdated } : {}), ...(on.commandOutput ? { onOutput: on.commandOutput } : {}) });
-  const flags = new FlagService({ flags: profile.flags, secrets, journal });
+  const flags = new FlagService({ flags: profile.flags, secrets, journal, redactor });
   const backups = new BackupService({
     targets: profile.backups,
     baseDir: trusted.file ? dirname(trusted.file) : deps.fallbackDir,
@@ -91,7 +91,8 @@ export function createSessionScope(trusted: TrustedProfile, deps: SessionScopeDe
   });
   const policy = new CommandPolicy(profile.commands.allow, deps.baseEnv?.PATH ?? process.env.PATH ?? '');
   const commandRunner = new CommandRunner({ policy, env: profile.commands.env, secrets, runner, ...(deps.baseEnv ? { baseEnv: deps.baseEnv } : {}) });
-  const probe = (config: ProbeConfig) => createProbe(config, { secrets, clock: Date.now });
+  // Readings pass the redactor before they reach the store, the events and metrics.jsonl.
+  const probe = (config: ProbeConfig) => createProbe(config, { secrets, clock: Date.now, redactor });
 
   // Probes of the scope's own health waiter (the CLI's); telemetry's are its own.
   const ownProbes = deps.health ? null : new Map(profile.probes.map((p) => [p.name, probe(p)] as const));

@@ -22,8 +22,9 @@ import {
   type SessionState,
 } from '../../../shared/session-model';
 import { writeFileAtomic } from '../storage/durable-fs';
-import { Journal } from '../journal/journal';
+import { Journal, type JournalOptions } from '../journal/journal';
 import type { ActionJournal } from '../actions/action-journal';
+import type { PayloadRedactor } from '../vault/secrets';
 
 export interface RunbookRef {
   name: string;
@@ -33,6 +34,16 @@ export interface RunbookRef {
 }
 
 export const RUNBOOK_COPY = 'runbook.md';
+
+export interface SessionOptions {
+  clock?: () => Date;
+  /** Hides every secret the vault knows in each entry before it is written (the app's one redactor). */
+  redactor?: PayloadRedactor;
+}
+
+function journalOptions(options: SessionOptions): JournalOptions {
+  return { ...(options.clock ? { clock: options.clock } : {}), ...(options.redactor ? { redactor: options.redactor } : {}) };
+}
 
 /** What a session records about the runbook it runs. */
 export function runbookRef(doc: RunbookDoc): RunbookRef {
@@ -52,15 +63,15 @@ export class Session implements ActionJournal {
   ) {}
 
   /** Starts a session in `dir`, which must be new or empty. */
-  static create(dir: string, runbook: RunbookRef, runbookText: string, by: string | null, clock?: () => Date): Session {
+  static create(dir: string, runbook: RunbookRef, runbookText: string, by: string | null, options: SessionOptions = {}): Session {
     if (existsSync(dir) && readdirSync(dir).length > 0) {
       throw new FlightdeckError('conflict', 'already holds a session; open it, or choose an empty directory.', { file: dir });
     }
-    const journal = Journal.open(dir, clock ? { clock } : {});
+    const journal = Journal.open(dir, journalOptions(options));
     try {
       writeFileAtomic(join(dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
       const session = new Session(dir, journal, emptySessionState(''));
-      session.record('session.started', by, { sessionId: newSessionId(clock), runbook });
+      session.record('session.started', by, { sessionId: newSessionId(options.clock), runbook });
       return session;
     } catch (error) {
       journal.close();
@@ -69,11 +80,11 @@ export class Session implements ActionJournal {
   }
 
   /** Opens an existing session: snapshot, then the journal entries after it. */
-  static open(dir: string, clock?: () => Date): Session {
+  static open(dir: string, options: SessionOptions = {}): Session {
     if (!existsSync(join(dir, 'journal.jsonl'))) {
       throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: dir });
     }
-    const journal = Journal.open(dir, clock ? { clock } : {});
+    const journal = Journal.open(dir, journalOptions(options));
     try {
       return new Session(dir, journal, Session.foldJournal(journal));
     } catch (error) {

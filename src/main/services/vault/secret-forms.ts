@@ -2,6 +2,12 @@
  * The shapes a secret takes on its way into text: as typed, inside a JSON
  * string, in a URL or form body, and in base64 (a Basic auth header, a
  * Kubernetes secret, a data: URL). The redactor looks for all of them.
+ *
+ * Encoders differ in which punctuation they leave alone, so URL forms come
+ * as the common encoders write them: JavaScript's encodeURIComponent and
+ * URLSearchParams, and the strict RFC 3986 form (only A-Z a-z 0-9 - . _ ~
+ * kept) that Python's quote/quote_plus and Go's QueryEscape write, with a
+ * space as %20 or +, and hex digits in either case.
  */
 
 /**
@@ -25,9 +31,21 @@ function jsonAsciiEscaped(value: string): string {
   return jsonEscaped(value).replace(HTML_SENSITIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** JSON string body as PHP's json_encode writes it by default: "/" escaped too. */
+function jsonSlashEscaped(value: string): string {
+  return jsonEscaped(value).replace(/\//g, '\\/');
+}
+
 function formEncoded(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
+
+/** RFC 3986: everything but unreserved characters percent-encoded. */
+function strictUriEncoded(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
 
 /**
  * Base64 characters that depend only on the value's bytes when the value
@@ -48,14 +66,16 @@ export function secretForms(value: string): string[] {
   if (value.length < MIN_SECRET_LENGTH) return [];
   const bytes = Buffer.from(value, 'utf8');
   const uri = encodeURIComponent(value);
+  const strict = strictUriEncoded(value);
+  const urls = [uri, strict, strict.replace(/%20/g, '+'), formEncoded(value)];
   const base64 = [bytes.toString('base64'), base64Inside(bytes, 0), base64Inside(bytes, 1), base64Inside(bytes, 2)];
   const forms = [
     value,
     jsonEscaped(value),
     jsonAsciiEscaped(value),
-    uri,
-    uri.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
-    formEncoded(value),
+    jsonSlashEscaped(value),
+    ...urls,
+    ...urls.map(lowerHex),
     ...base64,
     ...base64.map(toBase64Url),
   ];

@@ -21,6 +21,11 @@ export interface Redactor {
   redact(text: string): string;
 }
 
+/** A Redactor that also copies whole payloads (journal entries, call results) with every string redacted. */
+export interface PayloadRedactor extends Redactor {
+  redactDeep<T>(value: T): T;
+}
+
 /** A profile value resolved at the moment of use; `secret` is the part to keep out of messages. */
 export interface ResolvedValue {
   value: string;

@@ -1,7 +1,8 @@
 /**
  * Messages across the top of the main column: the last error (dismissible,
  * formatted "file:line: message" like an editor would), a confirmation of
- * what a command did, and the cockpit's own notices.
+ * what a command did, a warning that came with an answer, and the
+ * cockpit's own notices.
  */
 import { formatError } from '../../../shared/errors';
 import { useStore } from '../store/store';
@@ -9,6 +10,7 @@ import { useStore } from '../store/store';
 export function Banners() {
   const error = useStore((s) => s.error);
   const confirmation = useStore((s) => s.confirmation);
+  const answerNotice = useStore((s) => s.notice);
   const notices = useStore((s) => s.cockpit?.notices);
   return (
     <div className="banners" aria-live="polite">
@@ -26,6 +28,14 @@ export function Banners() {
         <div className="banner banner-ok" role="status" data-testid="confirmation" key={confirmation.id}>
           <span className="banner-text">{confirmation.value}</span>
           <button type="button" className="banner-close" aria-label="Dismiss" onClick={() => useStore.getState().dismissConfirmation()}>
+            ×
+          </button>
+        </div>
+      )}
+      {answerNotice && (
+        <div className="banner banner-warning" role="status" data-testid="answer-notice" key={answerNotice.id}>
+          <span className="banner-text">{answerNotice.value}</span>
+          <button type="button" className="banner-close" aria-label="Dismiss" onClick={() => useStore.getState().dismissNotice()}>
             ×
           </button>
         </div>

@@ -60,11 +60,12 @@ function advancePastFiltered(itemId: string): void {
   if (next) s.select(next.selectedPhaseId, next.focusedItemId);
 }
 
-/** Adds a note; true once it is on disk (the editor then closes). */
+/** Adds a note; true once it is on disk (the editor then closes). Main's notice (a secret taken out) is shown. */
 export async function addNote(itemId: string, text: string): Promise<boolean> {
-  const entry = await attempt(() => api.addNote({ itemId, text }));
-  if (!entry) return false;
-  receiveEntry(entry, null);
+  const result = await attempt(() => api.addNote({ itemId, text }));
+  if (!result) return false;
+  receiveEntry(result.entry, null);
+  if (result.notice) store().showNotice(result.notice);
   return true;
 }
 

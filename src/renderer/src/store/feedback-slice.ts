@@ -1,7 +1,8 @@
 /**
  * What calls in flight and calls that finished have to tell the operator:
  * the last error (one banner, replaced by the next, so it never piles up
- * at 2 a.m.), a short confirmation, and which ticks are waiting for disk.
+ * at 2 a.m.), a short confirmation, a warning main sent with an answer
+ * (a secret taken out of a note), and which ticks are waiting for disk.
  */
 import type { StateCreator } from 'zustand';
 import { FlightdeckError, formatError, type ErrorInfo } from '../../../shared/errors';
@@ -16,12 +17,16 @@ export interface Shown<T> {
 export interface FeedbackSlice {
   error: Shown<ErrorInfo> | null;
   confirmation: Shown<string> | null;
+  /** A warning that came with a successful answer. */
+  notice: Shown<string> | null;
   /** Item id -> the checked state a tick call in flight asks for. */
   pendingTicks: Record<string, boolean>;
   showError(err: unknown): void;
   dismissError(): void;
   showConfirmation(text: string): void;
   dismissConfirmation(): void;
+  showNotice(text: string): void;
+  dismissNotice(): void;
   setPendingTick(itemId: string, checked: boolean | null): void;
 }
 
@@ -42,11 +47,14 @@ export function errorText(err: unknown): string {
 export const createFeedbackSlice: StateCreator<Store, [], [], FeedbackSlice> = (set) => ({
   error: null,
   confirmation: null,
+  notice: null,
   pendingTicks: {},
   showError: (err) => set({ error: { id: ++counter, value: toErrorInfo(err) } }),
   dismissError: () => set({ error: null }),
   showConfirmation: (text) => set({ confirmation: { id: ++counter, value: text } }),
   dismissConfirmation: () => set({ confirmation: null }),
+  showNotice: (text) => set({ notice: { id: ++counter, value: text } }),
+  dismissNotice: () => set({ notice: null }),
   setPendingTick: (itemId, checked) =>
     set((state) => {
       const pendingTicks = { ...state.pendingTicks };
