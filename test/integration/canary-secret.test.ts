@@ -117,9 +117,10 @@ async function storeCanary(): Promise<void> {
   await call('putSecret', { name: SECRET_NAME, value: CANARY });
 }
 
-/** Opens the runbook. When runbooks need approval (issue 12, scope 1), this is where the test approves it. */
+/** Opens the runbook and approves what it would do, as the operator does on the review screen. */
 async function openRunbook(path: string): Promise<Cockpit> {
-  return call<Cockpit>('openRunbookPath', { path });
+  const opened = await call<Cockpit>('openRunbookPath', { path });
+  return call<Cockpit>('approveTrust', { hash: opened.trust!.hash });
 }
 
 function writeRunbook(root: string): string {
