@@ -163,7 +163,7 @@ describe('the demo environment', () => {
 
 describe('the demo profile against the demo environment, through the real probes', () => {
   it('shows the shop up with live series, error rate and latency rising when checkout_v2 is rolled out, and recovering', async () => {
-    const { profile } = loadProfileFile(DEMO_PROFILE);
+    const { profile } = await loadProfileFile(DEMO_PROFILE);
     // The demo profile's probes, pointed at this test's port, with a short window so the test is quick.
     const probes: ProbeConfig[] = profile.probes.map((p) =>
       ProbeSchema.parse({ ...p, url: (p as { url: string }).url.replace('http://127.0.0.1:4810', demo.url), intervalSeconds: 0.5, ...(p.kind === 'prometheus' ? { windowSeconds: 2 } : {}) }),

@@ -261,7 +261,7 @@ export class Cockpit {
    * is released only once the new one is ready, so a failure leaves the
    * cockpit as it was.
    */
-  private activate(key: RunbookKey, runbook: LoadedRunbook): CockpitState {
+  private async activate(key: RunbookKey, runbook: LoadedRunbook): Promise<CockpitState> {
     const previous = this.open;
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
     const keepsSession = previous !== null && previous.session.dir === existing;
@@ -276,15 +276,15 @@ export class Cockpit {
     if (previous && previous.session !== session) previous.session.close();
     this.deps.registry.remember(key, session.dir);
     this.open = { key, runbook, items: indexItems(runbook.doc), session };
-    this.loadProfile(runbook.doc);
+    await this.loadProfile(runbook.doc);
     this.activated();
     return this.replaced();
   }
 
   /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
-  private loadProfile(doc: RunbookDoc): void {
+  private async loadProfile(doc: RunbookDoc): Promise<void> {
     try {
-      this.profile = { loaded: findProfile(doc.source.path, doc.frontMatter), error: null };
+      this.profile = { loaded: await findProfile(doc.source.path, doc.frontMatter), error: null };
     } catch (error) {
       const message = this.describe(error);
       this.profile = { loaded: null, error: message };

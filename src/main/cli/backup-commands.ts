@@ -118,7 +118,7 @@ interface BackUpContext {
 }
 
 async function backUp({ name, values, env, secrets, io }: BackUpContext): Promise<number> {
-  const loaded = loadProfileFile(values.profile!);
+  const loaded = await loadProfileFile(values.profile!);
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
   for (const secret of loaded.secrets) if (secrets.has(secret)) redactor.add(secret, secrets.get(secret));

@@ -111,7 +111,7 @@ export async function replayCommand(args: string[], io: Io, loader?: RunbookLoad
     if (!values.metrics) throw new UsageError(`replay needs --metrics FILE.\n\n${REPLAY_USAGE}`);
     const runbookFile = positionals[0]!;
     const doc = await loadRunbook(runbookFile, loader);
-    const profile = values.profile ? loadProfileFile(values.profile) : findProfile(resolve(runbookFile), doc.frontMatter);
+    const profile = values.profile ? await loadProfileFile(values.profile) : await findProfile(resolve(runbookFile), doc.frontMatter);
     const plan = extractGatePlan(doc, profile?.profile, profile?.file);
     const history = parseMetricHistory(await readHistory(values.metrics), values.metrics);
     const result = replay(plan, history);

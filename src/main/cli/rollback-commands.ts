@@ -87,7 +87,7 @@ export async function rollbackCommand(args: string[], io: Io, options: RollbackC
   try {
     if (!values.profile) throw new UsageError('missing --profile FILE');
     if (values.session && values.log) throw new UsageError('give --session or --log, not both');
-    const loaded = loadProfileFile(values.profile);
+    const loaded = await loadProfileFile(values.profile);
     const profile = loaded.profile;
     const planName = values.plan ?? profile.rollback.default;
     if (planName === undefined) throw new UsageError(`name the plan with --plan (the profile has ${profile.rollback.plans.map((p) => p.name).join(', ') || 'no plans'})`);
@@ -135,7 +135,7 @@ function terminalInput(): ConfirmInput {
 }
 
 interface RunContext {
-  loaded: ReturnType<typeof loadProfileFile>;
+  loaded: Awaited<ReturnType<typeof loadProfileFile>>;
   planName: string;
   confirmation: RollbackConfirmation;
   by: string | null;
