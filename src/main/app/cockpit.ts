@@ -3,7 +3,7 @@
  * every action the contract offers on them. Both the Electron shell and the
  * browser bridge drive this one object, so the two modes behave the same.
  */
-import type { AppInfo, Cockpit as CockpitState, Notice, Prefs } from '../../shared/contract';
+import { LIMITS, type AppInfo, type Cockpit as CockpitState, type Notice, type Prefs } from '../../shared/contract';
 import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type JournalEntry } from '../../shared/session-model';
@@ -20,6 +20,7 @@ import type { EntryDataOf, EntryType } from '../../shared/session-model';
 import type { EventSink } from './event-hub';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../services/storage/read-regular-file';
 import { join } from 'node:path';
 
 export interface CockpitDeps {
@@ -71,7 +72,7 @@ export class Cockpit {
       prefs: this.deps.prefs.get(),
       runbook: open?.runbook.doc ?? null,
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
-      notices: this.notices,
+      notices: open ? [...damageNotices(open.session), ...this.notices] : this.notices,
     };
   }
 
@@ -173,7 +174,8 @@ export class Cockpit {
     return this.exclusive(async () => {
       const open = this.requireOpen();
       this.checkSessionGuards();
-      open.session.finish('new session started', this.operator());
+      // A damaged session is left exactly as it is: nothing is written into it, not even its end.
+      if (!open.session.readOnly) open.session.finish('new session started', this.operator());
       open.session.close();
       const session = this.createSession(open.runbook);
       this.deps.registry.remember(open.key, session.dir);
@@ -199,13 +201,15 @@ export class Cockpit {
   async writeTicksToFile(): Promise<{ path: string; changed: number }> {
     return this.exclusive(async () => {
       const open = this.requireOpen();
+      // Before the file is touched: ticks written back must be journaled too.
+      open.session.requireWritable();
       const { doc } = open.runbook;
       if (!doc.source.writable || !doc.source.path) {
         const why = doc.source.origin === 'demo' ? 'the demo runbook is read-only' : doc.source.origin === 'import' ? 'it was opened as text and has no file to write to' : 'the file is not writable';
         throw new FlightdeckError('unsupported', `Ticks cannot be written back: ${why}.`, { file: doc.source.name });
       }
       const path = doc.source.path;
-      const onDisk = decodeSource(await readFile(path), doc.source.name);
+      const onDisk = decodeSource(await readRegularFile(path, { maxBytes: LIMITS.runbookBytes, label: doc.source.name, what: 'a runbook' }), doc.source.name);
       let current = open.runbook;
       if (onDisk.sha256 !== doc.source.sha256) {
         current = await this.deps.loader.loadFile(path, 'file', doc.source.name);
@@ -316,8 +320,15 @@ export class Cockpit {
       session = Session.open(dir);
     } catch (error) {
       if (error instanceof FlightdeckError && error.code === 'locked') throw error;
+      // A damaged journal is shown read-only, as far as it can be believed, never repaired or started over silently.
+      const damaged = openDamagedQuietly(dir);
+      if (damaged) return damaged;
       this.notice('warning', `The previous session could not be resumed (${this.describe(error)}); a new one was started. The old one is kept in ${dir}.`);
       return null;
+    }
+    if (session.recovered) {
+      const torn = session.recovered;
+      this.notice('warning', `The session journal ended in an unfinished line (line ${torn.line}, ${torn.bytes} bytes: a write cut short by a crash or power cut). It was dropped; nothing acknowledged was lost.`);
     }
     if (session.state.closedAt) {
       session.close();
@@ -374,6 +385,26 @@ export class Cockpit {
     if (error instanceof FlightdeckError) return error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}` : error.message;
     this.deps.log.error('unexpected error', error);
     return 'an unexpected error; see the log';
+  }
+}
+
+/** What a read-only, damaged session must say for as long as it is open. */
+function damageNotices(session: Session): Notice[] {
+  const damage = session.damage;
+  if (!damage) return [];
+  return [
+    {
+      level: 'error',
+      message: `This session's journal is damaged: ${damage.message}, in ${session.dir}. It is open read-only, showing the ${session.entries().length} entries before that line; ticks, notes and actions are refused and nothing was repaired or cut. Start a new session to go on.`,
+    },
+  ];
+}
+
+function openDamagedQuietly(dir: string): Session | null {
+  try {
+    return Session.openDamaged(dir);
+  } catch {
+    return null;
   }
 }
 

@@ -58,7 +58,7 @@ interface Located {
 
 /** Throws FlightdeckError only for a path that is not a report at all or an unreadable --trust; every failed check is a problem in the result. */
 export async function verifyReport(target: string, options: VerifyReportOptions = {}): Promise<VerifyReportResult> {
-  const trust = readTrust(options.trust ?? []);
+  const trust = await readTrust(options.trust ?? []);
   const pinnedCertificates = trust.certificates.length > 0;
   const pinnedKeys = trust.keys.size > 0;
   addCertificatePems(trust, options.knownCertificates ?? []);
