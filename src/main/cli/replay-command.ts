@@ -8,7 +8,6 @@
  */
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FlightdeckError } from '../../shared/errors';
 import { METRICS, type MetricName } from '../../shared/metrics';
 import type { RunbookDoc } from '../../shared/runbook-model';
 import { extractGatePlan } from '../services/gates/extract-plan';
