@@ -101,20 +101,23 @@ function journalWarnings(recovered: Recovery | null, damage: JournalDamage | nul
   return warnings;
 }
 
-/** Prints the session's state; exit status 1 when its journal is damaged. */
+/**
+ * Prints the session's state, with what is wrong with its journal on stderr;
+ * exit status 2 (bad input, as any refused file) when the journal is damaged:
+ * the state shown then stops before the damaged line.
+ */
 export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: boolean, io: Io): Promise<number> {
   const { state, recovered, damage } = Session.inspect(dir);
   const runbook = await loader.loadText(state.runbook.name, Session.readRunbookCopyFrom(dir));
   const report = statusReport(state, dir, runbook.doc);
   const warnings = journalWarnings(recovered, damage);
-  const status = damage ? EXIT.failure : EXIT.ok;
+  const status = damage ? EXIT.badInput : EXIT.ok;
+  for (const warning of warnings) io.err(`warning: ${warning}`);
   if (asJson) {
-    io.out(json({ ...report, journal: { tornTail: recovered, damage, warnings } }));
+    io.out(json({ ...report, journal: { tornTail: recovered, damage } }));
     return status;
   }
   const lines = [
-    ...warnings.map((warning) => `warning: ${warning}`),
-    ...(warnings.length > 0 ? [''] : []),
     `Session ${state.id}${state.closedAt ? ` (finished ${state.closedAt})` : ''}`,
     `  runbook: ${state.runbook.title} (${state.runbook.path ?? state.runbook.name})`,
     `  started ${state.startedAt}, ${state.entries} journal entries, chain head ${state.head.slice(0, 16)}…`,
