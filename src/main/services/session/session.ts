@@ -9,7 +9,8 @@
  * A session whose journal is damaged (a whole line edited, reordered or
  * unreadable) is never repaired: `openDamaged` opens it read-only, without
  * the lock, showing the entries before the damage, and every recording
- * method refuses, naming the line. Nothing is written into its directory.
+ * method refuses, naming the line. Its journal, snapshot and runbook copy
+ * stay exactly as they are.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
