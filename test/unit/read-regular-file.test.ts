@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlightdeckError, formatError } from '../../src/shared/errors';
 import { readRegularFile, readRegularFileSync, refuseNonRegularSync } from '../../src/main/services/storage/read-regular-file';
+import { readVaultFile } from '../../src/main/services/vault/vault-file';
+import { readRecordedMetrics } from '../../src/main/services/telemetry/metrics-recorder';
 
 const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-read-'));
@@ -106,5 +108,18 @@ describe('readRegularFile', () => {
     controller.abort();
     expect(await refusal(readRegularFile(file, { maxBytes: 10, signal: controller.signal }))).toMatchObject({ code: 'timeout', file });
     expect(() => refuseNonRegularSync(missing)).not.toThrow();
+  });
+});
+
+describe('files Flightdeck reads synchronously', () => {
+  it('the vault: none yet is null; a FIFO in its place is refused naming it', async () => {
+    expect(readVaultFile(path.join(dir, 'no-vault.json'))).toBeNull();
+    const fifo = await mkfifo('vault-fifo.json');
+    expect(syncRefusal(() => readVaultFile(fifo))).toMatchObject({ file: fifo, message: expect.stringMatching(/^is a FIFO/) });
+  });
+
+  it("a session's recorded metrics: a FIFO in their place is refused naming it", async () => {
+    const fifo = await mkfifo('metrics.jsonl');
+    expect(syncRefusal(() => readRecordedMetrics(fifo))).toMatchObject({ file: fifo, message: expect.stringMatching(/^is a FIFO/) });
   });
 });
