@@ -85,8 +85,15 @@ export const calls = {
     z
       .object({
         name: z.string().min(1).max(255),
-        /** The file's bytes, base64: main checks the encoding, so a bad byte is reported with its line. */
-        base64: z.string().max(Math.ceil(LIMITS.runbookBytes / 3) * 4 + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+        /**
+         * The file's bytes, base64: main checks the encoding, so a bad byte is reported with its line.
+         * Up to what browser mode's request limit carries (twice the runbook limit), so a file over
+         * the runbook limit still reaches main, which refuses it naming the file and the limit.
+         */
+        base64: z
+          .string()
+          .max(LIMITS.runbookBytes * 2, `is over twice the ${LIMITS.runbookBytes / 1048576} MB a runbook may have`)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
       })
       .strict(),
     CockpitSchema,

@@ -27,6 +27,21 @@ async function adminPercent(): Promise<number> {
   return ((await res.json()) as { percentage: number }).percentage;
 }
 
+/**
+ * Puts the flag at `percent` at the shop itself, so a test starts from the
+ * state it names instead of the one an earlier test left behind.
+ */
+async function setAdminPercent(percent: number): Promise<void> {
+  const res = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, {
+    method: 'PUT',
+    body: JSON.stringify({ percentage: percent }),
+    headers: { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(2_000),
+  });
+  expect(res.status).toBe(200);
+  expect(await adminPercent()).toBe(percent);
+}
+
 const flagControl = () => page.locator(`[data-testid="flag-control"][data-flag="${FLAG}"]`);
 
 async function texts(locator: Locator): Promise<string[]> {
@@ -57,8 +72,8 @@ afterAll(async () => {
 
 describe('controls against the demo environment', () => {
   it('raises checkout_v2 to 50% after a confirmation that shows who it reaches; the shop reports 50', async () => {
+    await setAdminPercent(0);
     await flagControl().waitFor();
-    expect(await adminPercent()).toBe(0);
     await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('0');
 
     await flagControl().locator('[data-testid="flag-step"][data-percent="50"]').click();
@@ -82,6 +97,7 @@ describe('controls against the demo environment', () => {
   });
 
   it('refuses 150% in the panel with a clear message and never writes it', async () => {
+    await setAdminPercent(50);
     await flagControl().getByTestId('flag-custom').fill('150');
     await flagControl().getByTestId('flag-custom-set').click();
     await expect.poll(() => flagControl().getByTestId('flag-custom-error').textContent()).toContain('150% is out of range');
@@ -90,6 +106,7 @@ describe('controls against the demo environment', () => {
   });
 
   it('letting go of the hold early starts nothing: the flag stays at 50%', async () => {
+    await setAdminPercent(50);
     await page.locator('body').click({ position: { x: 5, y: 895 } }); // keys go to the page, not a field
     await page.keyboard.press('Shift+R');
     const dialog = page.getByTestId('rollback-dialog');
@@ -131,12 +148,12 @@ describe('controls against the demo environment', () => {
   });
 
   it('press and hold the rollback button: checkout_v2 is back to 0, verified, with every step ok and the press-to-verified time', async () => {
+    await setAdminPercent(50);
     await page.getByTestId('rollback-button').click();
     const dialog = page.getByTestId('rollback-dialog');
     await dialog.waitFor();
     // No rollback has ever run in this session: the early release above started none.
     expect(await dialog.getByTestId('rollback-last').count()).toBe(0);
-    expect(await adminPercent()).toBe(50);
 
     const hold = dialog.getByTestId('rollback-hold');
     await pressOn(hold);

@@ -111,7 +111,7 @@ describe('live telemetry against the demo environment', () => {
   });
 
   it('turns a probe red, saying Down, within its deadline once its server is gone', async () => {
-    const { profile } = loadProfileFile(app.profileFile);
+    const { profile } = await loadProfileFile(app.profileFile);
     const health = profile.probes.find((p) => p.kind === 'http');
     expect(health, 'the demo profile has an HTTP health probe').toBeDefined();
     const light = page.locator(`[data-testid="probe-light"][data-probe="${health!.name}"]`);

@@ -54,14 +54,23 @@ function requestCounts(exposition: Exposition): { total: number; errors: number 
   return { total, errors };
 }
 
-/** Error share between two scrapes `ms` apart, with `percentage` of checkout_v2 rolled out. */
-async function errorShareAt(demo: DemoEnv, percentage: number, ms: number): Promise<{ share: number; requests: number }> {
+/**
+ * Error share over the next `requests` requests the demo serves, with
+ * `percentage` of checkout_v2 rolled out. Waits for that much traffic, not
+ * for a time: a loaded machine serves fewer requests a second.
+ */
+async function errorShareOver(demo: DemoEnv, percentage: number, requests: number): Promise<number> {
   expect((await send(`${demo.url}/api/admin/feature-flags/checkout_v2`, 'PUT', JSON.stringify({ percentage }))).status).toBe(200);
   const before = requestCounts(await scrape(demo.url));
-  await new Promise((r) => setTimeout(r, ms)); // traffic accrues in real time
-  const after = requestCounts(await scrape(demo.url));
-  const requests = after.total - before.total;
-  return { share: (after.errors - before.errors) / requests, requests };
+  const after = await waitFor(
+    `${requests} requests served at ${percentage}%`,
+    async () => {
+      const now = requestCounts(await scrape(demo.url));
+      return now.total - before.total >= requests && now;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  return (after.errors - before.errors) / (after.total - before.total);
 }
 
 let demo: DemoEnv;
@@ -135,15 +144,14 @@ describe('the demo environment', () => {
   });
 
   it('fails more often with checkout_v2 at 100% than at 0%, and recovers when it is turned off', async () => {
-    const healthy = await errorShareAt(demo, 0, 2000);
-    const faulty = await errorShareAt(demo, 100, 2000);
-    const recovered = await errorShareAt(demo, 0, 2000);
-    // ~400 requests a second: several hundred requests in each stretch.
-    expect(Math.min(healthy.requests, faulty.requests, recovered.requests)).toBeGreaterThan(300);
-    expect(faulty.share).toBeGreaterThan(0.025); // ~6 % expected
-    expect(healthy.share).toBeLessThan(0.015); // ~0.2 % expected
-    expect(recovered.share).toBeLessThan(0.015);
-    expect(faulty.share).toBeGreaterThan(3 * healthy.share);
+    // 800 requests in each stretch (two seconds at the demo's 400 a second): enough to compare error rates without luck.
+    const healthy = await errorShareOver(demo, 0, 800);
+    const faulty = await errorShareOver(demo, 100, 800);
+    const recovered = await errorShareOver(demo, 0, 800);
+    expect(faulty).toBeGreaterThan(0.025); // ~6 % expected
+    expect(healthy).toBeLessThan(0.015); // ~0.2 % expected
+    expect(recovered).toBeLessThan(0.015);
+    expect(faulty).toBeGreaterThan(3 * healthy);
   });
 
   it('exits cleanly on SIGTERM and on SIGINT', async () => {
@@ -163,7 +171,7 @@ describe('the demo environment', () => {
 
 describe('the demo profile against the demo environment, through the real probes', () => {
   it('shows the shop up with live series, error rate and latency rising when checkout_v2 is rolled out, and recovering', async () => {
-    const { profile } = loadProfileFile(DEMO_PROFILE);
+    const { profile } = await loadProfileFile(DEMO_PROFILE);
     // The demo profile's probes, pointed at this test's port, with a short window so the test is quick.
     const probes: ProbeConfig[] = profile.probes.map((p) =>
       ProbeSchema.parse({ ...p, url: (p as { url: string }).url.replace('http://127.0.0.1:4810', demo.url), intervalSeconds: 0.5, ...(p.kind === 'prometheus' ? { windowSeconds: 2 } : {}) }),

@@ -107,7 +107,8 @@ function runWriter(dir: string, plan: KillPlan): Promise<Run> {
 function injectTornTail(file: string): void {
   const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
   const lastLine = size > 0 ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)! : '{"seq":0,"ts":"2025-01-01T00:00:00.000Z"}';
-  const torn = Math.random() < 0.5 ? lastLine.slice(0, randomInt(1, lastLine.length)) : `${'\0'.repeat(randomInt(1, 200))}\n`;
+  // Never a newline: each entry goes out with its newline in one write, so a cut-short write cannot end in one.
+  const torn = Math.random() < 0.5 ? lastLine.slice(0, randomInt(1, lastLine.length)) : '\0'.repeat(randomInt(1, 200));
   fs.appendFileSync(file, torn);
 }
 

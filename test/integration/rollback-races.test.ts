@@ -3,7 +3,8 @@
  * while their own flag write is still in flight, and opening another
  * runbook (or a new session) while a rollback is still running. Driven
  * through the app's contract against a real HTTP admin API on loopback
- * whose writes can be made slow.
+ * whose writes can be held until the test lets them through, so the order
+ * of events is set by the test, not by timers.
  */
 import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -13,18 +14,25 @@ import type { RollbackRun } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { App } from '../../src/main/app/create-app';
 import { tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { waitFor } from '../support/wait';
 
 interface AdminApi {
   url: string;
   value(): number;
-  /** Milliseconds each PUT of this value waits before it is applied and answered. */
-  slowWritesOf(value: number, ms: number): void;
+  /** Values of the PUTs received so far, in order of arrival. */
+  puts(): number[];
+  /** PUTs of this value are held, neither applied nor answered, until the returned function is called. */
+  holdWritesOf(value: number): () => void;
+  /** Resolves once a PUT of this value is on the wire (received, whether held or not). */
+  received(value: number): Promise<void>;
   close(): Promise<void>;
 }
 
 async function startAdminApi(): Promise<AdminApi> {
   let percentage = 0;
-  const slow = new Map<number, number>();
+  const puts: number[] = [];
+  const holds = new Map<number, { released: Promise<void>; release: () => void }>();
+  const waiting: Array<{ value: number; resolve: () => void }> = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -35,10 +43,12 @@ async function startAdminApi(): Promise<AdminApi> {
       };
       if (req.method !== 'PUT') return answer();
       const wanted = (JSON.parse(body) as { percentage: number }).percentage;
-      setTimeout(() => {
+      puts.push(wanted);
+      for (const waiter of waiting.filter((w) => w.value === wanted)) waiter.resolve();
+      void (holds.get(wanted)?.released ?? Promise.resolve()).then(() => {
         percentage = wanted;
         answer();
-      }, slow.get(wanted) ?? 0);
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,8 +57,19 @@ async function startAdminApi(): Promise<AdminApi> {
   return {
     url: `http://127.0.0.1:${port}/api/admin/feature-flags/checkout_v2`,
     value: () => percentage,
-    slowWritesOf: (value, ms) => void slow.set(value, ms),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    puts: () => [...puts],
+    holdWritesOf: (value) => {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(value, { released, release });
+      return release;
+    },
+    received: (value) => (puts.includes(value) ? Promise.resolve() : new Promise((resolve) => waiting.push({ value, resolve }))),
+    close: () => {
+      // Nothing stays held past the test.
+      for (const hold of holds.values()) hold.release();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -90,19 +111,29 @@ const hold = { confirmation: { kind: 'hold', heldMs: 1600 } };
 
 describe('rollback races', () => {
   it('a rollback pressed while a flag write is in flight waits for it, so 0 is what stays', async () => {
-    api.slowWritesOf(50, 700);
+    const release50 = api.holdWritesOf(50);
     const userWrite = app.call('setFlag', { flag: 'checkout_v2', percent: 50 });
-    await new Promise((r) => setTimeout(r, 100)); // the PUT of 50 is on the wire
-    const rollback = (await app.call('startRollback', hold)) as CallResult<RollbackRun>;
+    await api.received(50); // the PUT of 50 is on the wire, and held there
+    const progress: RollbackRun[] = [];
+    const unsubscribe = app.events.subscribe((name, payload) => {
+      if (name === 'rollbackProgress') progress.push(payload as RollbackRun);
+    });
+    const rollback = app.call('startRollback', hold);
+    await waitFor('the rollback to be at its flag step', () => progress.some((run) => run.steps[0]?.outcome === 'running'));
+    unsubscribe();
+    release50();
     expect(((await userWrite) as CallResult<{ outcome: string }>).ok).toBe(true);
-    expect(rollback.ok && rollback.value.outcome).toBe('ok');
+    const run = (await rollback) as CallResult<RollbackRun>;
+    expect(run.ok && run.value.outcome).toBe('ok');
+    // The rollback's 0 went out only after the 50 had landed, so 0 is what stays.
+    expect(api.puts()).toEqual([50, 0]);
     expect(api.value()).toBe(0);
   });
 
   it('refuses a new session or another runbook while a rollback is running, and allows it after', async () => {
-    api.slowWritesOf(0, 800);
+    const release0 = api.holdWritesOf(0);
     const rollback = app.call('startRollback', hold);
-    await new Promise((r) => setTimeout(r, 100));
+    await api.received(0); // the rollback is running: its write is on the wire, held
     const other = join(dir.path, 'other.md');
     writeFileSync(other, '# Other\n\n- [ ] something\n');
     const newSession = (await app.call('startNewSession', {})) as CallResult<unknown>;
@@ -110,6 +141,7 @@ describe('rollback races', () => {
     expect(!newSession.ok && newSession.error.message).toContain('Rollback plan "P0" is running');
     const opened = (await app.call('openRunbookPath', { path: other })) as CallResult<unknown>;
     expect(opened.ok).toBe(false);
+    release0();
     const run = (await rollback) as CallResult<RollbackRun>;
     expect(run.ok && run.value.outcome).toBe('ok');
     expect(((await app.call('startNewSession', {})) as CallResult<unknown>).ok).toBe(true);

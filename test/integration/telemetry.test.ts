@@ -67,7 +67,7 @@ async function startTarget(): Promise<Target> {
 /**
  * A small real probe: GET a JSON object of metric values. With
  * `honourAbort: false` it behaves like a driver that ignores cancellation
- * and waits 5 s for an answer, which telemetry must survive.
+ * and waits a minute for an answer, which telemetry must survive.
  */
 class JsonProbe implements Probe {
   readonly kind = 'http' as const;
@@ -89,7 +89,7 @@ class JsonProbe implements Probe {
 
   run(signal?: AbortSignal): Promise<ProbeReading> {
     const started = performance.now();
-    const timeout = this.honourAbort ? this.timeoutMs : 5000;
+    const timeout = this.honourAbort ? this.timeoutMs : 60_000;
     return new Promise((resolve) => {
       const down = (message: string) => resolve({ health: 'down', message, latencyMs: null, samples: [], details: {} });
       const req = request(this.config.url, { agent: this.agent, timeout }, (res) => {
@@ -115,6 +115,27 @@ class JsonProbe implements Probe {
 }
 
 const httpConfig = (name: string, url: string, extra: Record<string, unknown> = {}) => ProbeSchema.parse({ name, kind: 'http', url, intervalSeconds: 0.2, timeoutMs: 300, ...extra }) as ProbeConfig & { kind: 'http' };
+
+/**
+ * Waits until `n` probe intervals have passed as telemetry itself counts
+ * them: a second Telemetry with the same 0.2 s interval against a target of
+ * its own, until it has reported `n` times. A check that something did NOT
+ * happen for a while then holds however slow the machine is, where a fixed
+ * sleep guesses.
+ */
+async function intervalsPass(n: number): Promise<void> {
+  const own = await startTarget();
+  const metronome = new Telemetry({ probes: [httpConfig('metronome', own.url)], createProbe: (c) => new JsonProbe(c as never), emit: () => undefined });
+  let runs = 0;
+  metronome.onProbeStatus(() => (runs += 1));
+  metronome.start();
+  try {
+    await waitFor(`${n} probe intervals to pass`, () => runs >= n, 30_000);
+  } finally {
+    await metronome.stop();
+    await own.stop();
+  }
+}
 
 let target: Target;
 let telemetry: Telemetry | null = null;
@@ -191,7 +212,7 @@ describe('Telemetry', () => {
     const status = await waitFor('down', () => latestStatus('stuck')?.health === 'down' && latestStatus('stuck'));
     expect(status.message).toBe('no answer within 100 ms');
     // Five intervals later the first request is still the only one.
-    await new Promise((r) => setTimeout(r, 1000));
+    await intervalsPass(5);
     expect(target.requests).toBe(1);
     expect(target.maxConcurrent).toBe(1);
   });
@@ -259,7 +280,7 @@ describe('Telemetry', () => {
     await waitFor('connections closed', () => target.openSockets() === 0);
     const requests = target.requests;
     const emitted = batches.length;
-    await new Promise((r) => setTimeout(r, 800)); // four probe intervals, three emit intervals
+    await intervalsPass(4); // four probe intervals, three emit intervals
     expect(target.requests).toBe(requests);
     expect(batches.length).toBe(emitted);
   });
@@ -287,7 +308,7 @@ describe('Telemetry', () => {
     };
     telemetry = new Telemetry({ probes: [], createProbe, emit: record, emitIntervalMs: 50 });
     telemetry.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await intervalsPass(2); // eight emit intervals
     expect(telemetry.snapshot(600)).toMatchObject({ active: false, probes: [], series: [], points: {}, markers: [], baseline: null });
     expect(batches).toEqual([]);
   });

@@ -203,6 +203,15 @@ describe('an untouched report', () => {
     expect((await verify(dir, '--trust', writeFileIn(dir, 'signer.pem', signerCert), '--trust', identities.reportKey().publicKey)).code).toBe(0);
   });
 
+  it('refuses a --trust path that is a FIFO, naming it, instead of waiting on it', async () => {
+    const { pdf, dir } = copy();
+    const fifo = join(dir, 'trust.pem');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const result = await verify(pdf, '--trust', fifo);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${fifo}: is a FIFO (named pipe), not a regular file`);
+  });
+
   it('still holds after a crash left half a line at the end of the journal', async () => {
     const { journal, dir } = copy();
     writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"seq":${covered + 1},"ts":"2026-`);

@@ -160,14 +160,54 @@ describe('Journal', () => {
     expect(reopened.all()[3]!.data).toEqual({ itemId: 'item-3', checked: false, itemText: 'Step 3' });
   });
 
-  it('drops a whole last line of garbage, as a power cut can leave', () => {
+  it('drops an unterminated tail of NULs, as a power cut can leave, but refuses them once they end in a newline', () => {
     const dir = tempDir();
     const lines = journalWith(dir, 2);
-    fs.appendFileSync(path.join(dir, 'journal.jsonl'), '\0\0\0\0\0\0\n');
+    const file = path.join(dir, 'journal.jsonl');
+    const clean = lines.map((l) => `${l}\n`).join('');
+    fs.appendFileSync(file, '\0\0\0\0\0\0');
     const journal = openJournal(dir);
     expect(journal.length).toBe(2);
-    expect(journal.recovered?.reason).toBe('bad JSON');
-    expect(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe(lines.map((l) => `${l}\n`).join(''));
+    expect(journal.recovered).toMatchObject({ line: 3, bytes: 6, reason: 'no newline at the end' });
+    expect(fs.readFileSync(file, 'utf8')).toBe(clean);
+    journal.close();
+    // A whole line: the write that put it there finished, so it is not a crash's leftover.
+    fs.appendFileSync(file, '\0\0\0\0\0\0\n');
+    expect(openError(dir)).toMatchObject({ code: 'conflict', line: 3, message: 'journal.jsonl line 3: bad JSON' });
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${clean}\0\0\0\0\0\0\n`);
+  });
+
+  it('refuses an edited but complete last line, naming it, and never cuts it off', () => {
+    const dir = tempDir();
+    const lines = journalWith(dir, 4);
+    const file = path.join(dir, 'journal.jsonl');
+    const edited = [...lines.slice(0, 3), lines[3]!.replace('"checked":true', '"checked":false')];
+    writeLines(dir, edited);
+    const before = fs.readFileSync(file);
+    expect(openError(dir)).toMatchObject({ code: 'conflict', line: 4, file, message: 'journal.jsonl line 4: hash mismatch' });
+    expect(() => Journal.open(dir, { readOnly: true })).toThrow('journal.jsonl line 4: hash mismatch');
+    expect(() => readJournalFile(file)).toThrow('journal.jsonl line 4: hash mismatch');
+    // Read-only, it shows what can be believed and names the damage.
+    const damaged = openJournal(dir, { readOnly: true, tolerateDamage: true });
+    expect(damaged.length).toBe(3);
+    expect(damaged.damage).toEqual({ line: 4, reason: 'hash mismatch', message: 'journal.jsonl line 4: hash mismatch' });
+    expect(damaged.recovered).toBeNull();
+    expect(() => damaged.append('item.ticked', null, {})).toThrow(expect.objectContaining({ code: 'unsupported' }));
+    expect(() => Journal.open(dir, { tolerateDamage: true })).toThrow(/read-only/);
+    damaged.close();
+    // Nothing was repaired, truncated or locked.
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'journal.lock'))).toBe(false);
+  });
+
+  it('refuses a journal that is a FIFO without waiting for a writer or reader', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'journal.jsonl');
+    spawnSync('mkfifo', [file]);
+    expect(fs.statSync(file).isFIFO()).toBe(true);
+    expect(openError(dir)).toMatchObject({ code: 'bad-input', file, message: expect.stringMatching(/^is a FIFO/) });
+    expect(() => Journal.open(dir, { readOnly: true })).toThrow(/is a FIFO/);
+    expect(fs.existsSync(path.join(dir, 'journal.lock'))).toBe(false);
   });
 
   it('refuses a journal whose middle was edited, naming the line', () => {

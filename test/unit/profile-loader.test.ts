@@ -4,12 +4,15 @@
  * profile is front matter) and the field, before anything runs.
  */
 import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlightdeckError } from '../../src/shared/errors';
-import { findProfile, parseProfileText } from '../../src/main/services/profile/profile-loader';
+import { findProfile, loadProfileFile, parseProfileText } from '../../src/main/services/profile/profile-loader';
 import { tempDir } from '../support/app';
 import { parseText } from '../support/runbooks';
+import { waitFor } from '../support/wait';
 
 function refusal(text: string, options: Parameters<typeof parseProfileText>[1] = { file: 'profile.yaml' }): FlightdeckError {
   try {
@@ -77,6 +80,16 @@ describe('deployment profile errors', () => {
     expect(refusal(profile('restore-db'))).toMatchObject({ line: 9, message: expect.stringContaining('never starts automatically') });
   });
 
+  it('says what type a field needs and what it got, with its line and field, rather than "is required"', () => {
+    expect(refusal('environment: 42\n')).toMatchObject({ line: 1, field: 'environment', message: 'Profile: environment expected a string, got a number.' });
+    const timeout = refusal('probes:\n  - name: api\n    kind: http\n    url: https://api.example.com/health\n    timeoutMs: "fast"\n');
+    expect(timeout).toMatchObject({ file: 'profile.yaml', line: 5, field: 'probes[0].timeoutMs', message: 'Profile: probes[0].timeoutMs expected a number, got a string.' });
+    expect(refusal('probes: 3\n').message).toBe('Profile: probes expected a list, got a number.');
+    expect(refusal('probes:\n  - name: api\n    kind: http\n    url: https://x\n    timeoutMs:\n').message).toBe('Profile: probes[0].timeoutMs expected a number, got an empty value.');
+    // A value that is missing altogether is still "required".
+    expect(refusal('probes:\n  - name: api\n    kind: http\n').message).toBe('Profile: probes[0].url is required.');
+  });
+
   it('reports broken YAML with its line and column', () => {
     const error = refusal('environment: prod\nprobes: [\n  {name: a\n');
     expect(error.message).toMatch(/^Profile YAML:/);
@@ -85,7 +98,7 @@ describe('deployment profile errors', () => {
 });
 
 describe('finding the profile', () => {
-  it('reads front matter, counting lines in the runbook, and allows a team\'s own metadata keys', () => {
+  it('reads front matter, counting lines in the runbook, and allows a team\'s own metadata keys', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const path = join(dir.path, 'deploy.md');
@@ -93,25 +106,49 @@ describe('finding the profile', () => {
     writeFileSync(path, text);
     const doc = parseText(text, 'deploy.md');
     expect(doc.frontMatter?.line).toBe(2);
-    let error: unknown;
-    try {
-      findProfile(path, doc.frontMatter);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ file: path, line: 8, field: 'probes[0].url' });
+    await expect(findProfile(path, doc.frontMatter)).rejects.toMatchObject({ file: path, line: 8, field: 'probes[0].url' });
     const fixed = text.replace('ftp://nope', 'https://api.example.com/health');
-    const loaded = findProfile(path, parseText(fixed, 'deploy.md').frontMatter);
+    const loaded = await findProfile(path, parseText(fixed, 'deploy.md').frontMatter);
     expect(loaded).toMatchObject({ origin: 'front-matter', profile: { environment: 'staging' } });
   });
 
-  it('finds <runbook>.flightdeck.yaml beside the runbook and lists the secrets it needs', () => {
+  it('finds <runbook>.flightdeck.yaml beside the runbook and lists the secrets it needs', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const path = join(dir.path, 'rollout.md');
     writeFileSync(path, '# Rollout\n- [ ] go\n');
-    expect(findProfile(path, null)).toBeNull();
+    expect(await findProfile(path, null)).toBeNull();
     writeFileSync(join(dir.path, 'rollout.flightdeck.yaml'), 'probes:\n  - name: cache\n    kind: redis\n    url: "redis://h:6379"\n    password: { secret: redis-password }\n');
-    expect(findProfile(path, null)).toMatchObject({ origin: 'file', secrets: ['redis-password'] });
+    expect(await findProfile(path, null)).toMatchObject({ origin: 'file', secrets: ['redis-password'] });
+  });
+
+  it('refuses a profile that is a FIFO at once, naming it, and keeps serving', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir.path, 'rollout.md');
+    writeFileSync(path, '# Rollout\n- [ ] go\n');
+    const fifo = join(dir.path, 'rollout.flightdeck.yaml');
+    await promisify(execFile)('mkfifo', [fifo]);
+    // Before: readFileSync on this FIFO blocked the event loop until a writer came, i.e. forever.
+    let served = 0;
+    const heartbeat = setInterval(() => served++, 5);
+    const started = performance.now();
+    try {
+      await expect(findProfile(path, null)).rejects.toMatchObject({ code: 'bad-input', file: fifo, message: expect.stringContaining('is a FIFO (named pipe), not a regular file') });
+      await expect(loadProfileFile(fifo)).rejects.toMatchObject({ file: fifo });
+      // Refused without waiting for anything: far below the 15 s read deadline.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      await waitFor('the event loop to keep turning', () => served >= 3);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  });
+
+  it('refuses a profile file over 1 MB, naming the file and the limit', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir.path, 'huge.flightdeck.yaml');
+    writeFileSync(file, `environment: prod\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    await expect(loadProfileFile(file)).rejects.toMatchObject({ code: 'too-large', file, message: 'is 2.0 MB; Flightdeck reads a profile up to 1.0 MB.' });
   });
 });

@@ -26,6 +26,17 @@ describe('reading the bytes of a runbook', () => {
     expect(e.message).toMatch(/UTF-16.*save it as UTF-8/);
   });
 
+  it('refuses a file that is mostly NUL and control bytes instead of showing an empty runbook', () => {
+    const nuls = error(Buffer.alloc(4096));
+    expect(nuls).toMatchObject({ code: 'encoding', file: 'runbook.md', line: 1, column: 1 });
+    expect(nuls.message).toBe('is not a text file: 100% of its characters are control bytes (NUL and the like; the first, 0x00, is here). Open the markdown checklist itself.');
+    const mixed = error(Buffer.from(`# Title\n${'\x01\x02\x1b\x00'.repeat(50)}\n- [ ] x\n`));
+    expect(mixed).toMatchObject({ code: 'encoding', line: 2, column: 1, message: expect.stringMatching(/^is not a text file: \d+% of its characters are control bytes/) });
+    // A stray form feed or a pasted escape sequence in a real checklist is still text.
+    const checklist = `# Deploy\n\n- [ ] Drain the node\f\n- [ ] Paste \x1b[31mred\x1b[0m output\n${'- [ ] Step\n'.repeat(20)}`;
+    expect(decodeSource(Buffer.from(checklist), 'runbook.md').text).toBe(checklist);
+  });
+
   it('refuses files over 10 MB', () => {
     expect(error(new Uint8Array(10 * 1024 * 1024 + 1)).code).toBe('too-large');
   });

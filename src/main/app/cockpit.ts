@@ -3,7 +3,7 @@
  * every action the contract offers on them. Both the Electron shell and the
  * browser bridge drive this one object, so the two modes behave the same.
  */
-import type { AppInfo, Cockpit as CockpitState, NoteResult, Notice, Prefs } from '../../shared/contract';
+import { LIMITS, type AppInfo, type Cockpit as CockpitState, type NoteResult, type Notice, type Prefs } from '../../shared/contract';
 import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type JournalEntry } from '../../shared/session-model';
@@ -23,6 +23,7 @@ import type { TrustCheck, TrustStore } from '../services/trust/trust-store';
 import { trustSubject } from '../services/trust/trust-subject';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../services/storage/read-regular-file';
 import { join } from 'node:path';
 
 export interface CockpitDeps {
@@ -86,7 +87,7 @@ export class Cockpit {
       prefs: this.deps.prefs.get(),
       runbook: open?.runbook.doc ?? null,
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
-      notices: this.notices,
+      notices: open ? [...damageNotices(open.session), ...this.notices] : this.notices,
       trust: open && this.trust ? this.trust.view : null,
     };
   }
@@ -228,7 +229,8 @@ export class Cockpit {
     return this.exclusive(async () => {
       const open = this.requireOpen();
       this.checkSessionGuards();
-      open.session.finish('new session started', this.operator());
+      // A damaged session is left exactly as it is: nothing is written into it, not even its end.
+      if (!open.session.readOnly) open.session.finish('new session started', this.operator());
       open.session.close();
       const session = this.createSession(open.runbook);
       this.deps.registry.remember(open.key, session.dir);
@@ -257,13 +259,15 @@ export class Cockpit {
   async writeTicksToFile(): Promise<{ path: string; changed: number }> {
     return this.exclusive(async () => {
       const open = this.requireOpen();
+      // Before the file is touched: ticks written back must be journaled too.
+      open.session.requireWritable();
       const { doc } = open.runbook;
       if (!doc.source.writable || !doc.source.path) {
         const why = doc.source.origin === 'demo' ? 'the demo runbook is read-only' : doc.source.origin === 'import' ? 'it was opened as text and has no file to write to' : 'the file is not writable';
         throw new FlightdeckError('unsupported', `Ticks cannot be written back: ${why}.`, { file: doc.source.name });
       }
       const path = doc.source.path;
-      const onDisk = decodeSource(await readFile(path), doc.source.name);
+      const onDisk = decodeSource(await readRegularFile(path, { maxBytes: LIMITS.runbookBytes, label: doc.source.name, what: 'a runbook' }), doc.source.name);
       let current = open.runbook;
       if (onDisk.sha256 !== doc.source.sha256) {
         current = await this.deps.loader.loadFile(path, 'file', doc.source.name);
@@ -319,7 +323,7 @@ export class Cockpit {
    * is released only once the new one is ready, so a failure leaves the
    * cockpit as it was.
    */
-  private activate(key: RunbookKey, runbook: LoadedRunbook): CockpitState {
+  private async activate(key: RunbookKey, runbook: LoadedRunbook): Promise<CockpitState> {
     const previous = this.open;
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
     const keepsSession = previous !== null && previous.session.dir === existing;
@@ -334,15 +338,15 @@ export class Cockpit {
     if (previous && previous.session !== session) previous.session.close();
     this.deps.registry.remember(key, session.dir);
     this.open = { key, runbook, items: indexItems(runbook.doc), session };
-    this.loadProfile(runbook.doc);
+    await this.loadProfile(runbook.doc);
     this.activated();
     return this.replaced();
   }
 
   /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
-  private loadProfile(doc: RunbookDoc): void {
+  private async loadProfile(doc: RunbookDoc): Promise<void> {
     try {
-      this.profile = { loaded: findProfile(doc.source.path, doc.frontMatter), error: null };
+      this.profile = { loaded: await findProfile(doc.source.path, doc.frontMatter), error: null };
     } catch (error) {
       const message = this.describe(error);
       this.profile = { loaded: null, error: message };
@@ -417,8 +421,15 @@ export class Cockpit {
       session = Session.open(dir, this.sessionOptions());
     } catch (error) {
       if (error instanceof FlightdeckError && error.code === 'locked') throw error;
+      // A damaged journal is shown read-only, as far as it can be believed, never repaired or started over silently.
+      const damaged = openDamagedQuietly(dir);
+      if (damaged) return damaged;
       this.notice('warning', `The previous session could not be resumed (${this.describe(error)}); a new one was started. The old one is kept in ${dir}.`);
       return null;
+    }
+    if (session.recovered) {
+      const torn = session.recovered;
+      this.notice('warning', `The session journal ended in an unfinished line (line ${torn.line}, ${torn.bytes} bytes: a write cut short by a crash or power cut). It was dropped; nothing acknowledged was lost.`);
     }
     if (session.state.closedAt) {
       session.close();
@@ -479,6 +490,26 @@ export class Cockpit {
     if (error instanceof FlightdeckError) return error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}` : error.message;
     this.deps.log.error('unexpected error', error);
     return 'an unexpected error; see the log';
+  }
+}
+
+/** What a read-only, damaged session must say for as long as it is open. */
+function damageNotices(session: Session): Notice[] {
+  const damage = session.damage;
+  if (!damage) return [];
+  return [
+    {
+      level: 'error',
+      message: `This session's journal is damaged: ${damage.message}, in ${session.dir}. It is open read-only, showing the ${session.entries().length} entries before that line; ticks, notes and actions are refused and nothing was repaired or cut. Start a new session to go on.`,
+    },
+  ];
+}
+
+function openDamagedQuietly(dir: string): Session | null {
+  try {
+    return Session.openDamaged(dir);
+  } catch {
+    return null;
   }
 }
 

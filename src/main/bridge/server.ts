@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '../../shared/contract';
+import { formatBytes } from '../../shared/format-bytes';
 import type { TelemetryBatch } from '../../shared/telemetry-model';
 import type { App } from '../app/create-app';
 import { BatchMerger } from '../services/telemetry/batch-merger';
@@ -62,20 +63,26 @@ function callNameOf(pathname: string): string | null {
   }
 }
 
+/** A body past MAX_BODY is read to its end (and dropped) up to this, so the sender gets the answer saying why; past it the connection is cut. */
+const MAX_DRAINED = MAX_BODY * 2;
+
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('too large'));
+      if (size > MAX_DRAINED) {
+        reject(new BodyTooLarge());
         req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -156,8 +163,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       try {
         const body = await readBody(req);
         input = body.length === 0 ? {} : JSON.parse(body);
-      } catch {
-        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad-input', message: 'The call body is not JSON, or is too large.' } }));
+      } catch (error) {
+        const refusal =
+          error instanceof BodyTooLarge
+            ? { code: 'too-large', message: `The call is larger than browser mode's ${formatBytes(MAX_BODY)} limit for one call; a runbook may be at most ${formatBytes(LIMITS.runbookBytes)}.` }
+            : { code: 'bad-input', message: 'The call body is not JSON.' };
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: refusal }));
       }
       const name = callNameOf(url.pathname);
       if (name === null) {

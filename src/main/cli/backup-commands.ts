@@ -119,7 +119,7 @@ interface BackUpContext {
 
 async function backUp({ name, values, env, secrets, io }: BackUpContext): Promise<number> {
   // Before anything else: an untrusted profile exits 2 with no connection made.
-  const trusted = trustedProfileFile(values.profile!, env);
+  const trusted = await trustedProfileFile(values.profile!, env);
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
   const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');

@@ -113,8 +113,7 @@ export async function run(argv: string[], io: Io, loader: RunbookLoader): Promis
           await sessionNote(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), checkPersonName(need(values.by, '--by NAME'), '--by'), io);
           return EXIT.ok;
         case 'status':
-          await sessionStatus(loader, need(rest[0], 'DIR'), values.json, io);
-          return EXIT.ok;
+          return await sessionStatus(loader, need(rest[0], 'DIR'), values.json, io);
         default:
           throw new UsageError(`unknown session command "${sub ?? ''}"\n\n${USAGE}`);
       }

@@ -105,7 +105,7 @@ export async function flagCommand(args: string[], rawIo: Io, options: FlagComman
 }
 
 async function getFlag(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const config = flagConfig(values, env);
+  const config = await flagConfig(values, env);
   const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal: null, settleDelaysMs: [] });
   try {
     const view = await service.read(config.name);
@@ -119,7 +119,7 @@ async function getFlag(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<
 
 async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   if ((values.percent === undefined) === (values.value === undefined)) throw new UsageError('give either --percent N or --value V');
-  const config = flagConfig(values, env);
+  const config = await flagConfig(values, env);
   const percent = values.percent === undefined ? undefined : percentOption(values.percent);
   const value = values.value === undefined ? undefined : typedValue(values.value);
   const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
@@ -139,7 +139,7 @@ async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): P
 
 async function settleFlags(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   if (!values.session && !values.log) throw new UsageError('settle needs the --session or --log that holds the unknown writes');
-  const config = flagConfig(values, env);
+  const config = await flagConfig(values, env);
   const { journal, where, close } = openJournal(values, env, false);
   const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
   try {
@@ -182,13 +182,13 @@ function recordJson(record: ActionRecord) {
 }
 
 /** The flag from the profile, or built from --backend options, validated by the profile's schema. */
-function flagConfig(values: Values, env: NodeJS.ProcessEnv): FlagConfig {
+async function flagConfig(values: Values, env: NodeJS.ProcessEnv): Promise<FlagConfig> {
   const timeoutMs = values.timeout === undefined ? undefined : numberOption(values.timeout, 'timeout');
   if (values.profile) {
     if (values.backend) throw new UsageError('give --profile or --backend, not both');
     if (!values.flag) throw new UsageError('--profile needs --flag NAME');
     // Before any connection: an untrusted profile exits 2.
-    const loaded = trustedProfileFile(values.profile, env);
+    const loaded = await trustedProfileFile(values.profile, env);
     const found = loaded.profile.flags.find((f) => f.name === values.flag);
     if (!found) {
       const names = loaded.profile.flags.map((f) => f.name);

@@ -6,10 +6,8 @@
  * runbook line of each; then how every gate stands at the end. Exit 0 when
  * it ran (the report is the result, whatever it says), 2 on bad input.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FlightdeckError } from '../../shared/errors';
 import { METRICS, type MetricName } from '../../shared/metrics';
 import type { RunbookDoc } from '../../shared/runbook-model';
 import { extractGatePlan } from '../services/gates/extract-plan';
@@ -20,6 +18,8 @@ import { findProfile, loadProfileFile } from '../services/profile/profile-loader
 import { parseRunbook } from '../services/runbook/parse';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';
 import { countLineBreaks, decodeSource } from '../services/runbook/source-text';
+import { FILE_LIMITS, readRegularFile } from '../services/storage/read-regular-file';
+import { LIMITS } from '../../shared/contract';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const REPLAY_USAGE = `Usage:
@@ -44,31 +44,19 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** Histories are read whole; a month of 1 s samples of ten metrics fits well under this. */
-const MAX_HISTORY_BYTES = 512 * 1024 * 1024;
+/** Half a gigabyte from a slow disk takes a while; the deadline is for a read that is stuck, not slow. */
+const HISTORY_DEADLINE_MS = 120_000;
 
 async function loadRunbook(file: string, loader: RunbookLoader | undefined): Promise<RunbookDoc> {
   if (loader) return (await loader.loadFile(file, 'file', file)).doc;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new FlightdeckError('not-found', `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { file });
-  }
-  const source = decodeSource(bytes, file);
+  const source = decodeSource(await readRegularFile(file, { maxBytes: LIMITS.runbookBytes, what: 'a runbook' }), file);
   return parseRunbook(source.text, { name: basename(file), path: resolve(file), origin: 'file', sha256: source.sha256, bytes: source.bytes, lines: countLineBreaks(source.text) + 1, writable: false });
 }
 
 async function readHistory(file: string): Promise<string> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new FlightdeckError('bad-input', 'is not a file.', { file });
-    if (info.size > MAX_HISTORY_BYTES) throw new FlightdeckError('too-large', `is ${Math.round(info.size / 1024 / 1024)} MB; replay reads histories up to 512 MB.`, { file });
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (error instanceof FlightdeckError) throw error;
-    throw new FlightdeckError('not-found', `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { file });
-  }
+  // Read whole, with a deadline; a month of 1 s samples of ten metrics fits well under the limit.
+  const bytes = await readRegularFile(file, { maxBytes: FILE_LIMITS.metricHistoryBytes, what: 'a metric history', timeoutMs: HISTORY_DEADLINE_MS });
+  return bytes.toString('utf8');
 }
 
 function describeEvent(event: ReplayEvent): string {
@@ -111,7 +99,7 @@ export async function replayCommand(args: string[], io: Io, loader?: RunbookLoad
     if (!values.metrics) throw new UsageError(`replay needs --metrics FILE.\n\n${REPLAY_USAGE}`);
     const runbookFile = positionals[0]!;
     const doc = await loadRunbook(runbookFile, loader);
-    const profile = values.profile ? loadProfileFile(values.profile) : findProfile(resolve(runbookFile), doc.frontMatter);
+    const profile = values.profile ? await loadProfileFile(values.profile) : await findProfile(resolve(runbookFile), doc.frontMatter);
     const plan = extractGatePlan(doc, profile?.profile, profile?.file);
     const history = parseMetricHistory(await readHistory(values.metrics), values.metrics);
     const result = replay(plan, history);

@@ -113,7 +113,7 @@ export async function reportCommand(args: string[], io: Io, options: ReportComma
         identities: signingIdentities(vault, env),
         renderer: options.renderer ?? new ChromiumReportRenderer({ rendererDir: options.rendererDir ?? env.FLIGHTDECK_RENDERER_DIR ?? join(__dirname, '..', 'renderer') }),
         redactor,
-        environment: environmentOf(session, doc),
+        environment: await environmentOf(session, doc),
         paper: paper as PaperSize,
         by,
         out,
@@ -165,10 +165,10 @@ function sessionDoc(session: Session): RunbookDoc {
 }
 
 /** The profile's environment name, when the runbook (front matter) or a file beside it has a profile. */
-function environmentOf(session: Session, doc: RunbookDoc): string | null {
+async function environmentOf(session: Session, doc: RunbookDoc): Promise<string | null> {
   const path = session.state.runbook.path;
   try {
-    return findProfile(path && existsSync(path) ? path : null, doc.frontMatter)?.profile.environment ?? null;
+    return (await findProfile(path && existsSync(path) ? path : null, doc.frontMatter))?.profile.environment ?? null;
   } catch {
     // A profile that no longer loads does not stop the report; the report says the environment is not named.
     return null;

@@ -84,7 +84,7 @@ export async function rollbackCommand(args: string[], io: Io, options: RollbackC
     if (!values.profile) throw new UsageError('missing --profile FILE');
     if (values.session && values.log) throw new UsageError('give --session or --log, not both');
     // Before anything else: an untrusted profile exits 2 with no connection made.
-    const loaded = trustedProfileFile(values.profile, env);
+    const loaded = await trustedProfileFile(values.profile, env);
     const profile = loaded.profile;
     const planName = values.plan ?? profile.rollback.default;
     if (planName === undefined) throw new UsageError(`name the plan with --plan (the profile has ${profile.rollback.plans.map((p) => p.name).join(', ') || 'no plans'})`);

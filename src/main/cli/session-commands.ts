@@ -10,7 +10,8 @@ import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type SessionState } from '../../shared/session-model';
 import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
 import { Session, runbookRef } from '../services/session/session';
-import { json, type Io } from './io';
+import { EXIT, json, type Io } from './io';
+import type { JournalDamage, Recovery } from '../services/journal/journal';
 
 /** The session's runbook: the file when it is still there, else the copy kept in the session. */
 async function loadSessionRunbook(loader: RunbookLoader, session: Session): Promise<{ runbook: LoadedRunbook; fromFile: boolean }> {
@@ -88,13 +89,33 @@ export function statusReport(state: SessionState, dir: string, doc: RunbookDoc) 
   };
 }
 
-export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: boolean, io: Io): Promise<void> {
-  const state = Session.readState(dir);
+/** What is wrong with the journal, in the words the app shows too. */
+function journalWarnings(recovered: Recovery | null, damage: JournalDamage | null): string[] {
+  const warnings: string[] = [];
+  if (recovered) {
+    warnings.push(`the journal ends in an unfinished line (line ${recovered.line}, ${recovered.bytes} bytes: a write cut short by a crash); it is not counted, and the next writer drops it`);
+  }
+  if (damage) {
+    warnings.push(`the journal is damaged: ${damage.message}; the state below stops before that line, and the session is read-only until the journal is restored (nothing was repaired or cut)`);
+  }
+  return warnings;
+}
+
+/**
+ * Prints the session's state, with what is wrong with its journal on stderr;
+ * exit status 2 (bad input, as any refused file) when the journal is damaged:
+ * the state shown then stops before the damaged line.
+ */
+export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: boolean, io: Io): Promise<number> {
+  const { state, recovered, damage } = Session.inspect(dir);
   const runbook = await loader.loadText(state.runbook.name, Session.readRunbookCopyFrom(dir));
   const report = statusReport(state, dir, runbook.doc);
+  const warnings = journalWarnings(recovered, damage);
+  const status = damage ? EXIT.badInput : EXIT.ok;
+  for (const warning of warnings) io.err(`warning: ${warning}`);
   if (asJson) {
-    io.out(json(report));
-    return;
+    io.out(json({ ...report, journal: { tornTail: recovered, damage } }));
+    return status;
   }
   const lines = [
     `Session ${state.id}${state.closedAt ? ` (finished ${state.closedAt})` : ''}`,
@@ -110,4 +131,5 @@ export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: 
     for (const item of done) lines.push(`  ${item.at} ${item.by}: ${item.checked ? 'ticked' : 'unticked'} "${item.text}"`);
   }
   io.out(lines.join('\n'));
+  return status;
 }

@@ -90,11 +90,11 @@ export async function trustCommand(args: string[], io: Io, loader: RunbookLoader
 async function checkInput(file: string, loader: RunbookLoader): Promise<CheckInput> {
   if (MARKDOWN_EXTENSIONS.test(file)) {
     const runbook = await loader.loadFile(file, 'file', file);
-    const profile = findProfile(runbook.doc.source.path, runbook.doc.frontMatter);
+    const profile = await findProfile(runbook.doc.source.path, runbook.doc.frontMatter);
     if (!profile) throw new FlightdeckError('not-found', 'has no deployment profile (front matter, or a .flightdeck.yaml beside it): there is nothing to trust.', { file });
     return { subject: trustSubject(runbook.doc, profile), profile, doc: runbook.doc };
   }
-  const profile = loadProfileFile(file);
+  const profile = await loadProfileFile(file);
   return { subject: canonicalPath(profile.file), profile, doc: null };
 }
 

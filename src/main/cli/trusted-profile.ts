@@ -13,8 +13,8 @@ import { loadProfileFile } from '../services/profile/profile-loader';
 import { TrustStore, approvedSecretPairs, type TrustedProfile } from '../services/trust/trust-store';
 import { canonicalPath } from '../services/trust/trust-subject';
 
-export function trustedProfileFile(file: string, env: NodeJS.ProcessEnv): TrustedProfile {
-  const loaded = loadProfileFile(file);
+export async function trustedProfileFile(file: string, env: NodeJS.ProcessEnv): Promise<TrustedProfile> {
+  const loaded = await loadProfileFile(file);
   const check = new TrustStore(defaultDataDir(env)).check({ subject: canonicalPath(loaded.file), profile: loaded, doc: null });
   if (check.trusted) return check.trusted;
   const why = check.view.state === 'changed' ? `it changed since it was approved (${check.view.changes.length} change${check.view.changes.length === 1 ? '' : 's'})` : 'it has not been approved';

@@ -2,9 +2,12 @@
  * The session's append-only journal: the truth a session's state is
  * computed from. Every entry is on disk (fsync) before `append` returns, so
  * anything the user was told is recorded survives a crash or power cut; a
- * crash can only leave a torn last line, which opening drops. Entries form a
- * hash chain, so an edited, reordered or removed line in the middle is
- * refused rather than silently believed.
+ * crash can only leave a torn last line (one without its newline, since each
+ * entry is written with its newline in one write), which opening drops.
+ * Entries form a hash chain, so any whole line that is edited, reordered,
+ * removed or unreadable, the last one included, is refused naming the line
+ * rather than silently believed, dropped or written over. Such a journal can
+ * still be opened read-only (`tolerateDamage`) to show what it holds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,9 +19,13 @@ import { fsyncDir, writeFileAtomic } from '../storage/durable-fs';
 import { makeFdPrivate, makePrivateDir, PRIVATE_FILE_MODE } from '../storage/private-fs';
 import { acquireLock, type Lock } from './lock';
 import type { PayloadRedactor } from '../vault/secrets';
+import { FILE_LIMITS, readRegularFileSync, refuseNonRegularSync } from '../storage/read-regular-file';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const SNAPSHOT_FILE = 'snapshot.json';
+
+/** Append, create, and never wait: a FIFO swapped in after the check fails to open instead of blocking. */
+const APPEND_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NONBLOCK ?? 0);
 
 export interface JournalOptions {
   clock?: () => Date;
@@ -33,6 +40,19 @@ export interface JournalOptions {
    * knows reaches the file.
    */
   redactor?: PayloadRedactor;
+  /**
+   * With readOnly: a damaged journal opens with the entries before the
+   * damaged line, and `damage` names that line, instead of being refused.
+   */
+  tolerateDamage?: boolean;
+}
+
+/** The first whole line that cannot be believed: unreadable, edited, or out of the chain. */
+export interface JournalDamage {
+  line: number;
+  reason: string;
+  /** "journal.jsonl line 5: hash mismatch", the words of the refusal. */
+  message: string;
 }
 
 export interface Snapshot {
@@ -65,6 +85,8 @@ export class Journal {
     readonly file: string,
     readonly readOnly: boolean,
     readonly recovered: Recovery | null,
+    /** Set only when opened with tolerateDamage: the line the entries stop before. */
+    readonly damage: JournalDamage | null,
     private readonly entries: JournalEntry[],
     private size: number,
     private readonly fd: number | null,
@@ -82,27 +104,32 @@ export class Journal {
     if (!(snapshotEvery > 0)) throw new FlightdeckError('bad-input', `snapshotEvery must be positive, not ${snapshotEvery}.`, { field: 'snapshotEvery' });
     const file = path.join(dir, JOURNAL_FILE);
     if (options.readOnly) {
-      const { entries, validBytes, torn } = parseJournal(readJournalBytes(file), file);
-      return new Journal(dir, file, true, torn, entries, validBytes, null, null, clock, snapshotEvery);
+      const { entries, validBytes, torn, damage } = parseJournal(readJournalBytes(file), file, options.tolerateDamage === true);
+      return new Journal(dir, file, true, torn, damage, entries, validBytes, null, null, clock, snapshotEvery);
     }
+    if (options.tolerateDamage) throw new FlightdeckError('internal', 'A damaged journal can only be opened read-only.', { field: 'tolerateDamage' });
     makeDir(dir);
+    // Opening a FIFO to append would wait for a reader; refuse anything but a regular file first.
+    refuseNonRegularSync(file);
     const lock = acquireLock(dir);
     let fd: number | null = null;
     try {
       const existed = fs.existsSync(file);
-      fd = fs.openSync(file, 'a', PRIVATE_FILE_MODE);
+      fd = fs.openSync(file, APPEND_FLAGS, PRIVATE_FILE_MODE);
+      // Checked again on the handle: what is appended to is what was checked.
+      if (!fs.fstatSync(fd).isFile()) refuseNonRegularSync(file);
       // A journal an older version wrote readable by others is tightened when opened.
       makeFdPrivate(fd);
       if (!existed) fsyncDir(dir);
-      const bytes = fs.readFileSync(file);
-      const { entries, validBytes, torn } = parseJournal(bytes, file);
+      const bytes = readJournalBytes(file);
+      const { entries, validBytes, torn } = parseJournal(bytes, file, false);
       if (validBytes < bytes.length) {
         // The next append must start on a clean line, and after a second crash too.
         fs.ftruncateSync(fd, validBytes);
         fs.fsyncSync(fd);
       }
       removeStaleTemps(dir);
-      return new Journal(dir, file, false, torn, entries, validBytes, fd, lock, clock, snapshotEvery, options.redactor ?? null);
+      return new Journal(dir, file, false, torn, null, entries, validBytes, fd, lock, clock, snapshotEvery, options.redactor ?? null);
     } catch (err) {
       if (fd !== null) fs.closeSync(fd);
       lock.release();
@@ -228,7 +255,7 @@ export class Journal {
  * reported and left out; any other bad line throws, naming it.
  */
 export function readJournalFile(file: string): { entries: JournalEntry[]; tornTail: boolean } {
-  const { entries, torn } = parseJournal(readJournalBytes(file), file);
+  const { entries, torn } = parseJournal(readJournalBytes(file), file, false);
   return { entries, tornTail: torn !== null };
 }
 
@@ -237,35 +264,43 @@ interface Parsed {
   /** Bytes up to the end of the last good line. */
   validBytes: number;
   torn: Recovery | null;
+  damage: JournalDamage | null;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function parseJournal(bytes: Uint8Array, file: string): Parsed {
+/**
+ * Reads the lines of a journal. Only a last line without its newline is a
+ * crash's leftover (each entry goes to disk with its newline in one write,
+ * so a write cut short never ends in one); it is reported and left out. A
+ * whole line that does not read, or does not chain, was edited or damaged
+ * after it was written: refused naming the line, or with `tolerate`, the
+ * entries before it are returned and `damage` names it.
+ */
+function parseJournal(bytes: Uint8Array, file: string, tolerate: boolean): Parsed {
   const entries: JournalEntry[] = [];
   let prev = GENESIS_HASH;
   let start = 0;
   for (let line = 1; start < bytes.length; line++) {
-    const torn = (reason: string): Parsed => ({ entries, validBytes: start, torn: { line, bytes: bytes.length - start, reason } });
     const end = bytes.indexOf(0x0a, start);
-    if (end === -1) return torn('no newline at the end');
-    const isLast = end === bytes.length - 1;
+    if (end === -1) return { entries, validBytes: start, torn: { line, bytes: bytes.length - start, reason: 'no newline at the end' }, damage: null };
     let read: JournalEntry | string;
     try {
       read = readLine(utf8.decode(bytes.subarray(start, end)));
     } catch {
       read = 'not UTF-8';
     }
-    // A crash leaves a prefix of a line, or garbage where the filesystem had
-    // reserved space; a line that is whole and chained wrongly is tampering.
-    if (typeof read === 'string' && isLast) return torn(read);
     const reason = typeof read === 'string' ? read : linkProblem(read, entries.length, prev);
-    if (reason) throw new FlightdeckError('conflict', `${JOURNAL_FILE} line ${line}: ${reason}`, { file, line });
+    if (reason) {
+      const message = `${JOURNAL_FILE} line ${line}: ${reason}`;
+      if (tolerate) return { entries, validBytes: start, torn: null, damage: { line, reason, message } };
+      throw new FlightdeckError('conflict', message, { file, line });
+    }
     entries.push(Object.freeze(read as JournalEntry));
     prev = (read as JournalEntry).hash;
     start = end + 1;
   }
-  return { entries, validBytes: start, torn: null };
+  return { entries, validBytes: start, torn: null, damage: null };
 }
 
 /** The entry on a line, or why the line holds none. */
@@ -296,9 +331,10 @@ function linkProblem(entry: JournalEntry, index: number, prev: string): string |
 
 function readJournalBytes(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    // Synchronous like every append; a FIFO or device in the journal's place is refused, never waited on.
+    return readRegularFileSync(file, { maxBytes: FILE_LIMITS.journalBytes, what: 'a session journal' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FlightdeckError('not-found', `There is no session journal at ${file}.`, { file });
+    if (err instanceof FlightdeckError && err.code === 'not-found') throw new FlightdeckError('not-found', `There is no session journal at ${file}.`, { file });
     throw err;
   }
 }

@@ -5,7 +5,7 @@
  * the file and the line of the offending key, counted in the runbook when
  * the profile is front matter.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import { FlightdeckError } from '../../../shared/errors';
 import { FRONT_MATTER_METADATA, ProfileSchema, type Profile } from './profile-schema';
 import { secretNames } from './secret-ref';
 import { gateReferenceProblems } from './gates-schema';
+import { FILE_LIMITS, readRegularFile } from '../storage/read-regular-file';
 
 export interface LoadedProfile {
   profile: Profile;
@@ -62,7 +63,7 @@ export function parseProfileText(text: string, options: ProfileTextOptions): Pro
   const issue = result.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   const offset = offsetOf(doc, path);
-  throw new FlightdeckError('bad-input', `Profile: ${fieldName(path)} ${issueText(issue)}`, {
+  throw new FlightdeckError('bad-input', `Profile: ${fieldName(path)} ${issueText(issue, valueAt(value, path))}`, {
     file: options.file,
     line: lineOf(offset),
     column: columnOf(offset),
@@ -71,7 +72,7 @@ export function parseProfileText(text: string, options: ProfileTextOptions): Pro
 }
 
 /** The profile for a runbook, or null when it has none. */
-export function findProfile(runbookPath: string | null, frontMatter: { text: string; line: number } | null): LoadedProfile | null {
+export async function findProfile(runbookPath: string | null, frontMatter: { text: string; line: number } | null): Promise<LoadedProfile | null> {
   if (frontMatter && hasProfileKeys(frontMatter.text) && runbookPath !== undefined) {
     const file = runbookPath ?? 'front matter';
     const profile = parseProfileText(frontMatter.text, { file, firstLine: frontMatter.line, frontMatter: true });
@@ -82,13 +83,9 @@ export function findProfile(runbookPath: string | null, frontMatter: { text: str
   return file ? loadProfileFile(file) : null;
 }
 
-export function loadProfileFile(file: string): LoadedProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new FlightdeckError('not-found', `could not be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { file });
-  }
+/** Reads a profile file: a regular file of at most 1 MB, read with a deadline (a FIFO here once froze the app). */
+export async function loadProfileFile(file: string): Promise<LoadedProfile> {
+  const text = (await readRegularFile(file, { maxBytes: FILE_LIMITS.profileBytes, what: 'a profile' })).toString('utf8');
   const profile = parseProfileText(text, { file });
   return { profile, file, origin: 'file', secrets: [...secretNames(profile)].sort() };
 }
@@ -169,9 +166,46 @@ function fieldName(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+/** The value the profile gives at `path`: `missing` when it gives none. zod does not keep it in its issues. */
+function valueAt(root: unknown, path: readonly (string | number)[]): { missing: true } | { missing: false; value: unknown } {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return { missing: true };
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node === undefined ? { missing: true } : { missing: false, value: node };
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping (key: value lines)',
+  record: 'a mapping (key: value lines)',
+  map: 'a mapping (key: value lines)',
+  literal: 'a fixed value',
+  null: 'nothing',
+};
+
+/** What YAML gave, in words; never the value itself, which may be a secret written where a reference belongs. */
+function kindOfValue(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a decimal number';
+  if (typeof value === 'boolean') return 'true or false';
+  return `a ${typeof value}`;
+}
+
+function issueText(issue: z.core.$ZodIssue, given: ReturnType<typeof valueAt>): string {
   if (issue.code === 'unrecognized_keys') return `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}.`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required.';
+  if (issue.code === 'invalid_type') {
+    if (given.missing) return 'is required.';
+    return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOfValue(given.value)}.`;
+  }
   const message = issue.message.replace(/^Invalid input: /, '');
   return /[.!?]$/.test(message) ? message : `${message}.`;
 }

@@ -4,13 +4,13 @@
  * the file and, where there is one, the line.
  */
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { LIMITS } from '../../../shared/contract';
-import { FlightdeckError } from '../../../shared/errors';
 import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
 import type { RunbookParser } from './runbook-parser';
 import { countLineBreaks, decodeSource, type SourceText } from './source-text';
+import { readRegularFile } from '../storage/read-regular-file';
 
 export interface LoadedRunbook {
   doc: RunbookDoc;
@@ -35,22 +35,9 @@ export class RunbookLoader {
   /** `label` is how the file is named in messages (the path as the user gave it). */
   async loadFile(path: string, origin: 'file' | 'demo', label: string = path): Promise<LoadedRunbook> {
     const absolute = resolve(path);
-    let size: number;
-    try {
-      const info = await stat(absolute);
-      if (!info.isFile()) throw new FlightdeckError('bad-input', 'is not a file.', { file: label });
-      size = info.size;
-    } catch (error) {
-      if (error instanceof FlightdeckError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new FlightdeckError('not-found', 'does not exist.', { file: label });
-      if (code === 'EACCES') throw new FlightdeckError('forbidden', 'cannot be read: permission denied.', { file: label });
-      throw new FlightdeckError('bad-input', `cannot be read: ${code ?? String(error)}.`, { file: label });
-    }
-    if (size > LIMITS.runbookBytes) {
-      throw new FlightdeckError('too-large', `is ${(size / 1024 / 1024).toFixed(1)} MB; Flightdeck opens runbooks up to 10 MB.`, { file: label });
-    }
-    const source = decodeSource(await readFile(absolute), label);
+    // A FIFO, device or directory is refused naming it; the read has a deadline.
+    const bytes = await readRegularFile(absolute, { maxBytes: LIMITS.runbookBytes, label, what: 'a runbook' });
+    const source = decodeSource(bytes, label);
     const writable = origin === 'file' && (await isWritable(absolute));
     return this.parse(source, { name: basename(absolute), path: absolute, origin, writable }, label);
   }

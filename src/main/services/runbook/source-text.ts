@@ -100,5 +100,38 @@ export function decodeSource(bytes: Uint8Array, file: string): SourceText {
       { file, line: where.line, column: where.column },
     );
   }
+  refuseControlText(text, file);
   return { text, bom, sha256: sha256Hex(bytes), bytes: bytes.length };
+}
+
+/**
+ * Share of control characters above which a file is not text at all. A
+ * checklist may carry a stray form feed or a pasted terminal escape; a
+ * file of NULs (a disk image, a preallocated file, a crash's leftovers) is
+ * not a runbook, and showing it as an empty one would say nothing is wrong.
+ */
+export const MAX_CONTROL_SHARE = 0.1;
+
+/** C0 controls other than tab, line feed and carriage return, and DEL. */
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+}
+
+function refuseControlText(text: string, file: string): void {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (!isControl(text.charCodeAt(i))) continue;
+    count++;
+    if (first === -1) first = i;
+  }
+  if (count === 0 || count < text.length * MAX_CONTROL_SHARE) return;
+  const line = countLineBreaks(text, 0, first) + 1;
+  const column = first - (text.lastIndexOf('\n', first - 1) + 1) + 1;
+  const share = Math.floor((count / text.length) * 100);
+  throw new FlightdeckError(
+    'encoding',
+    `is not a text file: ${share}% of its characters are control bytes (NUL and the like; the first, 0x${text.charCodeAt(first).toString(16).padStart(2, '0')}, is here). Open the markdown checklist itself.`,
+    { file, line, column },
+  );
 }

@@ -5,6 +5,12 @@
  *
  * Every method that records something returns only after the journal entry
  * is on disk; the state it returns already includes that entry.
+ *
+ * A session whose journal is damaged (a whole line edited, reordered or
+ * unreadable) is never repaired: `openDamaged` opens it read-only, without
+ * the lock, showing the entries before the damage, and every recording
+ * method refuses, naming the line. Its journal, snapshot and runbook copy
+ * stay exactly as they are.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,7 +28,7 @@ import {
   type SessionState,
 } from '../../../shared/session-model';
 import { writeFileAtomic } from '../storage/durable-fs';
-import { Journal, type JournalOptions } from '../journal/journal';
+import { Journal, type JournalDamage, type JournalOptions, type Recovery } from '../journal/journal';
 import type { ActionJournal } from '../actions/action-journal';
 import type { PayloadRedactor } from '../vault/secrets';
 
@@ -95,15 +101,39 @@ export class Session implements ActionJournal {
 
   /** The state of a session without taking its lock: status while the app flies it. */
   static readState(dir: string): SessionState {
+    return Session.inspect(dir, false).state;
+  }
+
+  /**
+   * A session's state and the health of its journal, without the lock:
+   * a torn tail that the next writer will drop, and with `tolerateDamage`,
+   * the damaged line the state stops before (else a damaged journal throws).
+   */
+  static inspect(dir: string, tolerateDamage = true): { state: SessionState; recovered: Recovery | null; damage: JournalDamage | null } {
     if (!existsSync(join(dir, 'journal.jsonl'))) {
       throw new FlightdeckError('not-found', 'is not a Flightdeck session (no journal.jsonl).', { file: dir });
     }
-    const journal = Journal.open(dir, { readOnly: true });
+    const journal = Journal.open(dir, { readOnly: true, tolerateDamage });
     try {
-      return Session.foldJournal(journal);
+      return { state: Session.foldJournal(journal), recovered: journal.recovered, damage: journal.damage };
     } finally {
       journal.close();
     }
+  }
+
+  /**
+   * Opens a session whose journal is damaged, read-only, to show what it
+   * holds up to the damage; null when the journal is not damaged (open it
+   * normally) or is not there.
+   */
+  static openDamaged(dir: string): Session | null {
+    if (!existsSync(join(dir, 'journal.jsonl'))) return null;
+    const journal = Journal.open(dir, { readOnly: true, tolerateDamage: true });
+    if (!journal.damage) {
+      journal.close();
+      return null;
+    }
+    return new Session(dir, journal, Session.foldJournal(journal));
   }
 
   static readRunbookCopyFrom(dir: string): string {
@@ -124,6 +154,21 @@ export class Session implements ActionJournal {
     return this.current;
   }
 
+  /** Open only to be read: its journal is damaged. */
+  get readOnly(): boolean {
+    return this.journal.readOnly;
+  }
+
+  /** The damaged line of a session opened with `openDamaged`. */
+  get damage(): JournalDamage | null {
+    return this.journal.damage;
+  }
+
+  /** The torn last line opening dropped (a write a crash cut short), if any. */
+  get recovered(): Recovery | null {
+    return this.journal.recovered;
+  }
+
   /** The runbook as it was when last recorded. */
   readRunbookCopy(): string {
     return Session.readRunbookCopyFrom(this.dir);
@@ -139,12 +184,14 @@ export class Session implements ActionJournal {
 
   /** Records that the runbook now reads differently; nothing when it is unchanged. */
   recordRunbook(runbook: RunbookRef, runbookText: string, by: string | null): JournalEntry | null {
-    if (runbook.sha256 === this.current.runbook.sha256) return null;
+    // A read-only session shows what its journal holds; the runbook as read now is shown beside it, unrecorded.
+    if (runbook.sha256 === this.current.runbook.sha256 || this.readOnly) return null;
     writeFileAtomic(join(this.dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
     return this.record('runbook.loaded', by, { path: runbook.path, sha256: runbook.sha256, previousSha256: this.current.runbook.sha256 });
   }
 
   recordWriteBack(data: EntryDataOf<'runbook.written'>, runbookText: string, by: string | null): JournalEntry {
+    this.requireWritable();
     writeFileAtomic(join(this.dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
     return this.record('runbook.written', by, data);
   }
@@ -156,7 +203,7 @@ export class Session implements ActionJournal {
   /** Releases the journal; the session can be opened again later. */
   close(): void {
     try {
-      if (this.journal.length > 0) this.journal.writeSnapshot(this.current);
+      if (this.journal.length > 0 && !this.readOnly) this.journal.writeSnapshot(this.current);
     } finally {
       this.journal.close();
     }
@@ -173,6 +220,7 @@ export class Session implements ActionJournal {
    * and their data shapes are the ones in src/shared/session-model.ts.
    */
   record<T extends EntryType>(type: T, by: string | null, data: EntryDataOf<T>): JournalEntry {
+    this.requireWritable();
     if (this.current.closedAt && type !== 'session.closed') {
       throw new FlightdeckError('conflict', 'This session is finished; start a new session to record more.');
     }
@@ -180,5 +228,18 @@ export class Session implements ActionJournal {
     this.current = applyEntry(this.current, entry);
     if (this.journal.snapshotDue()) this.journal.writeSnapshot(this.current);
     return entry;
+  }
+
+  /** Refuses, in words a release manager can act on, to record into a damaged journal. */
+  requireWritable(): void {
+    const damage = this.journal.damage;
+    if (damage) {
+      throw new FlightdeckError(
+        'conflict',
+        `This session is open read-only because its journal is damaged (${damage.message}); nothing more is recorded in it. Start a new session to go on; the damaged one is kept as it is.`,
+        { file: this.journal.file, line: damage.line },
+      );
+    }
+    if (this.readOnly) throw new FlightdeckError('unsupported', 'This session is open read-only; nothing is recorded in it.', { file: this.journal.file });
   }
 }

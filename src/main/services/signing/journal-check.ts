@@ -5,7 +5,7 @@
  * entries a report covers (count and head hash). Reading and the hash and
  * link rules are journal.ts's own; this adds the diagnosis when they fail.
  */
-import { readFileSync } from 'node:fs';
+import { FILE_LIMITS, readRegularFileSync } from '../storage/read-regular-file';
 import { join } from 'node:path';
 import type { ReportPredicate } from '../../../shared/report-bundle';
 import { JournalEntrySchema, type JournalEntry } from '../../../shared/session-model';
@@ -24,15 +24,21 @@ export function checkJournal(sessionDir: string): JournalCheck {
   try {
     const { entries, tornTail } = readJournalFile(file);
     if (!tornTail) return { entries, problem: null, notes: [] };
-    // The journal drops a bad last line as a crash's leftover. A whole line that reads as an entry but fails its hash was edited, not torn.
-    const edited = diagnose(readFileSync(file));
+    // The journal drops a last line without its newline as a crash's leftover. One that reads as an entry but fails its hash was edited, not torn.
+    const edited = diagnose(readJournalBytes(file));
     if (edited && !edited.startsWith('journal line')) return { entries, problem: edited, notes: [] };
     return { entries, problem: null, notes: ['the journal\'s last line is incomplete (a write cut short) and was not counted'] };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'not-found') return { entries: [], problem: `no session journal at ${file}`, notes: [] };
-    return { entries: [], problem: diagnose(readFileSync(file)) ?? `the journal cannot be read: ${(err as Error).message}`, notes: [] };
+    // Only a chain that does not hold is diagnosed; a FIFO, device, unreadable or oversized file is not read again: the reader said why.
+    if (code !== 'conflict') return { entries: [], problem: `the journal cannot be read: ${file}: ${(err as Error).message}`, notes: [] };
+    return { entries: [], problem: diagnose(readJournalBytes(file)) ?? `the journal cannot be read: ${(err as Error).message}`, notes: [] };
   }
+}
+
+function readJournalBytes(file: string): Buffer {
+  return readRegularFileSync(file, { maxBytes: FILE_LIMITS.journalBytes, what: 'a session journal' });
 }
 
 interface Line {

@@ -6,7 +6,8 @@
  * Each value is a file path or, failing that, the key text itself.
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { FILE_LIMITS, readRegularFile } from '../storage/read-regular-file';
 import { FlightdeckError } from '../../../shared/errors';
 import { keyIdOfPublicKey, parseEd25519PublicKey } from './ed25519';
 import { subjectLine } from './signing-identity';
@@ -18,15 +19,14 @@ export interface TrustAnchors {
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const MAX_TRUST_FILE = 256 * 1024;
 
 export function emptyTrust(): TrustAnchors {
   return { certificates: [], keys: new Map() };
 }
 
-export function readTrust(values: readonly string[]): TrustAnchors {
+export async function readTrust(values: readonly string[]): Promise<TrustAnchors> {
   const trust = emptyTrust();
-  for (const value of values) addTrust(trust, value);
+  for (const value of values) await addTrust(trust, value);
   return trust;
 }
 
@@ -35,10 +35,10 @@ export function addCertificatePems(trust: TrustAnchors, pems: readonly string[])
   for (const pem of pems) trust.certificates.push(...(pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block)));
 }
 
-function addTrust(trust: TrustAnchors, value: string): void {
-  const isFile = value.length < 4096 && existsSync(value) && statSync(value).isFile();
-  if (isFile && statSync(value).size > MAX_TRUST_FILE) throw new FlightdeckError('too-large', `--trust ${value}: larger than 256 KB, not a certificate or key.`, { file: value });
-  const bytes = isFile ? readFileSync(value) : Buffer.from(value, 'utf8');
+async function addTrust(trust: TrustAnchors, value: string): Promise<void> {
+  // A path that exists is read as a file, and refused naming it when it is a FIFO, device or directory, or too large for a key.
+  const isFile = value.length < 4096 && existsSync(value);
+  const bytes = isFile ? await readRegularFile(value, { maxBytes: FILE_LIMITS.trustBytes, what: 'a --trust certificate or key' }) : Buffer.from(value, 'utf8');
   const where = isFile ? { file: value } : { field: 'trust' };
   const label = isFile ? value : 'the --trust value';
   const text = bytes.toString('latin1');

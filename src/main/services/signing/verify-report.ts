@@ -76,7 +76,7 @@ const SESSION_MARKERS = [SNAPSHOT_FILE, RUNBOOK_COPY, LOCK_FILE, METRICS_FILE];
 /** Throws FlightdeckError only for a path that is not a report at all or an unreadable --trust; every failed check is a problem in the result. */
 export async function verifyReport(target: string, options: VerifyReportOptions = {}): Promise<VerifyReportResult> {
   const given = options.trust ?? [];
-  const trust = readTrust(given);
+  const trust = await readTrust(given);
   const pinnedCertificates = trust.certificates.length > 0;
   const pinnedKeys = trust.keys.size > 0;
   if (given.length === 0) addCertificatePems(trust, options.knownCertificates ?? []);

@@ -15,7 +15,8 @@
  * Metrics are evidence, not the truth: lines are appended without fsync, and
  * a torn last line is skipped when read.
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { FILE_LIMITS, readRegularFileSync } from '../storage/read-regular-file';
 import { readHistoryLine } from '../gates/metric-history';
 import { METRICS } from '../../../shared/metrics';
 import type { TelemetryBatch } from '../../../shared/telemetry-model';
@@ -149,7 +150,8 @@ export class MetricsRecorder {
  */
 export function readRecordedMetrics(file: string): RecordedPoint[] {
   if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n');
+  // A session directory can be named on the command line: refuse a FIFO or device there rather than block on it.
+  const lines = readRegularFileSync(file, { maxBytes: FILE_LIMITS.metricHistoryBytes, what: 'recorded metrics' }).toString('utf8').split('\n');
   const points: RecordedPoint[] = [];
   lines.forEach((text, i) => {
     if (i >= lines.length - 2 && !isJson(text)) return;

@@ -18,6 +18,7 @@ import type { CapabilityManifest, ManifestHost, ManifestProgram } from '../../..
 import { CommandPolicy } from '../commands/command-policy';
 import { profileCommands, recogniseContext, recogniseRunbook } from '../commands/recognise';
 import { describeCondition } from '../gates/conditions';
+import { canonicalJson } from '../journal/canonical-json';
 import { extractGatePlan } from '../gates/extract-plan';
 import type { Profile } from '../profile/profile-schema';
 import { isSecretRef, type MaybeSecret } from '../profile/secret-ref';
@@ -117,17 +118,6 @@ export function emptyManifest(): CapabilityManifest {
 /** sha256 of the canonical JSON: object keys sorted, lists already in canonical order. */
 export function manifestHash(manifest: CapabilityManifest): string {
   return createHash('sha256').update(canonicalJson(manifest)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Lists sorted by their text, so reordering the profile does not change the hash. */

@@ -5,13 +5,13 @@
  * itself sealed, by a key derived from the passphrase (scrypt) or by the OS
  * keyring (safeStorage); opening it is how a passphrase is checked.
  */
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { FlightdeckError } from '../../../shared/errors';
 import { SecretName } from '../profile/secret-ref';
 import { writeFileAtomic } from '../storage/durable-fs';
 import { makePrivateDir } from '../storage/private-fs';
+import { FILE_LIMITS, readRegularFileSync } from '../storage/read-regular-file';
 
 export const VAULT_FORMAT = 'flightdeck-vault';
 export const VAULT_FILE_NAME = 'vault.json';
@@ -81,9 +81,10 @@ function damaged(file: string, detail: string, field?: string): FlightdeckError 
 export function readVaultFile(file: string): VaultFile | null {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Synchronous like the rest of the vault (it answers get() at once), but a FIFO or device in its place is refused, not waited on.
+    text = readRegularFileSync(file, { maxBytes: FILE_LIMITS.vaultBytes, what: 'a vault' }).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (err instanceof FlightdeckError && err.code === 'not-found') return null;
     throw err;
   }
   let json: unknown;
