@@ -25,6 +25,7 @@ export const CALL_NAMES = [
   'unlockVault',
   'lockVault',
   'putSecret',
+  'setSecretScope',
   'deleteSecret',
   'readFlag',
   'previewFlag',

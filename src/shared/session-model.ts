@@ -56,7 +56,7 @@ export const EntryData = {
   /** Series id to value: what "unchanged or lower" compares against. */
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
   /** A secret was added, replaced or deleted: its name only. */
-  'vault.changed': z.object({ op: z.enum(['put', 'delete']), name: z.string() }),
+  'vault.changed': z.object({ op: z.enum(['put', 'delete', 'scope']), name: z.string(), scope: z.array(z.string()).optional() }),
 
   // Backups (issue 5). The backup itself is an action of kind 'backup'; this is its evidence.
   /** A backup whose files are complete and verified: what the checklist item shows and the report lists. */

@@ -23,6 +23,7 @@ import { checkPlanConfirmation, confirmModeOf, RollbackService, type RollbackReq
 import { stepTitle } from '../services/rollback/rollback-steps';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import type { SecretRedactor } from '../services/vault/redactor';
+import { normaliseScope } from '../services/vault/secret-scope';
 import type { Vault } from '../services/vault/vault';
 import type { Activation, Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
@@ -133,8 +134,14 @@ export class LiveControl {
     return this.vaultChanged();
   }
 
-  putSecret(name: string, value: string): VaultStatus {
-    this.deps.vault.put(name, value);
+  /** The scope is the operator's word: normalised and checked by the vault (normaliseScope), which refuses Flightdeck's own local destinations from here. */
+  putSecret(name: string, value: string, scope: readonly string[]): VaultStatus {
+    this.deps.vault.put(name, value, normaliseScope(scope));
+    return this.vaultChanged();
+  }
+
+  setSecretScope(name: string, scope: readonly string[]): VaultStatus {
+    this.deps.vault.setScope(name, scope);
     return this.vaultChanged();
   }
 

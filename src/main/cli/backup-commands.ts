@@ -121,7 +121,10 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
   const loaded = loadProfileFile(values.profile!);
   const redactor = new SecretRedactor();
   for (const [secret, value] of secrets.entries()) redactor.add(secret, value);
-  for (const secret of loaded.secrets) if (secrets.has(secret)) redactor.add(secret, secrets.get(secret));
+  for (const secret of loaded.secrets) {
+    const value = secrets.valueToHide(secret);
+    if (value !== undefined) redactor.add(secret, value);
+  }
   const by = values.by ?? env.USER ?? env.USERNAME ?? null;
   const { journal, where, close } = openActionJournal(values, env, 'backup-');
   try {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { ActionRecord } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
 import type { FlagValue } from '../services/flags/flag-backend';
+import { flagBackendDestination } from '../services/flags/backend-destination';
 import { FlagService } from '../services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../services/profile/flags-schema';
 import { loadProfileFile } from '../services/profile/profile-loader';
@@ -35,6 +36,9 @@ export const FLAG_USAGE = `Usage:
 
 Secrets: a profile's { secret: NAME } and --password-secret / --bearer-secret
 NAME are read from FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_").
+A profile's secret goes only where FLIGHTDECK_SECRET_<NAME>_SCOPE lists
+(origins, host:port; commas or spaces); one named with --backend goes to
+the --url typed here.
 
 Exit status: 0 ok, 1 failed or unknown (printed), 2 bad input.`;
 
@@ -105,7 +109,7 @@ export async function flagCommand(args: string[], rawIo: Io, options: FlagComman
 
 async function getFlag(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const config = flagConfig(values);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal: null, settleDelaysMs: [] });
+  const service = new FlagService({ flags: [config], secrets: flagSecrets(values, config, env), journal: null, settleDelaysMs: [] });
   try {
     const view = await service.read(config.name);
     if (values.json) io.out(json({ flag: view.name, target: view.target, value: view.value, readAt: view.readAt, error: view.readError }));
@@ -123,7 +127,7 @@ async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): P
   const value = values.value === undefined ? undefined : typedValue(values.value);
   const by = values.by ?? env.USER ?? env.USERNAME ?? null;
   const { journal, where, close } = openJournal(values, env, true);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
+  const service = new FlagService({ flags: [config], secrets: flagSecrets(values, config, env), journal, settleDelaysMs: [] });
   try {
     // The current value first, so the journal and the output show the change.
     await service.read(config.name);
@@ -140,7 +144,7 @@ async function settleFlags(values: Values, io: Io, env: NodeJS.ProcessEnv): Prom
   if (!values.session && !values.log) throw new UsageError('settle needs the --session or --log that holds the unknown writes');
   const config = flagConfig(values);
   const { journal, where, close } = openJournal(values, env, false);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
+  const service = new FlagService({ flags: [config], secrets: flagSecrets(values, config, env), journal, settleDelaysMs: [] });
   try {
     const records: ActionRecord[] = [];
     for (const id of service.unsettledActions()) records.push(await service.reconcile(id));
@@ -178,6 +182,18 @@ function recordJson(record: ActionRecord) {
     message: record.message,
     durationMs: record.durationMs,
   };
+}
+
+/**
+ * Secrets from the environment for this flag. With --backend the person
+ * typed the target, so a secret they named may go to exactly that
+ * destination; a profile's targets need FLIGHTDECK_SECRET_<NAME>_SCOPE (or
+ * an approval, once the trust store supplies one).
+ */
+function flagSecrets(values: Values, config: FlagConfig, env: NodeJS.ProcessEnv): EnvSecretResolver {
+  if (values.profile) return new EnvSecretResolver(env);
+  const typed = flagBackendDestination(config.backend);
+  return new EnvSecretResolver(env, { approved: (_name, destination) => destination === typed });
 }
 
 /** The flag from the profile, or built from --backend options, validated by the profile's schema. */

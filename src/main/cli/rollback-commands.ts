@@ -150,7 +150,10 @@ async function runRollback(context: RunContext): Promise<number> {
   const secrets = new EnvSecretResolver(env);
   const redactor = new SecretRedactor();
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
-  for (const name of loaded.secrets) if (secrets.has(name)) redactor.add(name, secrets.get(name));
+  for (const name of loaded.secrets) {
+    const value = secrets.valueToHide(name);
+    if (value !== undefined) redactor.add(name, value);
+  }
 
   const { journal, where, close } = openActionJournal(values, env, 'rollback-');
   const backends = new Map(profile.flags.map((f) => [f.name, { backend: createFlagBackend(f.backend, { secrets, timeoutMs: f.timeoutMs }), timeoutMs: f.timeoutMs }] as const));
