@@ -64,8 +64,7 @@ export class CommandRunner {
     const [program, ...args] = request.argv;
     if (program === undefined) throw new FlightdeckError('bad-input', 'A command needs at least the program to run.', { field: 'argv' });
     const path = this.deps.policy.resolve(program);
-    // Every secret of the environment must be scoped to this program: refused here, before anything is journaled or started.
-    this.environment(program);
+    this.refuseUnscopedSecrets(program);
     const killGraceMs = this.deps.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     return {
       kind: request.kind ?? 'command',
@@ -78,6 +77,20 @@ export class CommandRunner {
       ...(request.step !== undefined ? { step: request.step } : {}),
       run: (context) => this.spawnProgram(path, program, args, killGraceMs, context),
     };
+  }
+
+  /**
+   * Every secret of the environment must be scoped to this program: a
+   * refusal is a security rule, like the allowlist, so it comes before
+   * anything is journaled or started. A locked vault or a missing secret is
+   * left to the action, which records it as failed at spawn time.
+   */
+  private refuseUnscopedSecrets(program: string): void {
+    try {
+      this.environment(program);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'forbidden') throw error;
+    }
   }
 
   /** The child's environment: the minimal base plus the profile's, secrets resolved now for this program. */
