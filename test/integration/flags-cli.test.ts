@@ -127,6 +127,19 @@ describe('flightdeck flag, directly on redis', () => {
     await dead.stop();
   });
 
+  it('sends a --bearer-secret to the --url typed on the command line, and only there, without a _SCOPE variable', async () => {
+    const url = `${api.url}/api/admin/feature-flags/checkout_v2`;
+    const before = api.requests.length;
+    const get = await flag(['get', '--backend', 'http', '--url', url, '--field', 'percentage', '--bearer-secret', 'ADMIN_TOKEN'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    expect(get.code, get.stderr).toBe(0);
+    expect(api.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    // A scope the operator set still wins over what was typed.
+    const scoped = await flag(['get', '--backend', 'http', '--url', url, '--field', 'percentage', '--bearer-secret', 'ADMIN_TOKEN'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: 'https://flags.example.com' });
+    expect(scoped.code).toBe(2);
+    expect(scoped.stderr).toContain(`refused for ${api.url}`);
+    expect(api.requests.length).toBe(before + 1);
+  });
+
   it('refuses a password in the URL, before connecting: exit 2', async () => {
     const set = await flag(['set', '--backend', 'redis', '--url', `redis://:hunter2secret@127.0.0.1:${redis.port}`, '--key', 'k', '--value', '1']);
     expect(set.code).toBe(2);
