@@ -38,7 +38,8 @@ export const BACKUP_USAGE = `Usage:
                    rules (pg_restore --list, the RDB header, BSON framing)
 
 Progress goes to stderr. Secrets: a profile's { secret: NAME } is read from
-FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_").
+FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_") and sent only where
+FLIGHTDECK_SECRET_<NAME>_SCOPE lists (host:port; commas or spaces).
 
 Exit status: 0 the backup is complete and verified (or the directory holds),
 1 it is not (the reason is printed), 2 bad input.`;

@@ -42,7 +42,8 @@ A run that was interrupted in the same journal (the machine or the process
 died) is resumed first: steps that finished are not repeated.
 
 Secrets: a profile's { secret: NAME } is read from FLIGHTDECK_SECRET_<NAME>
-(upper case, "." and "-" as "_").
+(upper case, "." and "-" as "_") and sent only where
+FLIGHTDECK_SECRET_<NAME>_SCOPE lists (origins, host:port, program:NAME).
 
 Exit status: 0 the plan ended ok, 1 failed or unknown (printed), 2 bad input.`;
 
