@@ -146,9 +146,10 @@ export class Vault implements SecretResolver {
     const missing = [...new Set(profileSecretNames)].filter((name) => !held.has(name)).sort();
     const scopes: Record<string, string[]> = {};
     const unscoped: string[] = [];
+    // names() has just reread the file: its entries are current.
     for (const name of names) {
-      const scope = this.scopeOf(name);
-      if (scope) scopes[name] = scope;
+      const scope = this.file?.secrets[name]?.scope;
+      if (scope) scopes[name] = [...scope];
       else unscoped.push(name);
     }
     return { kind: this.kind, state: this.state(), names, missing, scopes, unscoped };
