@@ -27,6 +27,7 @@ export const CALL_NAMES = [
   'unlockVault',
   'lockVault',
   'putSecret',
+  'setSecretScope',
   'deleteSecret',
   'readFlag',
   'previewFlag',

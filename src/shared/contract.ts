@@ -59,6 +59,8 @@ export type Cockpit = z.infer<typeof CockpitSchema>;
 export type CockpitSession = NonNullable<Cockpit['session']>;
 
 const Empty = z.object({}).strict();
+/** Where a secret may be sent: one destination per entry; main puts each in canonical form and refuses what is none (destination.ts). */
+const SecretScope = z.array(z.string().min(1).max(300)).min(1, 'say where the secret may be sent: at least one destination').max(32);
 
 /** A note as it was journaled; `notice` is set when main had to take a secret out of it first. */
 export const NoteResultSchema = z.object({ entry: JournalEntrySchema, notice: z.string().nullable() });
@@ -136,9 +138,20 @@ export const calls = {
   ),
   lockVault: call(Empty, VaultStatusSchema, 'Lock the vault: actions that need a secret stop with a clear message.'),
   putSecret: call(
-    z.object({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter and use letters, digits, "_", "." or "-"'), value: z.string().min(1).max(LIMITS.secretChars) }).strict(),
+    z
+      .object({
+        name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter and use letters, digits, "_", "." or "-"'),
+        value: z.string().min(1).max(LIMITS.secretChars),
+        scope: SecretScope,
+      })
+      .strict(),
     VaultStatusSchema,
-    'Add or replace a secret. Its value is never sent back.',
+    'Add or replace a secret with the destinations it may be sent to. Its value is never sent back.',
+  ),
+  setSecretScope: call(
+    z.object({ name: z.string().min(1).max(64), scope: SecretScope }).strict(),
+    VaultStatusSchema,
+    'Say where a stored secret may be sent (origins, host:port, program:NAME); it is sent nowhere else.',
   ),
   deleteSecret: call(z.object({ name: z.string().min(1).max(64) }).strict(), VaultStatusSchema, 'Delete a secret.'),
   readFlag: call(z.object({ flag: z.string().min(1).max(128) }).strict(), FlagViewSchema, "Read a flag's current value from its backend."),

@@ -18,6 +18,10 @@ export const VaultStatusSchema = z.object({
   names: z.array(z.string()),
   /** Names the profile refers to that the vault does not hold. */
   missing: z.array(z.string()),
+  /** Where each scoped secret may be sent (origins, host:port, program:NAME); scopes are not secret. */
+  scopes: z.record(z.string(), z.array(z.string())),
+  /** Stored secrets with no scope yet (stored before scopes existed): sent nowhere until given one. */
+  unscoped: z.array(z.string()),
 });
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
 

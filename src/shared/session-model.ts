@@ -56,7 +56,7 @@ export const EntryData = {
   /** Series id to value: what "unchanged or lower" compares against. */
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
   /** A secret was added, replaced or deleted: its name only. */
-  'vault.changed': z.object({ op: z.enum(['put', 'delete']), name: z.string() }),
+  'vault.changed': z.object({ op: z.enum(['put', 'delete', 'scope']), name: z.string(), scope: z.array(z.string()).optional() }),
   /** A person approved exactly this capability manifest (trust-model.ts); live capability is armed from here on. */
   'trust.approved': z.object({ subject: z.string(), hash: z.string(), hosts: z.number().int(), programs: z.number().int(), automatic: z.number().int() }),
   /** The approval was withdrawn, or the runbook/profile changed what it would do: back to review mode. */

@@ -70,6 +70,8 @@ describe('backups from the checklist', () => {
     await expect.poll(() => vault.getAttribute('data-state'), { timeout: 30_000 }).toBe('unlocked');
     await vault.getByTestId('secret-name').fill('demo-pg');
     await vault.getByTestId('secret-value').fill(PG_PASSWORD);
+    // Where it may go, as an operator types it: the database's host:port.
+    await vault.getByTestId('secret-scope').fill(pg.url('demo_shop').replace(/^.*@/, '').replace(/\/.*$/, ''));
     await vault.getByTestId('secret-save').click();
     await expect.poll(() => vault.locator('[data-testid="secret"][data-name="demo-pg"]').count()).toBe(1);
 

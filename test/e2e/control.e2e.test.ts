@@ -204,9 +204,25 @@ describe('controls against the demo environment', () => {
 
     await vault.getByTestId('secret-name').fill('SHOP_TOKEN');
     await vault.getByTestId('secret-value').fill(CANARY);
+    // No destination yet: refused, and the value field is emptied all the same.
+    await vault.getByTestId('secret-save').click();
+    await expect.poll(() => vault.getByTestId('vault-error').textContent()).toContain('Say where SHOP_TOKEN may be sent');
+    expect(await vault.getByTestId('secret-value').inputValue()).toBe('');
+    await vault.getByTestId('secret-value').fill(CANARY);
+    await vault.getByTestId('secret-scope').fill('https://SHOP.example.com:443, program:kubectl');
     await vault.getByTestId('secret-save').click();
     await expect.poll(() => vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]').count()).toBe(1);
     expect(await vault.getByTestId('secret-value').inputValue()).toBe('');
+    // Shown as main stored it: canonical, sorted.
+    const scoped = vault.locator('[data-testid="secret"][data-name="SHOP_TOKEN"]');
+    expect(await scoped.getByTestId('secret-scope-list').textContent()).toBe('may be sent to https://shop.example.comprogram:kubectl');
+    await scoped.getByTestId('secret-scope-open').click();
+    await scoped.getByTestId('secret-scope-edit').fill('https://shop.example.com/api');
+    await scoped.getByTestId('secret-scope-save').click();
+    await expect.poll(() => vault.getByTestId('vault-error').textContent()).toContain('https://shop.example.com/api');
+    await scoped.getByTestId('secret-scope-edit').fill('https://shop.example.com');
+    await scoped.getByTestId('secret-scope-save').click();
+    await expect.poll(() => scoped.getByTestId('secret-scope-list').textContent()).toBe('may be sent to https://shop.example.com');
     expect(await page.content()).not.toContain(CANARY);
 
     // Pasted into a note by mistake (plain and in base64): saved with the secret taken out, and the person is told.

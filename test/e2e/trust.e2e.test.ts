@@ -129,7 +129,7 @@ beforeAll(async () => {
   const vault = new Vault({ file: join(dataDir, 'vault.json'), safeStorage: null, platform: process.platform, scryptN: 2 ** 15 });
   mkdirSync(dataDir, { recursive: true });
   await vault.unlock(PASSPHRASE);
-  vault.put('api-token', CANARY);
+  vault.put('api-token', CANARY, [new URL(attacker.url).origin]);
   vault.lock();
   writeFileSync(runbook, frontMatter(attacker.url));
 });

@@ -25,7 +25,7 @@ let profileFile: string;
 
 async function backup(args: string[], extraEnv: Record<string, string> = {}) {
   const io = captureIo();
-  const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD, FLIGHTDECK_SECRET_PG_PASSWORD: PG_PASSWORD, ...extraEnv };
+  const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD, FLIGHTDECK_SECRET_PG_PASSWORD: PG_PASSWORD, FLIGHTDECK_SECRET_REDIS_PASSWORD_SCOPE: redis.url, FLIGHTDECK_SECRET_PG_PASSWORD_SCOPE: pg.url('postgres'), ...extraEnv };
   const profile = profileArg(args);
   if (profile) await trustFile(profile, env.FLIGHTDECK_HOME);
   const code = await backupCommand(args, io, { env });

@@ -62,7 +62,7 @@ const profile = () =>
 function services(logDir: string) {
   const p = profile();
   const log = ActionLog.open(logDir);
-  const secrets = new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: PASSWORD });
+  const secrets = new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: PASSWORD, FLIGHTDECK_SECRET_PG_SCOPE: pg.url('shop') });
   const redactor = new SecretRedactor();
   redactor.add('pg', PASSWORD);
   const runner = new ActionRunner({ journal: log, redactor });

@@ -70,7 +70,7 @@ function harness(name: string, options: { password?: string; backups?: unknown[]
   const profile = ProfileSchema.parse({
     backups: options.backups ?? [{ name: 'shop', engine: 'postgres', url: pg.url('shop'), password: { secret: 'pg' } }],
   });
-  const secrets = new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: options.password ?? PG_PASSWORD });
+  const secrets = new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: options.password ?? PG_PASSWORD, FLIGHTDECK_SECRET_PG_SCOPE: profile.backups.map((b) => b.url).join(' ') });
   const redactor = new SecretRedactor();
   for (const [secretName, value] of secrets.entries()) redactor.add(secretName, value);
   const service = new BackupService({

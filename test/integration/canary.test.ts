@@ -63,8 +63,8 @@ beforeEach(async () => {
   vault = new Vault({ file: join(dir, 'vault.json'), safeStorage: null, platform: 'linux', redactor, scryptN: 2 ** 15 });
   await vault.unlock('correct horse battery staple');
   canaries = [canary('db'), canary('api')];
-  vault.put('db-password', canaries[0]!);
-  vault.put('api-token', canaries[1]!);
+  vault.put('db-password', canaries[0]!, ['program:leaky']);
+  vault.put('api-token', canaries[1]!, ['program:leaky']);
   events = [];
   outputs = [];
   runner = new ActionRunner({

@@ -22,6 +22,9 @@ const TOKEN = 'canary-cli-admin-token-31337';
 
 const capture = captureIo;
 
+/** The admin token, scoped to the admin API's origin as an operator would: FLIGHTDECK_SECRET_<NAME>_SCOPE. */
+const tokenEnv = (): NodeJS.ProcessEnv => ({ FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: api.url });
+
 async function flag(args: string[], env: NodeJS.ProcessEnv = {}) {
   const io = capture();
   const profile = profileArg(args);
@@ -128,6 +131,19 @@ describe('flightdeck flag, directly on redis', () => {
     await dead.stop();
   });
 
+  it('sends a --bearer-secret to the --url typed on the command line, and only there, without a _SCOPE variable', async () => {
+    const url = `${api.url}/api/admin/feature-flags/checkout_v2`;
+    const before = api.requests.length;
+    const get = await flag(['get', '--backend', 'http', '--url', url, '--field', 'percentage', '--bearer-secret', 'ADMIN_TOKEN'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    expect(get.code, get.stderr).toBe(0);
+    expect(api.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    // A scope the operator set still wins over what was typed.
+    const scoped = await flag(['get', '--backend', 'http', '--url', url, '--field', 'percentage', '--bearer-secret', 'ADMIN_TOKEN'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: 'https://flags.example.com' });
+    expect(scoped.code).toBe(2);
+    expect(scoped.stderr).toContain(`refused for ${api.url}`);
+    expect(api.requests.length).toBe(before + 1);
+  });
+
   it('refuses a password in the URL, before connecting: exit 2', async () => {
     const set = await flag(['set', '--backend', 'redis', '--url', `redis://:hunter2secret@127.0.0.1:${redis.port}`, '--key', 'k', '--value', '1']);
     expect(set.code).toBe(2);
@@ -149,7 +165,7 @@ describe('flightdeck flag, directly on redis', () => {
 
 describe('flightdeck flag, with a profile', () => {
   it('sets a percentage with the token from FLIGHTDECK_SECRET_ADMIN_TOKEN, exit 0', async () => {
-    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '50', '--log', join(work.path, 'log-profile')], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '50', '--log', join(work.path, 'log-profile')], tokenEnv());
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('checkout_v2: ok — set to 50 and read back 50');
     expect(api.flags.get('checkout_v2')!.percentage).toBe(50);
@@ -165,9 +181,22 @@ describe('flightdeck flag, with a profile', () => {
     expect(api.requests.length).toBe(before);
   });
 
+  it("sends a profile's secret only where FLIGHTDECK_SECRET_<NAME>_SCOPE says: without it, or scoped elsewhere, nothing is sent: exit 2", async () => {
+    const before = api.requests.length;
+    const unscoped = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '10'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    expect(unscoped.code).toBe(2);
+    expect(unscoped.stderr).toContain(`FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE=${api.url}`);
+    expect(unscoped.stderr).toContain('flightdeck trust FILE');
+    const elsewhere = await flag(['get', '--profile', profile, '--flag', 'checkout_v2'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: 'https://flags.example.com' });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`may be sent only to https://flags.example.com; it was refused for ${api.url}`);
+    expect(unscoped.stdout + unscoped.stderr + elsewhere.stdout + elsewhere.stderr).not.toContain(TOKEN);
+    expect(api.requests.length).toBe(before);
+  });
+
   it('refuses 150% before any request: exit 2', async () => {
     const before = api.requests.length;
-    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '150'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '150'], tokenEnv());
     expect(set.code).toBe(2);
     expect(api.requests.length).toBe(before);
   });
@@ -175,7 +204,7 @@ describe('flightdeck flag, with a profile', () => {
   it('a 500 from the app: exit 1 with "failed"', async () => {
     api.failWith = 500;
     try {
-      const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '0', '--log', join(work.path, 'log-500')], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+      const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '0', '--log', join(work.path, 'log-500')], tokenEnv());
       expect(set.code).toBe(1);
       expect(set.stdout).toContain('checkout_v2: failed — not written:');
       expect(set.stdout).toContain('answered 500');
@@ -208,7 +237,7 @@ describe('flightdeck flag, with a profile', () => {
   });
 
   it('an unknown flag names the profile file: exit 2', async () => {
-    const get = await flag(['get', '--profile', profile, '--flag', 'nope'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    const get = await flag(['get', '--profile', profile, '--flag', 'nope'], tokenEnv());
     expect(get.code).toBe(2);
     expect(get.stderr).toContain(`${profile}: has no flag "nope" (it has checkout_v2)`);
   });
@@ -216,7 +245,7 @@ describe('flightdeck flag, with a profile', () => {
   it('journals into an existing session with --session', async () => {
     const dir = join(work.path, 'session');
     Session.create(dir, { name: 'shop.md', path: null, sha256: '0'.repeat(64), title: 'Shop' }, '# Shop\n', 'rm').close();
-    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '10', '--by', 'rm', '--session', dir], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '10', '--by', 'rm', '--session', dir], tokenEnv());
     expect(set.code).toBe(0);
     const session = Session.open(dir);
     try {

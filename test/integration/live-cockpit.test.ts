@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControlState, RollbackRun } from '../../src/shared/control-model';
+import type { ControlState, RollbackRun, VaultStatus } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { TelemetrySnapshot } from '../../src/shared/telemetry-model';
 import type { App } from '../../src/main/app/create-app';
@@ -125,8 +125,15 @@ describe('the cockpit with a deployment profile', () => {
       await app.cockpit.openPath(runbookPath);
       await trustOpenRunbook(app);
       await call(app, 'unlockVault', { passphrase: 'correct horse battery' });
-      const status = await call<{ names: string[] }>(app, 'putSecret', { name: 'api-token', value: CANARY });
+      const status = await call<VaultStatus>(app, 'putSecret', { name: 'api-token', value: CANARY, scope: ['https://API.example.com'] });
       expect(status.names).toContain('api-token');
+      expect(status.scopes['api-token']).toEqual(['https://api.example.com']);
+      // The scope is the operator's word, checked in main: a path is not a destination, and the error names it.
+      const badScope = (await app.call('setSecretScope', { name: 'api-token', scope: ['https://api.example.com/v1'] })) as CallResult<unknown>;
+      expect(badScope.ok).toBe(false);
+      if (!badScope.ok) expect(badScope.error.message).toContain('https://api.example.com/v1');
+      const rescoped = await call<VaultStatus>(app, 'setSecretScope', { name: 'api-token', scope: ['https://api.example.com', 'program:kubectl'] });
+      expect(rescoped.scopes['api-token']).toEqual(['https://api.example.com', 'program:kubectl']);
       const control = await call<ControlState>(app, 'getControl');
       expect(JSON.stringify(control)).not.toContain(CANARY);
       // A failure path that carries the secret in its text: the error envelope is redacted.

@@ -51,8 +51,9 @@ describe('completion report round trip', () => {
     expect(existsSync(join(RENDERER, 'report.html')), 'out/renderer/report.html is missing: run `npx electron-vite build`').toBe(true);
     const vault = new Vault({ file: join(home.path, VAULT_FILE_NAME), safeStorage: null, platform: process.platform, scryptN: 2 ** 15 });
     await vault.unlock(PASSPHRASE);
-    vault.put('demo-admin-token', SECRET);
-    vault.put('redis-password', REDIS_PASSWORD);
+    // Stored for the redaction checks below; the scopes only say where they could go.
+    vault.put('demo-admin-token', SECRET, ['http://127.0.0.1:4810']);
+    vault.put('redis-password', REDIS_PASSWORD, ['127.0.0.1:6379']);
     vault.lock();
 
     [demo, redis] = await Promise.all([startDemoEnv(), startRedis({ password: REDIS_PASSWORD })]);
@@ -84,7 +85,7 @@ describe('completion report round trip', () => {
     const backupProfile = join(work.path, 'cache.flightdeck.yaml');
     writeFileSync(backupProfile, `environment: demo\nbackups:\n  - name: cache\n    engine: redis\n    url: "${redis.url}"\n    password: { secret: redis-password }\n    dir: backups\n`);
     const backupIo = captureIo();
-    expect(await backupCommand(['--profile', backupProfile, 'cache', '--session', sessionDir, '--by', 'ana'], backupIo, { env: { ...env, FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD } }), backupIo.stderr).toBe(0);
+    expect(await backupCommand(['--profile', backupProfile, 'cache', '--session', sessionDir, '--by', 'ana'], backupIo, { env: { ...env, FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD, FLIGHTDECK_SECRET_REDIS_PASSWORD_SCOPE: redis.url } }), backupIo.stderr).toBe(0);
 
     // The demo profile's P0 plan: checkout_v2 back to 0, then wait for health.
     const rollbackIo = captureIo();

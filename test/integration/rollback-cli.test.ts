@@ -27,7 +27,7 @@ const capture = captureIo;
 
 async function rollback(args: string[], input?: ConfirmInput) {
   const io = capture();
-  const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: PASSWORD, PATH: `${programs}:${process.env.PATH ?? ''}` };
+  const env = { FLIGHTDECK_HOME: join(work.path, 'home'), USER: 'ops', FLIGHTDECK_SECRET_REDIS_PASSWORD: PASSWORD, FLIGHTDECK_SECRET_REDIS_PASSWORD_SCOPE: redis.url, PATH: `${programs}:${process.env.PATH ?? ''}` };
   await trustFile(profileFile, env.FLIGHTDECK_HOME);
   const code = await rollbackCommand(['--profile', profileFile, ...args], io, { env, input: input ?? { isTTY: false, question: () => Promise.reject(new Error('no terminal')) } });
   return { code, stdout: io.stdout, stderr: io.stderr };

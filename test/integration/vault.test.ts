@@ -23,6 +23,9 @@ import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
 /** The cheapest cost the vault accepts; the default (2^17) is checked in one test. */
 const TEST_SCRYPT_N = 2 ** 15;
 const PASSPHRASE = 'correct horse battery staple ✓';
+/** Every secret here may go to this one origin; scopes themselves are tested in vault-scope.test.ts. */
+const HERE = 'https://api.example.com';
+const SCOPE = [HERE];
 
 const CANARIES: Record<string, string> = {
   DB_PASSWORD: `canary-pg"'\\;$(id)\n-end`,
@@ -100,15 +103,16 @@ async function filledVault(options: Partial<VaultOptions> = {}): Promise<{ dir: 
   const dir = tempDir();
   const vault = vaultIn(dir, options);
   await vault.unlock(PASSPHRASE);
-  for (const [name, value] of Object.entries(CANARIES)) vault.put(name, value);
+  for (const [name, value] of Object.entries(CANARIES)) vault.put(name, value, SCOPE);
   return { dir, vault };
 }
 
 interface FileShape {
+  version?: number;
   id: string;
   kdf?: { N: number; salt: string };
   dataKey: { data?: string; safeStorage?: string };
-  secrets: Record<string, { iv: string; data: string; tag: string }>;
+  secrets: Record<string, { iv: string; data: string; tag: string; scope?: string[] }>;
 }
 const readShape = (dir: string): FileShape => JSON.parse(readFileSync(join(dir, VAULT_FILE_NAME), 'utf8')) as FileShape;
 const writeShape = (dir: string, shape: FileShape) => writeFileSync(join(dir, VAULT_FILE_NAME), JSON.stringify(shape));
@@ -123,8 +127,8 @@ describe('passphrase vault', () => {
   it('starts uninitialised; the first unlock sets the passphrase', async () => {
     const dir = tempDir();
     const vault = vaultIn(dir);
-    expect(vault.status(['DB_PASSWORD'])).toEqual({ kind: 'passphrase', state: 'uninitialised', names: [], missing: ['DB_PASSWORD'] });
-    expect(thrown(() => vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!)).message).toBe('The vault has no passphrase yet: choose one (unlock) before adding secret "DB_PASSWORD".');
+    expect(vault.status(['DB_PASSWORD'])).toEqual({ kind: 'passphrase', state: 'uninitialised', names: [], missing: ['DB_PASSWORD'], scopes: {}, unscoped: [] });
+    expect(thrown(() => vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!, SCOPE)).message).toBe('The vault has no passphrase yet: choose one (unlock) before adding secret "DB_PASSWORD".');
 
     const short = await rejected(() => vault.unlock('short'));
     expect(short.code).toBe('bad-input');
@@ -139,8 +143,8 @@ describe('passphrase vault', () => {
 
   it('stores, lists and returns secrets, and reports what the profile needs', async () => {
     const { vault } = await filledVault();
-    expect(vault.get('API_TOKEN')).toBe(CANARIES.API_TOKEN);
-    expect(vault.get('DB_PASSWORD')).toBe(CANARIES.DB_PASSWORD);
+    expect(vault.get('API_TOKEN', HERE)).toBe(CANARIES.API_TOKEN);
+    expect(vault.get('DB_PASSWORD', HERE)).toBe(CANARIES.DB_PASSWORD);
     expect(vault.has('REDIS_PASSWORD')).toBe(true);
     expect(vault.has('NOPE')).toBe(false);
     expect(vault.status(['DB_PASSWORD', 'SLACK_TOKEN', 'AWS_KEY', 'SLACK_TOKEN'])).toEqual({
@@ -148,23 +152,25 @@ describe('passphrase vault', () => {
       state: 'unlocked',
       names: ['API_TOKEN', 'DB_PASSWORD', 'HEROKU_KEY', 'REDIS_PASSWORD'],
       missing: ['AWS_KEY', 'SLACK_TOKEN'],
+      scopes: { API_TOKEN: SCOPE, DB_PASSWORD: SCOPE, HEROKU_KEY: SCOPE, REDIS_PASSWORD: SCOPE },
+      unscoped: [],
     });
-    vault.put('API_TOKEN', 'canary-replaced-token');
-    expect(vault.get('API_TOKEN')).toBe('canary-replaced-token');
+    vault.put('API_TOKEN', 'canary-replaced-token', SCOPE);
+    expect(vault.get('API_TOKEN', HERE)).toBe('canary-replaced-token');
   });
 
   it('lock stops get() with a message naming the secret, and keeps names listed', async () => {
     const { vault } = await filledVault();
     vault.lock();
-    const error = thrown(() => vault.get('DB_PASSWORD'));
+    const error = thrown(() => vault.get('DB_PASSWORD', HERE));
     expect(error.code).toBe('locked');
     expect(error.message).toBe('The vault is locked: unlock it to use secret "DB_PASSWORD".');
     expect(vault.has('DB_PASSWORD')).toBe(false);
-    expect(thrown(() => vault.put('NEW_ONE', 'canary-new-value')).code).toBe('locked');
+    expect(thrown(() => vault.put('NEW_ONE', 'canary-new-value', SCOPE)).code).toBe('locked');
     expect(thrown(() => vault.delete('DB_PASSWORD')).code).toBe('locked');
     expect(vault.status()).toMatchObject({ state: 'locked', names: ['API_TOKEN', 'DB_PASSWORD', 'HEROKU_KEY', 'REDIS_PASSWORD'] });
     await vault.unlock(PASSPHRASE);
-    expect(vault.get('DB_PASSWORD')).toBe(CANARIES.DB_PASSWORD);
+    expect(vault.get('DB_PASSWORD', HERE)).toBe(CANARIES.DB_PASSWORD);
   });
 
   it('refuses a wrong passphrase only after paying the full scrypt cost, and stays locked', async () => {
@@ -176,7 +182,7 @@ describe('passphrase vault', () => {
     expect(error.code).toBe('forbidden');
     expect(error.message).toBe('Wrong passphrase: the vault stays locked.');
     expect(vault.status().state).toBe('locked');
-    expect(thrown(() => vault.get('API_TOKEN')).code).toBe('locked');
+    expect(thrown(() => vault.get('API_TOKEN', HERE)).code).toBe('locked');
 
     const rightMs: number[] = [];
     for (let run = 0; run < 2; run++) {
@@ -187,21 +193,21 @@ describe('passphrase vault', () => {
     }
     // Both answers cost one full derivation: a wrong guess is not cheaper than the right one (loose: the machine is shared).
     expect(wrongMs).toBeGreaterThan(Math.min(...rightMs) * 0.4);
-    expect(vault.get('API_TOKEN')).toBe(CANARIES.API_TOKEN);
+    expect(vault.get('API_TOKEN', HERE)).toBe(CANARIES.API_TOKEN);
   });
 
   it('keeps values across a restart: a new Vault on the same file opens with the passphrase', async () => {
     const { dir } = await filledVault();
     const restarted = vaultIn(dir);
-    expect(restarted.status()).toEqual({ kind: 'passphrase', state: 'locked', names: ['API_TOKEN', 'DB_PASSWORD', 'HEROKU_KEY', 'REDIS_PASSWORD'], missing: [] });
+    expect(restarted.status()).toEqual({ kind: 'passphrase', state: 'locked', names: ['API_TOKEN', 'DB_PASSWORD', 'HEROKU_KEY', 'REDIS_PASSWORD'], missing: [], scopes: { API_TOKEN: SCOPE, DB_PASSWORD: SCOPE, HEROKU_KEY: SCOPE, REDIS_PASSWORD: SCOPE }, unscoped: [] });
     await restarted.unlock(PASSPHRASE);
-    for (const [name, value] of Object.entries(CANARIES)) expect(restarted.get(name)).toBe(value);
+    for (const [name, value] of Object.entries(CANARIES)) expect(restarted.get(name, HERE)).toBe(value);
   });
 
   it('never writes a value or the passphrase in any plain encoding', async () => {
     const { dir, vault } = await filledVault();
     vault.delete('HEROKU_KEY');
-    vault.put('HEROKU_KEY', CANARIES.HEROKU_KEY!);
+    vault.put('HEROKU_KEY', CANARIES.HEROKU_KEY!, SCOPE);
     const bytes = readFileSync(join(dir, VAULT_FILE_NAME));
     for (const secret of [...Object.values(CANARIES), PASSPHRASE]) {
       for (const encoded of encodings(secret)) expect(bytes.includes(encoded), `${secret} as ${encoded.toString()}`).toBe(false);
@@ -232,16 +238,16 @@ describe('passphrase vault', () => {
 
     const vault = vaultIn(dir);
     await vault.unlock(PASSPHRASE);
-    const error = thrown(() => vault.get('REDIS_PASSWORD'));
+    const error = thrown(() => vault.get('REDIS_PASSWORD', HERE));
     expect(error.code).toBe('conflict');
     expect(error.message).toBe('The vault entry "REDIS_PASSWORD" failed its integrity check: it was changed, swapped or renamed outside Flightdeck. Add the secret again in Credentials.');
     expect(error.field).toBe('secrets.REDIS_PASSWORD');
     expect(vault.damaged()).toEqual(['REDIS_PASSWORD']);
-    expect(vault.get('DB_PASSWORD')).toBe(CANARIES.DB_PASSWORD);
+    expect(vault.get('DB_PASSWORD', HERE)).toBe(CANARIES.DB_PASSWORD);
     // Storing it again repairs it.
-    vault.put('REDIS_PASSWORD', CANARIES.REDIS_PASSWORD!);
+    vault.put('REDIS_PASSWORD', CANARIES.REDIS_PASSWORD!, SCOPE);
     expect(vaultIn(dir).names()).toContain('REDIS_PASSWORD');
-    expect(vault.get('REDIS_PASSWORD')).toBe(CANARIES.REDIS_PASSWORD);
+    expect(vault.get('REDIS_PASSWORD', HERE)).toBe(CANARIES.REDIS_PASSWORD);
   });
 
   it('catches a one-character edit of the file text inside an entry', async () => {
@@ -252,8 +258,8 @@ describe('passphrase vault', () => {
     writeFileSync(join(dir, VAULT_FILE_NAME), text.replace(tag, edited));
     const vault = vaultIn(dir);
     await vault.unlock(PASSPHRASE);
-    expect(thrown(() => vault.get('API_TOKEN')).message).toMatch(/^The vault entry "API_TOKEN" failed its integrity check/);
-    expect(vault.get('HEROKU_KEY')).toBe(CANARIES.HEROKU_KEY);
+    expect(thrown(() => vault.get('API_TOKEN', HERE)).message).toMatch(/^The vault entry "API_TOKEN" failed its integrity check/);
+    expect(vault.get('HEROKU_KEY', HERE)).toBe(CANARIES.HEROKU_KEY);
   });
 
   it('refuses ciphertexts swapped between names, renamed, or copied from another vault', async () => {
@@ -272,7 +278,7 @@ describe('passphrase vault', () => {
     const vault = vaultIn(dir);
     await vault.unlock(PASSPHRASE);
     for (const name of ['DB_PASSWORD', 'API_TOKEN', 'RENAMED', 'REDIS_PASSWORD']) {
-      const error = thrown(() => vault.get(name));
+      const error = thrown(() => vault.get(name, HERE));
       expect(error.code, name).toBe('conflict');
       expect(error.message).toContain(`"${name}"`);
     }
@@ -295,7 +301,7 @@ describe('passphrase vault', () => {
     const dir = tempDir();
     writeFileSync(join(dir, VAULT_FILE_NAME), JSON.stringify({ format: 'flightdeck-vault', version: 1, id: 'x' }));
     const vault = vaultIn(dir);
-    expect(vault.status()).toEqual({ kind: 'passphrase', state: 'locked', names: [], missing: [] });
+    expect(vault.status()).toEqual({ kind: 'passphrase', state: 'locked', names: [], missing: [], scopes: {}, unscoped: [] });
     const error = await rejected(() => vault.unlock(PASSPHRASE));
     expect(error.code).toBe('bad-input');
     expect(error.file).toBe(join(dir, VAULT_FILE_NAME));
@@ -307,20 +313,20 @@ describe('passphrase vault', () => {
 
   it('says which secret is missing, and validates names and values', async () => {
     const { vault } = await filledVault();
-    const missing = thrown(() => vault.get('SLACK_TOKEN'));
+    const missing = thrown(() => vault.get('SLACK_TOKEN', HERE));
     expect(missing.code).toBe('not-found');
     expect(missing.message).toBe('The vault has no secret "SLACK_TOKEN"; add it in Credentials.');
     vault.delete('DB_PASSWORD');
-    expect(thrown(() => vault.get('DB_PASSWORD')).message).toBe('The vault has no secret "DB_PASSWORD"; add it in Credentials.');
+    expect(thrown(() => vault.get('DB_PASSWORD', HERE)).message).toBe('The vault has no secret "DB_PASSWORD"; add it in Credentials.');
     expect(thrown(() => vault.delete('DB_PASSWORD')).code).toBe('not-found');
 
-    expect(thrown(() => vault.put('1BAD', 'canary-value')).field).toBe('name');
-    expect(thrown(() => vault.get('../etc/passwd')).code).toBe('bad-input');
-    const short = thrown(() => vault.put('PIN', '123'));
+    expect(thrown(() => vault.put('1BAD', 'canary-value', SCOPE)).field).toBe('name');
+    expect(thrown(() => vault.get('../etc/passwd', HERE)).code).toBe('bad-input');
+    const short = thrown(() => vault.put('PIN', '123', SCOPE));
     expect(short.field).toBe('value');
     expect(short.message).toMatch(/at least 4 characters/);
     expect(short.message).not.toContain('123');
-    expect(thrown(() => vault.put('BROKEN', 'canary\uD800value')).field).toBe('value');
+    expect(thrown(() => vault.put('BROKEN', 'canary\uD800value', SCOPE)).field).toBe('value');
   });
 
   it('reports every change by name only, before it happens; a failing report stops the change', async () => {
@@ -335,7 +341,7 @@ describe('passphrase vault', () => {
       },
     });
     await refusing.unlock(PASSPHRASE);
-    expect(() => refusing.put('NEW_TOKEN', 'canary-never-stored')).toThrow('journal is full');
+    expect(() => refusing.put('NEW_TOKEN', 'canary-never-stored', SCOPE)).toThrow('journal is full');
     expect(() => refusing.delete('DB_PASSWORD')).toThrow('journal is full');
     expect(vaultIn(dir).names()).toEqual(['API_TOKEN', 'DB_PASSWORD', 'REDIS_PASSWORD']);
   });
@@ -348,7 +354,7 @@ describe('passphrase vault', () => {
     expect(redactor.redact(line)).toBe(line);
     await vault.unlock(PASSPHRASE);
     expect(redactor.redact(line)).toBe('connect «secret:DB_PASSWORD» with «secret:API_TOKEN» after typing «secret:vault-passphrase»');
-    vault.put('NEW_TOKEN', 'canary-added-later');
+    vault.put('NEW_TOKEN', 'canary-added-later', SCOPE);
     vault.lock();
     // Output of a command started before the lock can still carry the value.
     expect(redactor.redact('late output canary-added-later')).toBe('late output «secret:NEW_TOKEN»');
@@ -361,21 +367,21 @@ describe('passphrase vault', () => {
     vault.lock();
     expect((await rejected(() => unlocking)).code).toBe('conflict');
     expect(vault.status().state).toBe('locked');
-    expect(thrown(() => vault.get('API_TOKEN')).code).toBe('locked');
+    expect(thrown(() => vault.get('API_TOKEN', HERE)).code).toBe('locked');
   });
 
   it('sees secrets another Flightdeck process stored or replaced in the same file', async () => {
     const { dir, vault } = await filledVault();
     const other = vaultIn(dir);
     await other.unlock(PASSPHRASE);
-    other.put('ADDED_ELSEWHERE', 'canary-from-the-cli');
-    other.put('API_TOKEN', 'canary-rotated-token');
+    other.put('ADDED_ELSEWHERE', 'canary-from-the-cli', SCOPE);
+    other.put('API_TOKEN', 'canary-rotated-token', SCOPE);
     other.delete('HEROKU_KEY');
-    expect(vault.get('ADDED_ELSEWHERE')).toBe('canary-from-the-cli');
-    expect(vault.get('API_TOKEN')).toBe('canary-rotated-token');
-    expect(thrown(() => vault.get('HEROKU_KEY')).code).toBe('not-found');
+    expect(vault.get('ADDED_ELSEWHERE', HERE)).toBe('canary-from-the-cli');
+    expect(vault.get('API_TOKEN', HERE)).toBe('canary-rotated-token');
+    expect(thrown(() => vault.get('HEROKU_KEY', HERE)).code).toBe('not-found');
     // And its own next write keeps the other process's entries.
-    vault.put('MINE', 'canary-mine-value');
+    vault.put('MINE', 'canary-mine-value', SCOPE);
     expect(vaultIn(dir).names()).toEqual(['ADDED_ELSEWHERE', 'API_TOKEN', 'DB_PASSWORD', 'MINE', 'REDIS_PASSWORD']);
   });
 
@@ -393,10 +399,12 @@ describe('passphrase vault', () => {
       lock: 'no value',
       put: 'no value',
       delete: 'no value',
+      scopeOf: 'no value',
+      setScope: 'no value',
     };
     expect(Object.entries(reviewed).filter(([, returns]) => returns === 'returns a value')).toEqual([['get', 'returns a value']]);
     expect(await vault.unlock(PASSPHRASE)).toBeUndefined();
-    expect(vault.put('ANOTHER', 'canary-another-value')).toBeUndefined();
+    expect(vault.put('ANOTHER', 'canary-another-value', SCOPE)).toBeUndefined();
     expect(vault.delete('ANOTHER')).toBeUndefined();
     const exposed = JSON.stringify([vault.status(Object.keys(CANARIES)), vault.names(), vault.damaged(), vault.kind]);
     for (const value of Object.values(CANARIES)) expect(exposed).not.toContain(value);
@@ -410,16 +418,16 @@ describe('keyring (safeStorage) vault', () => {
     const dir = tempDir();
     const keyring = new TestKeyring('gnome_libsecret');
     const vault = keyringVault(dir, keyring);
-    expect(vault.status(['API_TOKEN'])).toEqual({ kind: 'safe-storage', state: 'unlocked', names: [], missing: ['API_TOKEN'] });
-    for (const [name, value] of Object.entries(CANARIES)) vault.put(name, value);
-    expect(vault.get('API_TOKEN')).toBe(CANARIES.API_TOKEN);
+    expect(vault.status(['API_TOKEN'])).toEqual({ kind: 'safe-storage', state: 'unlocked', names: [], missing: ['API_TOKEN'], scopes: {}, unscoped: [] });
+    for (const [name, value] of Object.entries(CANARIES)) vault.put(name, value, SCOPE);
+    expect(vault.get('API_TOKEN', HERE)).toBe(CANARIES.API_TOKEN);
 
     const redactor = new SecretRedactor();
     const restarted = keyringVault(dir, new TestKeyring('gnome_libsecret'), { redactor });
     expect(restarted.status().state).toBe('unlocked');
     // Opened at start: the redactor knows every value before anything runs.
     expect(redactor.redact(`token ${CANARIES.HEROKU_KEY}`)).toBe('token «secret:HEROKU_KEY»');
-    for (const [name, value] of Object.entries(CANARIES)) expect(restarted.get(name)).toBe(value);
+    for (const [name, value] of Object.entries(CANARIES)) expect(restarted.get(name, HERE)).toBe(value);
 
     const bytes = readFileSync(join(dir, VAULT_FILE_NAME));
     for (const value of Object.values(CANARIES)) for (const encoded of encodings(value)) expect(bytes.includes(encoded)).toBe(false);
@@ -437,34 +445,34 @@ describe('keyring (safeStorage) vault', () => {
   it('lock stops get(); unlock reopens through the keyring without a passphrase', async () => {
     const dir = tempDir();
     const vault = keyringVault(dir, new TestKeyring());
-    vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!);
+    vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!, SCOPE);
     vault.lock();
     expect(vault.status().state).toBe('locked');
-    expect(thrown(() => vault.get('DB_PASSWORD')).message).toBe('The vault is locked: unlock it to use secret "DB_PASSWORD".');
+    expect(thrown(() => vault.get('DB_PASSWORD', HERE)).message).toBe('The vault is locked: unlock it to use secret "DB_PASSWORD".');
     await vault.unlock();
-    expect(vault.get('DB_PASSWORD')).toBe(CANARIES.DB_PASSWORD);
+    expect(vault.get('DB_PASSWORD', HERE)).toBe(CANARIES.DB_PASSWORD);
   });
 
   it("cannot be opened by another account's keyring, and says so", async () => {
     const dir = tempDir();
-    keyringVault(dir, new TestKeyring()).put('DB_PASSWORD', CANARIES.DB_PASSWORD!);
+    keyringVault(dir, new TestKeyring()).put('DB_PASSWORD', CANARIES.DB_PASSWORD!, SCOPE);
     const stranger = keyringVault(dir, new TestKeyring('gnome_libsecret', 'another keyring'));
     expect(stranger.status()).toMatchObject({ kind: 'safe-storage', state: 'locked', names: ['DB_PASSWORD'] });
     const error = await rejected(() => stranger.unlock());
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/OS keyring could not decrypt the vault's key/);
-    expect(thrown(() => stranger.get('DB_PASSWORD')).code).toBe('forbidden');
+    expect(thrown(() => stranger.get('DB_PASSWORD', HERE)).code).toBe('forbidden');
   });
 
   it('keeps its kind in browser mode and explains why it cannot open there', async () => {
     const dir = tempDir();
-    keyringVault(dir, new TestKeyring()).put('DB_PASSWORD', CANARIES.DB_PASSWORD!);
+    keyringVault(dir, new TestKeyring()).put('DB_PASSWORD', CANARIES.DB_PASSWORD!, SCOPE);
     const browser = keyringVault(dir, null);
-    expect(browser.status()).toEqual({ kind: 'safe-storage', state: 'locked', names: ['DB_PASSWORD'], missing: [] });
+    expect(browser.status()).toEqual({ kind: 'safe-storage', state: 'locked', names: ['DB_PASSWORD'], missing: [], scopes: { DB_PASSWORD: SCOPE }, unscoped: [] });
     const error = await rejected(() => browser.unlock('any passphrase'));
     expect(error.code).toBe('unsupported');
     expect(error.message).toMatch(/desktop keyring \(safeStorage\), which is not available here/);
-    expect(thrown(() => browser.get('DB_PASSWORD')).code).toBe('locked');
+    expect(thrown(() => browser.get('DB_PASSWORD', HERE)).code).toBe('locked');
   });
 
   it('a passphrase vault stays one when a keyring appears later', async () => {
@@ -472,19 +480,19 @@ describe('keyring (safeStorage) vault', () => {
     const vault = keyringVault(dir, new TestKeyring('gnome_libsecret'));
     expect(vault.status().kind).toBe('passphrase');
     await vault.unlock(PASSPHRASE);
-    expect(vault.get('API_TOKEN')).toBe(CANARIES.API_TOKEN);
+    expect(vault.get('API_TOKEN', HERE)).toBe(CANARIES.API_TOKEN);
   });
 
   it('refuses swapped entries like the passphrase vault', async () => {
     const dir = tempDir();
     const vault = keyringVault(dir, new TestKeyring());
-    vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!);
-    vault.put('API_TOKEN', CANARIES.API_TOKEN!);
+    vault.put('DB_PASSWORD', CANARIES.DB_PASSWORD!, SCOPE);
+    vault.put('API_TOKEN', CANARIES.API_TOKEN!, SCOPE);
     const shape = readShape(dir);
     [shape.secrets.DB_PASSWORD, shape.secrets.API_TOKEN] = [shape.secrets.API_TOKEN!, shape.secrets.DB_PASSWORD!];
     writeShape(dir, shape);
     const reopened = keyringVault(dir, new TestKeyring());
-    expect(thrown(() => reopened.get('DB_PASSWORD')).code).toBe('conflict');
-    expect(thrown(() => reopened.get('API_TOKEN')).code).toBe('conflict');
+    expect(thrown(() => reopened.get('DB_PASSWORD', HERE)).code).toBe('conflict');
+    expect(thrown(() => reopened.get('API_TOKEN', HERE)).code).toBe('conflict');
   });
 });

@@ -23,6 +23,7 @@ import { reportStatement, statementBytes } from '../../src/main/services/signing
 import { signReport, writeReport } from '../../src/main/services/signing/report-signer';
 import { SigningIdentities, SIGNING_SECRETS } from '../../src/main/services/signing/signing-identity';
 import { TRUSTED_SIGNERS_FILE, TrustedSigners } from '../../src/main/services/signing/trusted-signers';
+import { LOCAL_SIGNING } from '../../src/main/services/vault/secret-scope';
 import { verifyReport } from '../../src/main/services/signing/verify-report';
 import { Vault } from '../../src/main/services/vault/vault';
 import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
@@ -224,7 +225,7 @@ describe('an untouched report', () => {
     const { pdf, bundle } = copy();
     const files = Buffer.concat([readFileSync(pdf), readFileSync(bundle)]).toString('latin1');
     for (const name of vault.names().filter((n) => n.startsWith('signing.'))) {
-      const value = vault.get(name);
+      const value = vault.get(name, LOCAL_SIGNING);
       const privateKeys = [...value.matchAll(/-----BEGIN PRIVATE KEY-----\\n([\s\S]+?)\\n-----END/g)].map((m) => m[1]!.replace(/\\n/g, ''));
       expect(privateKeys.length, name).toBeGreaterThan(0);
       for (const key of privateKeys) {

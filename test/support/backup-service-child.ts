@@ -20,7 +20,7 @@ const service = new BackupService({
   targets: profile.backups,
   baseDir: options.root,
   defaultRoot: options.root,
-  secrets: new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: options.password }),
+  secrets: new EnvSecretResolver({ FLIGHTDECK_SECRET_PG: options.password, FLIGHTDECK_SECRET_PG_SCOPE: options.url }),
   journal,
   runner: new ActionRunner({ journal, redactor: new SecretRedactor() }),
   onProgress: ({ progress }) => {

@@ -32,7 +32,7 @@ const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | nu
   revision,
   profile: { file, origin: 'file', environment: 'demo' },
   profileError: null,
-  vault: { kind: 'passphrase', state: 'locked', names: [], missing: [] },
+  vault: { kind: 'passphrase', state: 'locked', names: [], missing: [], scopes: {}, unscoped: [] },
   backups: [],
   restoreTestItemId: null,
   flags: [],

@@ -95,7 +95,7 @@ export function createApp(options: AppOptions): App {
     platform: process.platform,
     redactor,
     // Journaled before the file changes: a change that cannot be recorded does not happen.
-    onChange: (op, name) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name }),
+    onChange: (op, name, scope) => void cockpit.activation()?.journal.record('vault.changed', cockpit.operator(), { op, name, ...(scope ? { scope } : {}) }),
     ...(options.scryptN ? { scryptN: options.scryptN } : {}),
   });
   // The scope first: on each activation it is rebuilt before telemetry looks for its probes.

@@ -12,6 +12,7 @@ import type { Profile } from '../services/profile/profile-schema';
 import { checkPlanConfirmation, confirmModeOf, type RollbackRequest } from '../services/rollback/rollback-service';
 import { stepTitle } from '../services/rollback/rollback-steps';
 import type { SessionScope } from '../services/scope/session-scope';
+import { normaliseScope } from '../services/vault/secret-scope';
 import type { Vault } from '../services/vault/vault';
 import type { Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
@@ -78,8 +79,14 @@ export class LiveControl {
     return this.vaultChanged();
   }
 
-  putSecret(name: string, value: string): VaultStatus {
-    this.deps.vault.put(name, value);
+  /** The scope is the operator's word: normalised and checked by the vault (normaliseScope), which refuses Flightdeck's own local destinations from here. */
+  putSecret(name: string, value: string, scope: readonly string[]): VaultStatus {
+    this.deps.vault.put(name, value, normaliseScope(scope));
+    return this.vaultChanged();
+  }
+
+  setSecretScope(name: string, scope: readonly string[]): VaultStatus {
+    this.deps.vault.setScope(name, scope);
     return this.vaultChanged();
   }
 

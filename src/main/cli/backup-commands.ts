@@ -15,7 +15,7 @@ import { checkPersonName } from '../../shared/person-name';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';
 import { createSessionScope } from '../services/scope/session-scope';
-import { trustedProfileFile } from './trusted-profile';
+import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
 import { openActionJournal } from './action-journal-option';
@@ -38,7 +38,8 @@ export const BACKUP_USAGE = `Usage:
                    rules (pg_restore --list, the RDB header, BSON framing)
 
 Progress goes to stderr. Secrets: a profile's { secret: NAME } is read from
-FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_").
+FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_") and sent only where
+FLIGHTDECK_SECRET_<NAME>_SCOPE lists (host:port; commas or spaces).
 
 Exit status: 0 the backup is complete and verified (or the directory holds),
 1 it is not (the reason is printed), 2 bad input.`;
@@ -127,7 +128,8 @@ async function backUp({ name, values, env, secrets, io }: BackUpContext): Promis
   const printer = progressPrinter(name, values.json === true, io);
   const scope = createSessionScope(trusted, {
     journal,
-    secrets,
+    // An environment secret without its own _SCOPE goes only where the approval says it may.
+    secrets: new EnvSecretResolver(env, { approved: approvedSecretPairs(trusted) }),
     redactor,
     defaultBackupRoot: join(defaultDataDir(env), 'backups'),
     fallbackDir: process.cwd(),

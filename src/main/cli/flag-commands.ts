@@ -11,9 +11,11 @@ import type { ActionRecord } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
 import { checkPersonName } from '../../shared/person-name';
 import type { FlagValue } from '../services/flags/flag-backend';
+import { flagBackendDestination } from '../services/flags/backend-destination';
 import { FlagService } from '../services/flags/flag-service';
 import { FlagSchema, type FlagConfig } from '../services/profile/flags-schema';
-import { trustedProfileFile } from './trusted-profile';
+import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
+import type { Profile } from '../services/profile/profile-schema';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
 import { openActionJournal, type OpenedJournal } from './action-journal-option';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
@@ -36,6 +38,9 @@ export const FLAG_USAGE = `Usage:
 
 Secrets: a profile's { secret: NAME } and --password-secret / --bearer-secret
 NAME are read from FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_").
+A profile's secret goes only where FLIGHTDECK_SECRET_<NAME>_SCOPE lists
+(origins, host:port; commas or spaces); one named with --backend goes to
+the --url typed here.
 
 Exit status: 0 ok, 1 failed or unknown (printed), 2 bad input.`;
 
@@ -105,8 +110,8 @@ export async function flagCommand(args: string[], rawIo: Io, options: FlagComman
 }
 
 async function getFlag(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const config = await flagConfig(values, env);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal: null, settleDelaysMs: [] });
+  const { config, secrets } = await flagTarget(values, env);
+  const service = new FlagService({ flags: [config], secrets, journal: null, settleDelaysMs: [] });
   try {
     const view = await service.read(config.name);
     if (values.json) io.out(json({ flag: view.name, target: view.target, value: view.value, readAt: view.readAt, error: view.readError }));
@@ -119,12 +124,12 @@ async function getFlag(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<
 
 async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   if ((values.percent === undefined) === (values.value === undefined)) throw new UsageError('give either --percent N or --value V');
-  const config = await flagConfig(values, env);
+  const { config, secrets } = await flagTarget(values, env);
   const percent = values.percent === undefined ? undefined : percentOption(values.percent);
   const value = values.value === undefined ? undefined : typedValue(values.value);
   const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
   const { journal, where, close } = openJournal(values, env, true);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
+  const service = new FlagService({ flags: [config], secrets, journal, settleDelaysMs: [] });
   try {
     // The current value first, so the journal and the output show the change.
     await service.read(config.name);
@@ -139,9 +144,9 @@ async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): P
 
 async function settleFlags(values: Values, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   if (!values.session && !values.log) throw new UsageError('settle needs the --session or --log that holds the unknown writes');
-  const config = await flagConfig(values, env);
+  const { config, secrets } = await flagTarget(values, env);
   const { journal, where, close } = openJournal(values, env, false);
-  const service = new FlagService({ flags: [config], secrets: new EnvSecretResolver(env), journal, settleDelaysMs: [] });
+  const service = new FlagService({ flags: [config], secrets, journal, settleDelaysMs: [] });
   try {
     const records: ActionRecord[] = [];
     for (const id of service.unsettledActions()) records.push(await service.reconcile(id));
@@ -181,22 +186,49 @@ function recordJson(record: ActionRecord) {
   };
 }
 
-/** The flag from the profile, or built from --backend options, validated by the profile's schema. */
-async function flagConfig(values: Values, env: NodeJS.ProcessEnv): Promise<FlagConfig> {
-  const timeoutMs = values.timeout === undefined ? undefined : numberOption(values.timeout, 'timeout');
+/**
+ * Secrets from the environment for this flag. With --backend the person
+ * typed the target, so a secret they named may go to exactly that
+ * destination; a profile's targets need FLIGHTDECK_SECRET_<NAME>_SCOPE (or
+ * an approval, once the trust store supplies one).
+ */
+/**
+ * The flag to act on and where its secrets may go: through a profile, only
+ * a trusted one, whose approval vouches for each secret's destination; from
+ * --backend options, only the target the person typed.
+ */
+async function flagTarget(values: Values, env: NodeJS.ProcessEnv): Promise<{ config: FlagConfig; secrets: EnvSecretResolver }> {
   if (values.profile) {
     if (values.backend) throw new UsageError('give --profile or --backend, not both');
-    if (!values.flag) throw new UsageError('--profile needs --flag NAME');
     // Before any connection: an untrusted profile exits 2.
-    const loaded = await trustedProfileFile(values.profile, env);
-    const found = loaded.profile.flags.find((f) => f.name === values.flag);
-    if (!found) {
-      const names = loaded.profile.flags.map((f) => f.name);
-      throw new FlightdeckError('not-found', `has no flag "${values.flag}"${names.length ? ` (it has ${names.join(', ')})` : ''}.`, { file: values.profile, field: 'flag' });
-    }
-    return timeoutMs === undefined ? found : { ...found, timeoutMs };
+    const trusted = await trustedProfileFile(values.profile, env);
+    return { config: profileFlag(values, trusted.profile), secrets: new EnvSecretResolver(env, { approved: approvedSecretPairs(trusted) }) };
   }
+  const config = directFlag(values);
+  const typed = flagBackendDestination(config.backend);
+  return { config, secrets: new EnvSecretResolver(env, { approved: (_name, destination) => destination === typed }) };
+}
+
+function timeoutOption(values: Values): number | undefined {
+  return values.timeout === undefined ? undefined : numberOption(values.timeout, 'timeout');
+}
+
+/** The profile's flag named by --flag, with --timeout applied. */
+function profileFlag(values: Values, profile: Profile): FlagConfig {
+  if (!values.flag) throw new UsageError('--profile needs --flag NAME');
+  const found = profile.flags.find((f) => f.name === values.flag);
+  if (!found) {
+    const names = profile.flags.map((f) => f.name);
+    throw new FlightdeckError('not-found', `has no flag "${values.flag}"${names.length ? ` (it has ${names.join(', ')})` : ''}.`, { file: values.profile, field: 'flag' });
+  }
+  const timeoutMs = timeoutOption(values);
+  return timeoutMs === undefined ? found : { ...found, timeoutMs };
+}
+
+/** A flag built from --backend options, validated by the profile's schema. */
+function directFlag(values: Values): FlagConfig {
   if (!values.backend) throw new UsageError('give --profile FILE --flag NAME, or --backend redis|http with its options');
+  const timeoutMs = timeoutOption(values);
   const backend = directBackend(values);
   const parsed = FlagSchema.safeParse({ name: values.flag ?? defaultName(values), backend, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   if (!parsed.success) {

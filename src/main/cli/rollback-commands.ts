@@ -17,7 +17,7 @@ import type { RollbackConfirmation } from '../services/rollback/confirmation';
 import type { StartedRollback } from '../services/rollback/rollback-service';
 import { createSessionScope } from '../services/scope/session-scope';
 import type { TrustedProfile } from '../services/trust/trust-store';
-import { trustedProfileFile } from './trusted-profile';
+import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver } from './env-secrets';
 import { openActionJournal } from './action-journal-option';
@@ -38,7 +38,8 @@ A run that was interrupted in the same journal (the machine or the process
 died) is resumed first: steps that finished are not repeated.
 
 Secrets: a profile's { secret: NAME } is read from FLIGHTDECK_SECRET_<NAME>
-(upper case, "." and "-" as "_").
+(upper case, "." and "-" as "_") and sent only where
+FLIGHTDECK_SECRET_<NAME>_SCOPE lists (origins, host:port, program:NAME).
 
 Exit status: 0 the plan ended ok, 1 failed or unknown (printed), 2 bad input.`;
 
@@ -143,7 +144,8 @@ interface RunContext {
 
 async function runRollback(context: RunContext): Promise<number> {
   const { loaded, planName, confirmation, by, env, values, io } = context;
-  const secrets = new EnvSecretResolver(env);
+  // An environment secret without its own _SCOPE goes only where the approval says it may.
+  const secrets = new EnvSecretResolver(env, { approved: approvedSecretPairs(loaded) });
   const redactor = new SecretRedactor();
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
 

@@ -1,9 +1,11 @@
 /**
  * Builds the engine of a profile's backup target, resolving its password
  * from the vault at the moment of use. This is the only place a backup's
- * password is read; the engines keep it out of argv and messages.
+ * password is read; the engines keep it out of argv and messages. It is
+ * released only to the target's own host:port (its vault scope decides).
  */
 import type { BackupTargetConfig } from '../profile/backups-schema';
+import { hostDestination } from '../vault/destination';
 import type { SecretResolver } from '../vault/secrets';
 import type { BackupEngine, BackupEngineName, OfflineVerifier, RestoreEngine } from './backup-engine';
 import { MongoBackupEngine, verifyMongoDump } from './mongo-backup';
@@ -16,7 +18,7 @@ export interface EngineOptions {
 }
 
 export function createBackupEngine(target: BackupTargetConfig, secrets: SecretResolver, options: EngineOptions = {}): BackupEngine & Partial<RestoreEngine> {
-  const password = target.password ? secrets.get(target.password.secret) : undefined;
+  const password = target.password ? secrets.get(target.password.secret, hostDestination(target.url)) : undefined;
   switch (target.engine) {
     case 'postgres':
       return new PostgresBackupEngine({ url: target.url, password, ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}) });

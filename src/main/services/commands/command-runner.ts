@@ -2,7 +2,10 @@
  * Runs an allowlisted program as an action: argv array, never a shell, a
  * deadline (SIGTERM to its process group, then SIGKILL), and a small
  * environment: PATH, HOME and LANG, plus the profile's `commands.env` with
- * `{secret}` values resolved at spawn time. Secrets travel only through the
+ * `{secret}` values resolved at spawn time, each released only when its
+ * vault scope names this program (`program:NAME`): a secret meant for
+ * another program stops the command before it is journaled or started.
+ * Secrets travel only through the
  * environment, never argv, and the output is redacted before it is shown or
  * journaled. Exit 0 is ok, another status failed, a deadline unknown (the
  * program may have done part of its work).
@@ -13,6 +16,7 @@ import { FlightdeckError } from '../../../shared/errors';
 import type { ActionContext, ActionKind, ActionResult, ActionRunner, ActionSpec } from '../actions/action-runner';
 import { formatSeconds } from '../actions/action-runner';
 import type { MaybeSecret } from '../profile/secret-ref';
+import { programDestination } from '../vault/destination';
 import { resolveMaybeSecret, type SecretResolver } from '../vault/secrets';
 import type { CommandPolicy } from './command-policy';
 
@@ -60,6 +64,7 @@ export class CommandRunner {
     const [program, ...args] = request.argv;
     if (program === undefined) throw new FlightdeckError('bad-input', 'A command needs at least the program to run.', { field: 'argv' });
     const path = this.deps.policy.resolve(program);
+    this.refuseUnscopedSecrets(program);
     const killGraceMs = this.deps.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     return {
       kind: request.kind ?? 'command',
@@ -74,8 +79,23 @@ export class CommandRunner {
     };
   }
 
-  /** The child's environment: the minimal base plus the profile's, secrets resolved now. */
-  private environment(): Record<string, string> {
+  /**
+   * Every secret of the environment must be scoped to this program: a
+   * refusal is a security rule, like the allowlist, so it comes before
+   * anything is journaled or started. A locked vault or a missing secret is
+   * left to the action, which records it as failed at spawn time.
+   */
+  private refuseUnscopedSecrets(program: string): void {
+    try {
+      this.environment(program);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'forbidden') throw error;
+    }
+  }
+
+  /** The child's environment: the minimal base plus the profile's, secrets resolved now for this program. */
+  private environment(program: string): Record<string, string> {
+    const destination = programDestination(program);
     const base = this.deps.baseEnv ?? process.env;
     const env: Record<string, string> = {};
     for (const name of BASE_ENV_NAMES) {
@@ -83,13 +103,13 @@ export class CommandRunner {
       if (value !== undefined) env[name] = value;
     }
     for (const [name, value] of Object.entries(this.deps.env)) {
-      env[name] = resolveMaybeSecret(value, this.deps.secrets).value;
+      env[name] = resolveMaybeSecret(value, this.deps.secrets, destination).value;
     }
     return env;
   }
 
   private spawnProgram(path: string, program: string, args: string[], killGraceMs: number, context: ActionContext): Promise<ActionResult> {
-    const env = this.environment();
+    const env = this.environment(program);
     return new Promise<ActionResult>((resolve) => {
       const child = spawn(path, args, {
         argv0: program,

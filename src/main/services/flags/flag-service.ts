@@ -15,6 +15,7 @@ import type { FlagConfig } from '../profile/flags-schema';
 import { secretNames } from '../profile/secret-ref';
 import type { Redactor, SecretResolver } from '../vault/secrets';
 import { previewBucketing } from './bucketing';
+import { flagBackendDestination } from './backend-destination';
 import { createFlagBackend, type FlagBackendDeps } from './create-backend';
 import { withDeadline } from './deadline';
 import { describeFlagValue, type FlagBackend, type FlagValue } from './flag-backend';
@@ -360,11 +361,16 @@ export class FlagService {
     return state.backend;
   }
 
-  /** A locked vault or a missing secret stops the action before any I/O, with the vault's message. */
+  /**
+   * A locked vault, a missing secret or one not scoped to this backend's
+   * destination stops the action before any I/O, with the vault's message.
+   * The value asked for here is dropped: the backend asks again when it sends.
+   */
   private requireSecrets(config: FlagConfig): void {
-    for (const name of secretNames(config.backend)) {
-      if (!this.deps.secrets.has(name)) this.deps.secrets.get(name);
-    }
+    const names = secretNames(config.backend);
+    if (names.size === 0) return;
+    const destination = flagBackendDestination(config.backend);
+    for (const name of names) this.deps.secrets.get(name, destination);
   }
 }
 

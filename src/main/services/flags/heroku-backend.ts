@@ -10,6 +10,7 @@ import { FlightdeckError } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import type { FlagBackend, FlagValue } from './flag-backend';
 import { requestJson } from './http-json';
+import { httpDestination } from '../vault/destination';
 import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
 type HerokuConfig = Extract<FlagBackendConfig, { type: 'heroku' }>;
@@ -46,7 +47,7 @@ export class HerokuFlagBackend implements FlagBackend {
   }
 
   private async call(method: 'GET' | 'PATCH', body: Record<string, string | null> | undefined, signal: AbortSignal): Promise<unknown> {
-    const token = resolveSecret(this.config.token, this.deps.secrets);
+    const token = resolveSecret(this.config.token, this.deps.secrets, httpDestination(this.url));
     const answer = await requestJson({
       url: this.url,
       method,

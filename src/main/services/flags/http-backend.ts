@@ -11,6 +11,7 @@ import type { FlagBackendConfig } from '../profile/flags-schema';
 import { bodyForPath, valueAtPath } from './dot-path';
 import type { FlagBackend, FlagValue } from './flag-backend';
 import { displayUrl, requestJson } from './http-json';
+import { httpDestination } from '../vault/destination';
 import { resolveHeaders, type SecretResolver } from '../vault/secrets';
 
 type HttpConfig = Extract<FlagBackendConfig, { type: 'http' }>;
@@ -26,13 +27,13 @@ export class HttpFlagBackend implements FlagBackend {
   }
 
   async read(signal: AbortSignal): Promise<FlagValue> {
-    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
+    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
     const answer = await requestJson({ url: this.config.url, method: 'GET', headers, signal, dispatcher: this.deps.dispatcher, what: this.target, secretValues });
     return valueAtPath(answer.json, this.config.field, this.target);
   }
 
   async write(value: FlagValue, signal: AbortSignal): Promise<void> {
-    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets);
+    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
     await requestJson({
       url: this.config.url,
       method: this.config.method,

@@ -23,6 +23,7 @@ import { valueAtPath } from './dot-path';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue } from './flag-backend';
 import { scrubSecrets } from './http-json';
 import { resolveMaybeSecret, type SecretResolver } from '../vault/secrets';
+import { flagBackendDestination } from './backend-destination';
 
 type MongoConfig = Extract<FlagBackendConfig, { type: 'mongodb' }>;
 
@@ -105,7 +106,8 @@ export class MongoFlagBackend implements FlagBackend {
 
   private async connect(): Promise<MongoClient> {
     const { MongoClient } = await import('mongodb');
-    const url = resolveMaybeSecret(this.config.url, this.deps.secrets);
+    // A secret URL is judged by its own host before the driver sees it.
+    const url = resolveMaybeSecret(this.config.url, this.deps.secrets, flagBackendDestination(this.config));
     this.urlSecret = url.secret;
     const client = new MongoClient(url.value, {
       // Shorter than the caller's deadline: an unreachable server is "not sent", not unknown.

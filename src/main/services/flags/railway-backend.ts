@@ -11,6 +11,7 @@ import { FlightdeckError } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import type { FlagBackend, FlagValue } from './flag-backend';
 import { requestJson, scrubSecrets } from './http-json';
+import { httpDestination } from '../vault/destination';
 import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
 type RailwayConfig = Extract<FlagBackendConfig, { type: 'railway' }>;
@@ -60,7 +61,7 @@ export class RailwayFlagBackend implements FlagBackend {
   }
 
   private async graphql(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const token = resolveSecret(this.config.token, this.deps.secrets);
+    const token = resolveSecret(this.config.token, this.deps.secrets, httpDestination(this.config.apiUrl));
     const answer = await requestJson({
       url: this.config.apiUrl,
       method: 'POST',

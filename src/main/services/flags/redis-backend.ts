@@ -27,6 +27,7 @@ import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import { abortReason, connectDeadline, untilAborted } from './deadline';
 import { WriteOutcomeUnknown, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
+import { hostDestination } from '../vault/destination';
 import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
 type RedisConfig = Extract<FlagBackendConfig, { type: 'redis' }>;
@@ -178,7 +179,7 @@ export class RedisFlagBackend implements FlagBackend {
 
   private async connect(): Promise<Redis> {
     const options = honestRedisOptions(this.timeoutMs);
-    if (this.config.password) options.password = resolveSecret(this.config.password, this.deps.secrets).value;
+    if (this.config.password) options.password = resolveSecret(this.config.password, this.deps.secrets, hostDestination(this.config.url)).value;
     const client = new Redis(this.config.url, options);
     // Errors also reach the pending command; without a listener ioredis would log them.
     client.on('error', () => undefined);

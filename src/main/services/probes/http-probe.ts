@@ -10,6 +10,7 @@ import type { Probe, ProbeDeps, ProbeReading } from './probe';
 import { createProbeAgent } from './probe-agent';
 import { downReading, elapsedMs, errorMessage, reading } from './reading';
 import { isRedirect, RedirectPolicy } from './redirect-policy';
+import { httpDestination } from '../vault/destination';
 import { resolveHeaders } from '../vault/secrets';
 import { displayTarget, originOf, scrub } from './target-display';
 
@@ -55,7 +56,8 @@ export class HttpProbe implements Probe {
     const startedAt = performance.now();
     let secretValues: string[] = [];
     try {
-      const headers = resolveHeaders(this.config.headers, this.deps.secrets);
+      // Secret headers go only to the first origin (redirects elsewhere get the literal ones), so that origin is the destination.
+      const headers = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
       secretValues = headers.secretValues;
       let url = this.url;
       let method = this.config.method;

@@ -6,6 +6,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { isSecretRef } from '../profile/secret-ref';
+import { hostDestination } from '../vault/destination';
 import { resolveMaybeSecret } from '../vault/secrets';
 import type { MongoProbeConfig } from '../profile/probes-schema';
 import { CounterDeltas } from './counter-deltas';
@@ -56,7 +57,8 @@ export class MongoProbe implements Probe {
     const startedAt = performance.now();
     let url = '';
     try {
-      url = resolveMaybeSecret(this.config.url, this.deps.secrets).value;
+      // A URL that is itself the secret is judged by its own host before the driver sees it.
+      url = resolveMaybeSecret(this.config.url, this.deps.secrets, hostDestination).value;
       const admin = this.clientFor(url).db('admin');
       const status = (await deadline.race(admin.command({ serverStatus: 1 }))) as ServerStatus;
       const repl = status.repl?.setName ? ((await deadline.race(admin.command({ replSetGetStatus: 1 }))) as ReplSetStatus) : null;

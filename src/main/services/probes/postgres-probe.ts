@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { PostgresProbeConfig } from '../profile/probes-schema';
 import { Deadline } from './deadline';
 import { postgresClientConfig } from './postgres-connection';
+import { hostDestination } from '../vault/destination';
 import { describeFailure } from './failure-message';
 import type { Probe, ProbeDeps, ProbeReading, ProbeSample } from './probe';
 import { downReading, elapsedMs, reading } from './reading';
@@ -69,7 +70,7 @@ export class PostgresProbe implements Probe {
     let client: pg.Client | null = null;
     let phase: 'connecting' | 'waiting for the server' = 'connecting';
     try {
-      password = this.config.password ? this.deps.secrets.get(this.config.password.secret) : undefined;
+      password = this.config.password ? this.deps.secrets.get(this.config.password.secret, hostDestination(this.config.url)) : undefined;
       client = new pg.Client({
         ...postgresClientConfig(this.config.url, password, this.deps.trustedCa),
         connectionTimeoutMillis: this.timeoutMs,

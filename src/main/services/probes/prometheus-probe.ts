@@ -16,6 +16,7 @@ import type { Probe, ProbeDeps, ProbeReading, ProbeSample } from './probe';
 import { createProbeAgent } from './probe-agent';
 import { downReading, elapsedMs, errorMessage, reading } from './reading';
 import { scrapeExposition } from './scrape';
+import { httpDestination } from '../vault/destination';
 import { resolveHeaders } from '../vault/secrets';
 import { displayTarget, scrub } from './target-display';
 
@@ -64,7 +65,7 @@ export class PrometheusProbe implements Probe {
     let secretValues: string[] = [];
     let requested = false;
     try {
-      const headers = resolveHeaders(this.config.headers, this.deps.secrets);
+      const headers = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
       secretValues = headers.secretValues;
       requested = true;
       const exposition = await scrapeExposition(new URL(this.config.url), headers.all, this.dispatcher, deadline);

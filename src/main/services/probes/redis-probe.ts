@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { RedisProbeConfig } from '../profile/probes-schema';
 import { CounterDeltas } from './counter-deltas';
 import { Deadline } from './deadline';
+import { hostDestination } from '../vault/destination';
 import { describeFailure } from './failure-message';
 import type { Probe, ProbeDeps, ProbeReading, ProbeSample } from './probe';
 import { downReading, elapsedMs, reading } from './reading';
@@ -92,7 +93,7 @@ export class RedisProbe implements Probe {
     let phase: 'connecting' | 'waiting for the server' = 'connecting';
     this.lastError = null;
     try {
-      password = this.config.password ? this.deps.secrets.get(this.config.password.secret) : undefined;
+      password = this.config.password ? this.deps.secrets.get(this.config.password.secret, hostDestination(this.config.url)) : undefined;
       const client = this.clientFor(password);
       if (client.status === 'wait' || client.status === 'end' || client.status === 'close') await deadline.race(client.connect());
       phase = 'waiting for the server';

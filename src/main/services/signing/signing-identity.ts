@@ -10,6 +10,10 @@
  * must stay readable in exports. Creation happens only when the vault says
  * the name is not there (not when it is locked or damaged), so a locked
  * vault can never cause a key to be replaced.
+ *
+ * Every one of these entries is scoped to LOCAL_SIGNING, a destination no
+ * profile target can equal: a profile header `{ secret: signing.… }` is
+ * refused by the vault, so a signing key can never be sent anywhere.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { FlightdeckError } from '../../../shared/errors';
@@ -17,13 +21,17 @@ import { createLocalCa, issueSigningCertificate, type KeyAndCertificate } from '
 import { ed25519FromPrivatePem, newEd25519PrivatePem, type Ed25519Key } from './ed25519';
 import { readPkcs12 } from './pkcs12';
 import type { TrustedSigners } from './trusted-signers';
+import { LOCAL_SIGNING } from '../vault/secret-scope';
 
 /** The vault, as far as signing needs it (Vault implements it). */
 export interface SecretStore {
-  get(name: string): string;
+  get(name: string, destination: string): string;
   has(name: string): boolean;
-  put(name: string, value: string): void;
+  put(name: string, value: string, scope: readonly string[]): void;
 }
+
+/** Where signing keys may go: nowhere outside Flightdeck. */
+const SIGNING_SCOPE = [LOCAL_SIGNING] as const;
 
 export const SIGNING_SECRETS = {
   ca: 'signing.local-ca',
@@ -91,7 +99,7 @@ export class SigningIdentities {
       return describe('local', { keyPem: existing.keyPem, chainPem: [existing.certPem, ca.certPem] });
     }
     const issued = await issueSigningCertificate(ca, name, this.clock());
-    this.secrets.put(SIGNING_SECRETS.localSigner, JSON.stringify({ commonName: name, ...issued }));
+    this.secrets.put(SIGNING_SECRETS.localSigner, JSON.stringify({ commonName: name, ...issued }), SIGNING_SCOPE);
     return describe('local', { keyPem: issued.keyPem, chainPem: [issued.certPem, ca.certPem] });
   }
 
@@ -118,7 +126,7 @@ export class SigningIdentities {
     }
     const stored: StoredIdentity = { keyPem: identity.keyPem, chainPem: identity.chainPem };
     const described = describe('imported', stored);
-    this.secrets.put(SIGNING_SECRETS.imported, JSON.stringify(stored));
+    this.secrets.put(SIGNING_SECRETS.imported, JSON.stringify(stored), SIGNING_SCOPE);
     return described;
   }
 
@@ -142,7 +150,7 @@ export class SigningIdentities {
     if (stored) return ed25519FromPrivatePem(stored.privateKeyPem);
     if (!create) return null;
     const privateKeyPem = newEd25519PrivatePem();
-    this.secrets.put(name, JSON.stringify({ privateKeyPem }));
+    this.secrets.put(name, JSON.stringify({ privateKeyPem }), SIGNING_SCOPE);
     return ed25519FromPrivatePem(privateKeyPem);
   }
 
@@ -160,7 +168,7 @@ export class SigningIdentities {
     // Another call may have made one while the key was generated: keep the first, so certificates already issued stay valid.
     const raced = this.read<KeyAndCertificate>(SIGNING_SECRETS.ca);
     if (raced) return raced;
-    this.secrets.put(SIGNING_SECRETS.ca, JSON.stringify(ca));
+    this.secrets.put(SIGNING_SECRETS.ca, JSON.stringify(ca), SIGNING_SCOPE);
     return ca;
   }
 
@@ -168,7 +176,7 @@ export class SigningIdentities {
   private read<T>(name: string): T | null {
     let text: string;
     try {
-      text = this.secrets.get(name);
+      text = this.secrets.get(name, LOCAL_SIGNING);
     } catch (err) {
       // By code, not class: the vault may come from another copy of the module (bundles, workers).
       if ((err as { code?: unknown } | null)?.code === 'not-found') return null;

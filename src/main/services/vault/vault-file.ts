@@ -4,6 +4,13 @@
  * locked) and every value sealed with the vault's data key. The data key is
  * itself sealed, by a key derived from the passphrase (scrypt) or by the OS
  * keyring (safeStorage); opening it is how a passphrase is checked.
+ *
+ * Version 2 adds each entry's scope, the destinations it may be sent to,
+ * in the clear (the window lists it while locked) and bound into the
+ * entry's associated data, so a scope edited without the key fails the
+ * entry's integrity check. An entry without a scope (every entry of a
+ * version 1 file) is sealed as version 1 sealed it: it reads as before,
+ * as "unscoped", and goes nowhere until it is given a scope.
  */
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +21,8 @@ import { makePrivateDir } from '../storage/private-fs';
 import { FILE_LIMITS, readRegularFileSync } from '../storage/read-regular-file';
 
 export const VAULT_FORMAT = 'flightdeck-vault';
+/** The version this code writes; it reads 1 (no scopes) and 2. */
+export const VAULT_VERSION = 2;
 export const VAULT_FILE_NAME = 'vault.json';
 const OWNER_ONLY = 0o600;
 
@@ -21,6 +30,11 @@ const OWNER_ONLY = 0o600;
 const Base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be base64');
 
 const SealedSchema = z.object({ iv: Base64, data: Base64, tag: Base64 }).strict();
+
+/** One destination as stored: canonical text (destination.ts), checked again by the entry's associated data. */
+const ScopeEntry = z.string().min(1).max(300).regex(/^[^\s\0]+$/, 'must be one destination');
+const SecretEntrySchema = SealedSchema.extend({ scope: z.array(ScopeEntry).min(1).max(64).optional() }).strict();
+export type SecretEntry = z.infer<typeof SecretEntrySchema>;
 
 /** Bounds on what a file may ask for: below them the passphrase is cheap to guess, above them unlocking stalls. */
 export const SCRYPT_LIMITS = { minN: 2 ** 15, maxN: 2 ** 20, minR: 8, maxR: 32, minP: 1, maxP: 16 } as const;
@@ -43,10 +57,10 @@ export type ScryptParams = z.infer<typeof ScryptParamsSchema>;
 
 const common = {
   format: z.literal(VAULT_FORMAT),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   /** Random, bound into every entry's associated data: entries cannot move between vaults. */
   id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'),
-  secrets: z.record(SecretName, SealedSchema),
+  secrets: z.record(SecretName, SecretEntrySchema),
 };
 
 const PassphraseVaultFileSchema = z
@@ -107,9 +121,15 @@ export function writeVaultFile(file: string, vault: VaultFile): void {
   writeFileAtomic(file, `${JSON.stringify(vault, null, 2)}\n`, OWNER_ONLY);
 }
 
-/** Associated data of a secret entry: the vault and the name it was sealed for. */
-export function entryAssociatedData(vaultId: string, name: string): string {
-  return `${VAULT_FORMAT}/1\0${vaultId}\0secret\0${name}`;
+/**
+ * Associated data of a secret entry: the vault, the name and the scope it
+ * was sealed for. Without a scope it is exactly version 1's, so entries
+ * written before scopes existed still open (as unscoped); adding, removing
+ * or editing a scope without the key makes the entry fail to open.
+ */
+export function entryAssociatedData(vaultId: string, name: string, scope?: readonly string[]): string {
+  if (scope === undefined) return `${VAULT_FORMAT}/1\0${vaultId}\0secret\0${name}`;
+  return `${VAULT_FORMAT}/2\0${vaultId}\0secret\0${name}\0scope\0${scope.join('\0')}`;
 }
 
 /** Associated data of the sealed data key. */

@@ -7,7 +7,10 @@
  * Values never leave main. The only method that returns a value is get(),
  * for services in main at the moment they use a secret; status(), names()
  * and has() give names and presence only, and put() and delete() return
- * nothing. Handlers for the renderer must never expose get(). Every value
+ * nothing. Handlers for the renderer must never expose get(). get() names
+ * the destination the value goes to, and the entry's own scope decides
+ * (secret-scope.ts): the operator sets it with put() and setScope(); no
+ * profile can widen it. Every value
  * decrypted or stored is reported to the redactor first, so it is hidden
  * in anything main sends out.
  *
@@ -25,12 +28,14 @@ import { SECRET_NAME } from '../profile/secret-ref';
 import { DEFAULT_SCRYPT_N, newScryptParams, openDataKey, sealDataKey } from './passphrase-key';
 import type { SecretSink } from './redactor';
 import { chooseVaultKind, unwrapDataKey, wrapDataKey, type SafeStorageLike, type VaultKind } from './safe-storage-key';
-import { KEY_BYTES, open, seal, type Sealed } from './sealed-box';
+import { KEY_BYTES, open, seal } from './sealed-box';
 import { MIN_SECRET_LENGTH } from './secret-forms';
+import type { Destination } from './destination';
+import { checkRelease, destinationFor, isLocalDestination, normaliseScope, type DestinationOf } from './secret-scope';
 import type { SecretResolver } from './secrets';
-import { entryAssociatedData, readVaultFile, VAULT_FORMAT, writeVaultFile, type VaultFile } from './vault-file';
+import { entryAssociatedData, readVaultFile, VAULT_FORMAT, VAULT_VERSION, writeVaultFile, type SecretEntry, type VaultFile } from './vault-file';
 
-export type VaultChange = 'put' | 'delete';
+export type VaultChange = 'put' | 'delete' | 'scope';
 
 /** A new passphrase shorter than this is refused: it would be the weakest link of the vault. */
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -46,10 +51,11 @@ export interface VaultOptions {
   /** Told every value the vault decrypts or stores, before any service sees it. */
   redactor?: SecretSink;
   /**
-   * Called before the file changes, with the name only, so the change can be
-   * journaled ('vault.changed'); if it throws, the change does not happen.
+   * Called before the file changes, with the name and the new scope (never
+   * the value), so the change can be journaled ('vault.changed'); if it
+   * throws, the change does not happen.
    */
-  onChange?: (op: VaultChange, name: string) => void;
+  onChange?: (op: VaultChange, name: string, scope?: Destination[]) => void;
   /** scrypt cost for a new passphrase vault (tests use the minimum, 2^15). */
   scryptN?: number;
 }
@@ -70,8 +76,26 @@ function checkValue(name: string, value: string): void {
   if (LONE_SURROGATE.test(value)) throw new FlightdeckError('bad-input', `Secret "${name}" holds a broken Unicode character (a lone surrogate) that cannot be stored as UTF-8.`, { field: 'value' });
 }
 
-function sameSealed(a: Sealed | undefined, b: Sealed | undefined): boolean {
-  return !!a && !!b && a.iv === b.iv && a.data === b.data && a.tag === b.tag;
+function sameSealed(a: SecretEntry | undefined, b: SecretEntry | undefined): boolean {
+  return !!a && !!b && a.iv === b.iv && a.data === b.data && a.tag === b.tag && JSON.stringify(a.scope) === JSON.stringify(b.scope);
+}
+
+/**
+ * A scope as put() takes it: the operator's destinations, or only local
+ * ones, which Flightdeck's own code gives the keys it makes (LOCAL_SIGNING).
+ */
+function storedScope(scope: readonly string[]): Destination[] {
+  if (Array.isArray(scope) && scope.length > 0 && scope.every((entry) => typeof entry === 'string' && isLocalDestination(entry))) return [...new Set(scope)].sort();
+  return normaliseScope(scope);
+}
+
+function isLocalScope(scope: readonly string[] | undefined): boolean {
+  return !!scope && scope.every(isLocalDestination);
+}
+
+/** Where a vault secret gets its scope, for the message of a refusal. */
+function howToScope(name: string): string {
+  return `Say where it may go in Credentials: "scope" beside ${name}, one destination per line (https://api.example.com, db.internal:5432 or program:NAME). For a secret given to the command line, FLIGHTDECK_SECRET_<NAME>_SCOPE does the same.`;
 }
 
 export class Vault implements SecretResolver {
@@ -79,7 +103,7 @@ export class Vault implements SecretResolver {
   private readonly path: string;
   private readonly safeStorage: SafeStorageLike | null;
   private readonly redactor: SecretSink | undefined;
-  private readonly onChange: ((op: VaultChange, name: string) => void) | undefined;
+  private readonly onChange: ((op: VaultChange, name: string, scope?: Destination[]) => void) | undefined;
   private readonly scryptN: number;
 
   private file: VaultFile | null = null;
@@ -115,12 +139,27 @@ export class Vault implements SecretResolver {
     }
   }
 
-  /** Kind, lock state, stored names, and which of `profileSecretNames` the vault lacks. */
+  /** Kind, lock state, stored names with their scopes, and which of `profileSecretNames` the vault lacks. */
   status(profileSecretNames: Iterable<string> = []): VaultStatus {
     const names = this.names();
     const held = new Set(names);
     const missing = [...new Set(profileSecretNames)].filter((name) => !held.has(name)).sort();
-    return { kind: this.kind, state: this.state(), names, missing };
+    const scopes: Record<string, string[]> = {};
+    const unscoped: string[] = [];
+    // names() has just reread the file: its entries are current.
+    for (const name of names) {
+      const scope = this.file?.secrets[name]?.scope;
+      if (scope) scopes[name] = [...scope];
+      else unscoped.push(name);
+    }
+    return { kind: this.kind, state: this.state(), names, missing, scopes, unscoped };
+  }
+
+  /** Where the named secret may be sent; null when it has no scope yet or is not stored. Scopes are not secret: readable while locked. */
+  scopeOf(name: string): Destination[] | null {
+    this.refresh();
+    const entry = this.file && Object.hasOwn(this.file.secrets, name) ? this.file.secrets[name] : undefined;
+    return entry?.scope ? [...entry.scope] : null;
   }
 
   /** Stored secret names, sorted; an unreadable file has none. */
@@ -157,8 +196,33 @@ export class Vault implements SecretResolver {
     if (this.kind === 'safe-storage') this.lockedByUser = true;
   }
 
-  /** The value, for a service in main at the moment of use. Never hand it to the renderer. */
-  get(name: string): string {
+  /**
+   * The value, for a service in main at the moment it sends it to
+   * `destination`; refused unless the entry's scope lists that destination.
+   * Never hand it to the renderer.
+   */
+  get(name: string, destination: DestinationOf): string {
+    const value = this.value(name);
+    const target = destinationFor(name, value, destination);
+    let scope = this.scopeOf(name);
+    // A key Flightdeck made before scopes existed: only Flightdeck's own code asks for a local destination, so it is claimed as local for good.
+    if (scope === null && isLocalDestination(target)) scope = this.reseal(name, value, [target]);
+    checkRelease(name, scope, target, howToScope(name));
+    return value;
+  }
+
+  /** Present and readable now; says nothing of where it may go. */
+  has(name: string): boolean {
+    try {
+      this.value(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The decrypted value, whatever its scope: for get() to judge and setScope() to seal again; never returned to a caller. */
+  private value(name: string): string {
     checkName(name);
     this.refresh();
     if (this.fileError) throw this.fileError;
@@ -176,32 +240,55 @@ export class Vault implements SecretResolver {
     return value;
   }
 
-  has(name: string): boolean {
-    try {
-      this.get(name);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Adds or replaces a secret. Needs the vault unlocked (a new safeStorage vault is). */
-  put(name: string, value: string): void {
+  /**
+   * Adds or replaces a secret with the destinations it may be sent to (at
+   * least one; see destination.ts for the forms). Needs the vault unlocked
+   * (a new safeStorage vault is). A key Flightdeck made for itself (a local
+   * scope) cannot be replaced by one that may leave the laptop.
+   */
+  put(name: string, value: string, scope: readonly string[]): void {
     checkName(name);
     checkValue(name, value);
+    const newScope = storedScope(scope);
     this.refresh();
+    if (isLocalScope(this.file?.secrets[name]?.scope) && !isLocalScope(newScope)) throw this.localOnly(name);
     if (this.kind === 'passphrase' && !this.file && !this.fileError) {
       throw new FlightdeckError('locked', `The vault has no passphrase yet: choose one (unlock) before adding secret "${name}".`);
     }
     if (this.kind === 'safe-storage' && !this.file && !this.fileError) this.createKeyringVault();
     const file = this.usableFile();
     const key = this.requireKey(`unlock it to add secret "${name}"`);
-    const sealed = seal(key, Buffer.from(value, 'utf8'), entryAssociatedData(file.id, name));
+    const sealed = seal(key, Buffer.from(value, 'utf8'), entryAssociatedData(file.id, name, newScope));
     this.redactor?.add(name, value);
-    this.onChange?.('put', name);
-    this.write({ ...file, secrets: { ...file.secrets, [name]: sealed } });
+    this.onChange?.('put', name, newScope);
+    this.write({ ...file, version: VAULT_VERSION, secrets: { ...file.secrets, [name]: { ...sealed, scope: newScope } } });
     this.values.set(name, value);
     this.damagedNames.delete(name);
+  }
+
+  /**
+   * Gives a stored secret a new scope (the operator's word: at least one
+   * destination). The value is sealed again, bound to the new scope, so it
+   * needs the vault unlocked and the entry intact.
+   */
+  setScope(name: string, scope: readonly string[]): void {
+    checkName(name);
+    const newScope = normaliseScope(scope);
+    this.refresh();
+    const file = this.usableFile();
+    const key = this.requireKey(`unlock it to change the scope of secret "${name}"`);
+    if (!Object.hasOwn(file.secrets, name)) throw this.notFound(name);
+    if (isLocalScope(file.secrets[name]!.scope)) throw this.localOnly(name);
+    this.reseal(name, this.value(name), newScope, key);
+  }
+
+  /** Seals the value again, bound to `scope`, and writes it; returns the scope. */
+  private reseal(name: string, value: string, scope: Destination[], key = this.requireKey(`unlock it to change the scope of secret "${name}"`)): Destination[] {
+    const file = this.usableFile();
+    const sealed = seal(key, Buffer.from(value, 'utf8'), entryAssociatedData(file.id, name, scope));
+    this.onChange?.('scope', name, scope);
+    this.write({ ...file, version: VAULT_VERSION, secrets: { ...file.secrets, [name]: { ...sealed, scope } } });
+    return scope;
   }
 
   delete(name: string): void {
@@ -273,7 +360,7 @@ export class Vault implements SecretResolver {
       throw this.lockedWhileUnlocking();
     }
     this.redactor?.add(PASSPHRASE_SECRET_NAME, passphrase);
-    this.write({ format: VAULT_FORMAT, version: 1, id, kind: 'passphrase', kdf, dataKey: sealedKey, secrets: {} });
+    this.write({ format: VAULT_FORMAT, version: VAULT_VERSION, id, kind: 'passphrase', kdf, dataKey: sealedKey, secrets: {} });
     this.setKey(dataKey);
   }
 
@@ -281,7 +368,7 @@ export class Vault implements SecretResolver {
     if (!this.keyringUsable() || this.lockedByUser) throw this.lockedError('unlock it to add secrets');
     const id = randomBytes(16).toString('hex');
     const dataKey = randomBytes(KEY_BYTES);
-    this.write({ format: VAULT_FORMAT, version: 1, id, kind: 'safe-storage', dataKey: wrapDataKey(this.safeStorage!, dataKey), secrets: {} });
+    this.write({ format: VAULT_FORMAT, version: VAULT_VERSION, id, kind: 'safe-storage', dataKey: wrapDataKey(this.safeStorage!, dataKey), secrets: {} });
     this.setKey(dataKey);
   }
 
@@ -313,7 +400,7 @@ export class Vault implements SecretResolver {
     if (!this.key || !file) return;
     for (const [name, sealed] of Object.entries(file.secrets)) {
       if (this.values.has(name) || this.damagedNames.has(name)) continue;
-      const plain = open(this.key, sealed, entryAssociatedData(file.id, name));
+      const plain = open(this.key, sealed, entryAssociatedData(file.id, name, sealed.scope));
       if (!plain) {
         this.damagedNames.add(name);
         continue;
@@ -392,6 +479,10 @@ export class Vault implements SecretResolver {
 
   private lockedWhileUnlocking(): FlightdeckError {
     return new FlightdeckError('conflict', 'The vault was locked or changed while unlocking; unlock it again.');
+  }
+
+  private localOnly(name: string): FlightdeckError {
+    return new FlightdeckError('forbidden', `Secret "${name}" is a key Flightdeck keeps for itself: it is never sent anywhere, so its scope cannot change. Delete it to let Flightdeck make a new one.`, { field: name });
   }
 
   private notFound(name: string): FlightdeckError {

@@ -19,8 +19,12 @@ export async function lockVault(): Promise<void> {
   control().setVault(await api.lockVault());
 }
 
-export async function putSecret(name: string, value: string): Promise<void> {
-  control().setVault(await api.putSecret({ name, value }));
+export async function putSecret(name: string, value: string, scope: string[]): Promise<void> {
+  control().setVault(await api.putSecret({ name, value, scope }));
+}
+
+export async function setSecretScope(name: string, scope: string[]): Promise<void> {
+  control().setVault(await api.setSecretScope({ name, scope }));
 }
 
 export async function deleteSecret(name: string): Promise<void> {

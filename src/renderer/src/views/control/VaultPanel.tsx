@@ -5,13 +5,30 @@
  * password fields that are emptied on submit and are never shown, stored
  * or read back: the inputs are uncontrolled, so no value sits in React
  * state either.
+ *
+ * Every secret says where it may be sent ("May be sent to", the operator's
+ * word, which no profile can widen): main checks and normalises the list;
+ * a secret stored before scopes existed is marked and sent nowhere until
+ * it is given one. Scopes are not secret, so they are shown in full.
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { VaultStatus } from '../../../../shared/control-model';
-import { deleteSecret, lockVault, putSecret, unlockVault } from '../../store/control-calls';
+import { deleteSecret, lockVault, putSecret, setSecretScope, unlockVault } from '../../store/control-calls';
 import { errorText } from '../../store/feedback-slice';
 
 const NAME_RULE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const SCOPE_PLACEHOLDER = 'https://api.example.com\ndb.internal:5432\nprogram:kubectl';
+const SCOPE_HINT = 'One destination per line or comma separated: an origin (https://api.example.com), host:port for Redis, PostgreSQL and MongoDB, or program:NAME for a command\'s environment.';
+
+/** What the operator typed as destinations, one per line or comma separated; main says which entry is not a destination. */
+function scopeEntries(text: string): string[] {
+  return text.split(/[\s,]+/).filter((entry) => entry.length > 0);
+}
+
+/** Keys Flightdeck keeps for itself (signing) are scoped to local:… and never leave the laptop. */
+function isLocalScope(scope: readonly string[] | undefined): boolean {
+  return !!scope && scope.length > 0 && scope.every((d) => d.startsWith('local:'));
+}
 
 const STATE_LABEL: Record<VaultStatus['state'], string> = { uninitialised: 'not set up', locked: 'locked', unlocked: 'unlocked' };
 
@@ -26,6 +43,7 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
   const names = [...new Set([...vault.names, ...vault.missing])].sort();
   const valueRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState('');
+  const [scopeText, setScopeText] = useState('');
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -43,6 +61,7 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
 
   const chooseName = (chosen: string) => {
     setName(chosen);
+    setScopeText((vault.scopes[chosen] ?? []).join('\n'));
     valueRef.current?.focus();
   };
 
@@ -75,7 +94,17 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
       {names.length > 0 && (
         <ul className="secret-list">
           {names.map((n) => (
-            <SecretRow key={n} name={n} missing={!vault.names.includes(n)} unlocked={vault.state === 'unlocked'} busy={busy} onChoose={chooseName} onDelete={() => run(() => deleteSecret(n))} />
+            <SecretRow
+              key={n}
+              name={n}
+              missing={!vault.names.includes(n)}
+              scope={vault.scopes[n]}
+              unlocked={vault.state === 'unlocked'}
+              busy={busy}
+              onChoose={chooseName}
+              onDelete={() => run(() => deleteSecret(n))}
+              onScope={(scope) => run(() => setSecretScope(n, scope))}
+            />
           ))}
         </ul>
       )}
@@ -95,11 +124,33 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
               setError(`Enter the value for ${name}.`);
               return;
             }
-            void run(() => putSecret(name, value)).then((ok) => ok && setName(''));
+            const scope = scopeEntries(scopeText);
+            if (scope.length === 0) {
+              setError(`Say where ${name} may be sent. ${SCOPE_HINT}`);
+              return;
+            }
+            void run(() => putSecret(name, value, scope)).then((ok) => {
+              if (!ok) return;
+              setName('');
+              setScopeText('');
+            });
           }}
         >
           <input aria-label="Secret name" data-testid="secret-name" placeholder="NAME" spellCheck={false} value={name} onChange={(e) => setName(e.target.value)} />
           <input ref={valueRef} aria-label="Secret value" data-testid="secret-value" type="password" autoComplete="new-password" placeholder="value" />
+          <label className="secret-scope-field">
+            <span>May be sent to</span>
+            <textarea
+              aria-label="May be sent to"
+              data-testid="secret-scope"
+              rows={2}
+              spellCheck={false}
+              placeholder={SCOPE_PLACEHOLDER}
+              title={SCOPE_HINT}
+              value={scopeText}
+              onChange={(e) => setScopeText(e.target.value)}
+            />
+          </label>
           <button type="submit" className="btn btn-small" data-testid="secret-save" disabled={busy}>
             {vault.names.includes(name) ? 'Replace' : 'Add'}
           </button>
@@ -112,20 +163,60 @@ export function VaultPanel({ vault }: { vault: VaultStatus }) {
 interface RowProps {
   name: string;
   missing: boolean;
+  /** Where it may be sent; undefined for a stored secret with no scope yet (or a missing one). */
+  scope: string[] | undefined;
   unlocked: boolean;
   busy: boolean;
   onChoose: (name: string) => void;
   onDelete: () => Promise<boolean>;
+  onScope: (scope: string[]) => Promise<boolean>;
 }
 
-function SecretRow({ name, missing, unlocked, busy, onChoose, onDelete }: RowProps) {
+function SecretRow({ name, missing, scope, unlocked, busy, onChoose, onDelete, onScope }: RowProps) {
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const local = isLocalScope(scope);
+  const unscoped = !missing && !scope;
   return (
-    <li className={missing ? 'secret missing' : 'secret'} data-testid="secret" data-name={name} data-missing={missing ? 'true' : 'false'}>
+    <li className={missing ? 'secret missing' : unscoped ? 'secret unscoped' : 'secret'} data-testid="secret" data-name={name} data-missing={missing ? 'true' : 'false'} data-scoped={scope ? 'true' : 'false'}>
       <span className="secret-name mono">{name}</span>
       {missing && <span className="secret-missing-tag">missing</span>}
-      {unlocked && !confirming && (
+      {scope && (
+        <span className="secret-scope-list" data-testid="secret-scope-list">
+          {local ? 'kept in Flightdeck, never sent' : <>may be sent to {scope.map((d) => <code key={d}>{d}</code>)}</>}
+        </span>
+      )}
+      {unscoped && (
+        <span className="secret-unscoped" data-testid="secret-unscoped">
+          not scoped: used nowhere until you say where it may go
+        </span>
+      )}
+      {editing !== null && (
+        <form
+          className="secret-scope-edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const entries = scopeEntries(editing);
+            if (entries.length === 0) return;
+            void onScope(entries).then((ok) => ok && setEditing(null));
+          }}
+        >
+          <textarea aria-label={`Where ${name} may be sent`} data-testid="secret-scope-edit" rows={2} spellCheck={false} placeholder={SCOPE_PLACEHOLDER} title={SCOPE_HINT} value={editing} onChange={(e) => setEditing(e.target.value)} />
+          <button type="submit" className="btn btn-small" data-testid="secret-scope-save" disabled={busy || scopeEntries(editing).length === 0}>
+            Save scope
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setEditing(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {unlocked && !confirming && editing === null && (
         <span className="secret-actions">
+          {!missing && !local && (
+            <button type="button" className="link-btn" data-testid="secret-scope-open" onClick={() => setEditing((scope ?? []).join('\n'))}>
+              {unscoped ? 'say where it may go' : 'scope'}
+            </button>
+          )}
           <button type="button" className="link-btn" onClick={() => onChoose(name)}>
             {missing ? 'add' : 'replace'}
           </button>
