@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app';
+import { guardChildren } from '../app/child-guard';
+import { installFaultHandler } from '../app/fault-handler';
 import { createLogger } from '../app/log';
 import { SecretRedactor } from '../services/vault/redactor';
 import { bundleLayout, defaultDataDir } from '../app/paths';
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
   // One redactor for the log and the app: a secret the vault knows never reaches either.
   const redactor = new SecretRedactor();
   const log = createLogger(undefined, (text) => redactor.redact(text));
+  // From here on, no exception kills the cockpit unannounced.
+  const faults = installFaultHandler({ log, redact: (text) => redactor.redact(text) });
   const portText = values.port ?? process.env.FLIGHTDECK_PORT ?? '0';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -35,16 +39,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const layout = bundleLayout(__dirname);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  guardChildren(dataDir, log);
   const app = createApp({
     app: { version: VERSION, mode: 'browser', platform: process.platform, nativeOpenDialog: false },
     platform: { openExternal: (url) => openInSystemBrowser(url) },
     safeStorage: null,
     redactor,
-    dataDir: values['data-dir'] ?? defaultDataDir(),
+    dataDir,
     resourcesDir: layout.resourcesDir,
     createWorker: layout.createParseWorker,
     log,
   });
+  faults.attach({ journal: () => app.cockpit.activation()?.journal ?? null, operator: () => app.cockpit.operator() });
   await app.cockpit.startup(positionals[0] ?? null);
   let bridge;
   try {
