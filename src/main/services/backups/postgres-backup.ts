@@ -103,7 +103,7 @@ export function makePostgresVerifier(binDir?: string): OfflineVerifier {
     context.signal.throwIfAborted();
     if (full.code !== 0) {
       const where = table !== null ? `the data of table ${table} is damaged or cut short` : 'its data cannot be read';
-      throw new FlightdeckError('conflict', `${DUMP_FILE}: ${where}: ${pgFailure('pg_restore', full.stderr, full.code, full.signal)}`, { file });
+      throw new FlightdeckError('conflict', `${where}: ${pgFailure('pg_restore', full.stderr, full.code, full.signal)}`, { file });
     }
     return [
       `pg_restore --list reads ${DUMP_FILE}: custom format, data for ${found} table(s)${expected !== null ? ' as dumped' : ''}`,
