@@ -164,7 +164,7 @@ describe('PostgreSQL killed mid-dump', () => {
       await pg.kill();
       const ended = await waitFor(
         `round ${round}: the backup to end`,
-        async () => (await api<ControlState>('getControl')).backups.find((b) => b.name === 'db' && b.last?.actionId === started.id && b.last.outcome !== 'running')?.last,
+        async () => (await api<ControlState>('getControl')).backups.find((b) => b.name === 'db' && b.running === null && b.last?.actionId === started.id && b.last.endedAt !== null)?.last,
         { timeoutMs: 60_000, intervalMs: 50 },
       );
       expect(ended.outcome, `round ${round}: ${ended.message}`).toBe('failed');
@@ -208,7 +208,8 @@ describe('a damaged dump under a recomputed SHA256SUMS', () => {
     const flipped = await resealed(
       damaged('flipped', (file) => {
         const bytes = readFileSync(file);
-        bytes[bytes.length >> 1] ^= 0xff;
+        const middle = bytes.length >> 1;
+        bytes[middle] = bytes[middle]! ^ 0xff;
         writeFileSync(file, bytes);
       }),
     );

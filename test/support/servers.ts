@@ -8,7 +8,7 @@
  * programs are started through `runuser`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +206,8 @@ export async function startPostgres(options: { password?: string } = {}): Promis
     psql,
     kill: async () => {
       const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // Stopped first, so no backend is forked between the listing and the kill (it would keep the old shared memory).
+      process.kill(postmaster, 'SIGSTOP');
       const doomed = [postmaster, ...childPids(postmaster)];
       for (const pid of doomed) {
         try {
@@ -217,10 +219,23 @@ export async function startPostgres(options: { password?: string } = {}): Promis
       await killAndWait(child, 'SIGKILL');
       // A backend still attached to the old shared memory would stop the next start.
       await waitFor('the killed PostgreSQL processes to be gone', () => doomed.every((pid) => !running(pid)));
+      // Its pid may already belong to another process on a busy machine: the next start would take its lock files for a live postmaster's.
+      rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+      for (const file of readdirSync(socketDir)) rmSync(join(socketDir, file), { force: true });
     },
     start: async () => {
-      child = spawn(cmd, argv, { stdio: 'ignore' });
-      await waitFor('postgres after a restart', () => portOpen(port).then((open) => open && psql('select 1').trim() === '1'), 60_000);
+      const logFile = join(root, 'restart.log');
+      const log = openSync(logFile, 'a');
+      try {
+        child = spawn(cmd, argv, { stdio: ['ignore', log, log] });
+      } finally {
+        closeSync(log);
+      }
+      try {
+        await waitFor('postgres after a restart', () => portOpen(port).then((open) => open && psql('select 1').trim() === '1'), 60_000);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; its log ends:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      }
     },
     stop: async () => {
       await killAndWait(child, 'SIGINT');
