@@ -14,7 +14,7 @@ import { SecretRedactor } from '../../src/main/services/vault/redactor';
 import { entriesOf, newSession } from '../support/command-programs';
 
 const SECRET = 'fault-Secret-pw-9191';
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 
 afterEach(() => {
   for (const undo of cleanup.splice(0)) undo();

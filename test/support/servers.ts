@@ -234,7 +234,7 @@ export async function startPostgres(options: { password?: string } = {}): Promis
       try {
         await waitFor('postgres after a restart', () => portOpen(port).then((open) => open && psql('select 1').trim() === '1'), 60_000);
       } catch (error) {
-        throw new Error(`${(error as Error).message}; its log ends:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+        throw new Error(`${(error as Error).message}; its log ends:\n${readFileSync(logFile, 'utf8').slice(-2000)}`, { cause: error });
       }
     },
     stop: async () => {

@@ -146,7 +146,7 @@ export class CommandRunner {
           const lastLine = whole === undefined ? undefined : this.deps.runner.redactor.redact(whole).slice(-QUOTE_CHARS);
           resolve({ outcome: 'failed', message: lastLine ? `${why}: ${lastLine}` : why });
         }
-      });
+      }, failedToStart);
     });
   }
 }
