@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   // One redactor for the log and the app: a secret the vault knows never reaches either.
   const redactor = new SecretRedactor();
   const log = createLogger(undefined, (text) => redactor.redact(text));
-  // From here on, no exception kills the cockpit unannounced.
-  const faults = installFaultHandler({ log, redact: (text) => redactor.redact(text) });
+  // From here on, no exception kills the cockpit unannounced; a fatal one is shown in the page before main stops.
+  let announce: (message: string) => void = () => undefined;
+  const faults = installFaultHandler({ log, redact: (text) => redactor.redact(text), announceFatal: (message) => announce(message) });
   const portText = values.port ?? process.env.FLIGHTDECK_PORT ?? '0';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     log,
   });
   faults.attach({ journal: () => app.cockpit.activation()?.journal ?? null, operator: () => app.cockpit.operator() });
+  announce = (message) => app.cockpit.announce('error', message);
   await app.cockpit.startup(positionals[0] ?? null);
   let bridge;
   try {

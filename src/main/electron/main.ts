@@ -52,7 +52,10 @@ if (!app.requestSingleInstanceLock()) {
   const faults = installFaultHandler({
     log,
     redact: (text) => redactor.redact(text),
-    announceFatal: (message) => dialog.showErrorBox('Flightdeck must stop', message),
+    announceFatal: (message) => {
+      flightdeck?.cockpit.announce('error', message);
+      dialog.showErrorBox('Flightdeck must stop', message);
+    },
     exit: (code) => app.exit(code),
   });
 
