@@ -55,6 +55,11 @@ export const EntryData = {
   'rollback.finished': z.object({ runId: z.string(), outcome: z.enum(['ok', 'failed', 'unknown']), message: z.string(), pressToVerifiedMs: z.number().nullable() }),
   /** Series id to value: what "unchanged or lower" compares against. */
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
+  /**
+   * An exception main did not catch (app/fault-handler.ts), redacted; the action it ended, if it could tell;
+   * fatal when main stopped because of it.
+   */
+  'app.fault': z.object({ kind: z.enum(['uncaughtException', 'unhandledRejection']), message: z.string(), actionId: z.string().nullable(), fatal: z.boolean() }),
   /** A secret was added, replaced or deleted: its name only. */
   'vault.changed': z.object({ op: z.enum(['put', 'delete', 'scope']), name: z.string(), scope: z.array(z.string()).optional() }),
   /** A person approved exactly this capability manifest (trust-model.ts); live capability is armed from here on. */

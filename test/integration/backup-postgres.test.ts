@@ -184,7 +184,8 @@ describe('PostgreSQL backup', () => {
   it('keeps the password out of argv and the environment: a private 0600 passfile, removed afterwards', () => {
     const calls = toolCalls();
     expect(calls.map((c) => c.tool)).toEqual(expect.arrayContaining(['pg_dump', 'pg_restore']));
-    for (const call of calls.filter((c) => !c.argv.includes('--version') && !c.argv.includes('--list'))) {
+    // Only the calls that connect: --version and the offline reads of the dump (--list, --file /dev/null) need no password.
+    for (const call of calls.filter((c) => !c.argv.includes('--version') && !c.argv.includes('--list') && !c.argv.includes('--file'))) {
       expect(call.argv.join(' ')).not.toContain(pg.password);
       expect(JSON.stringify(call.env)).not.toContain(pg.password);
       expect(call.env.PGPASSWORD).toBeUndefined();

@@ -8,7 +8,7 @@
  * programs are started through `runuser`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +102,38 @@ export interface PostgresServer {
   psql(sql: string, database?: string): string;
   /** Directory of pg_dump, pg_restore, psql of the same major version. */
   binDir: string;
+  /**
+   * SIGKILL to the postmaster and every backend at once, as a crash or the OOM killer would;
+   * resolves once they are all gone. `start()` brings the server back on the same port (crash recovery).
+   */
+  kill(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The pids whose parent is `pid` (from /proc). */
+function childPids(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** Whether a pid still runs (a zombie, waiting to be reaped, does not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 export function postgresBinDir(): string | null {
@@ -155,7 +186,7 @@ export async function startPostgres(options: { password?: string } = {}): Promis
   const [cmd, argv] = asClusterUser(user, join(binDir, 'postgres'), [
     '-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', socketDir, '-c', 'fsync=off', '-c', 'max_connections=50', '-c', 'shared_buffers=16MB',
   ]);
-  const child = spawn(cmd, argv, { stdio: 'ignore' });
+  let child = spawn(cmd, argv, { stdio: 'ignore' });
   const psql = (sql: string, database = 'postgres') => {
     const result = spawnSync(join(binDir, 'psql'), ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', superuser, '-d', database, '-c', sql], {
       encoding: 'utf8',
@@ -173,6 +204,39 @@ export async function startPostgres(options: { password?: string } = {}): Promis
     binDir,
     url: (database = 'postgres') => `postgres://${superuser}@127.0.0.1:${port}/${database}`,
     psql,
+    kill: async () => {
+      const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // Stopped first, so no backend is forked between the listing and the kill (it would keep the old shared memory).
+      process.kill(postmaster, 'SIGSTOP');
+      const doomed = [postmaster, ...childPids(postmaster)];
+      for (const pid of doomed) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await killAndWait(child, 'SIGKILL');
+      // A backend still attached to the old shared memory would stop the next start.
+      await waitFor('the killed PostgreSQL processes to be gone', () => doomed.every((pid) => !running(pid)));
+      // Its pid may already belong to another process on a busy machine: the next start would take its lock files for a live postmaster's.
+      rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+      for (const file of readdirSync(socketDir)) rmSync(join(socketDir, file), { force: true });
+    },
+    start: async () => {
+      const logFile = join(root, 'restart.log');
+      const log = openSync(logFile, 'a');
+      try {
+        child = spawn(cmd, argv, { stdio: ['ignore', log, log] });
+      } finally {
+        closeSync(log);
+      }
+      try {
+        await waitFor('postgres after a restart', () => portOpen(port).then((open) => open && psql('select 1').trim() === '1'), 60_000);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; its log ends:\n${readFileSync(logFile, 'utf8').slice(-2000)}`, { cause: error });
+      }
+    },
     stop: async () => {
       await killAndWait(child, 'SIGINT');
       rmSync(root, { recursive: true, force: true });

@@ -482,6 +482,12 @@ export class Cockpit {
     return item;
   }
 
+  /** A notice that cannot wait for the next open (main must stop): every renderer shows it at once. */
+  announce(level: Notice['level'], message: string): void {
+    this.notice(level, message);
+    this.deps.events.emit('cockpitReplaced', this.state());
+  }
+
   private notice(level: Notice['level'], message: string): void {
     this.notices.push({ level, message });
   }

@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app';
+import { guardChildren } from '../app/child-guard';
+import { installFaultHandler } from '../app/fault-handler';
 import { createLogger } from '../app/log';
 import { SecretRedactor } from '../services/vault/redactor';
 import { bundleLayout, defaultDataDir } from '../app/paths';
@@ -28,6 +30,9 @@ async function main(): Promise<void> {
   // One redactor for the log and the app: a secret the vault knows never reaches either.
   const redactor = new SecretRedactor();
   const log = createLogger(undefined, (text) => redactor.redact(text));
+  // From here on, no exception kills the cockpit unannounced; a fatal one is shown in the page before main stops.
+  let announce: (message: string) => void = () => undefined;
+  const faults = installFaultHandler({ log, redact: (text) => redactor.redact(text), announceFatal: (message) => announce(message) });
   const portText = values.port ?? process.env.FLIGHTDECK_PORT ?? '0';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -35,16 +40,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const layout = bundleLayout(__dirname);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  guardChildren(dataDir, log);
   const app = createApp({
     app: { version: VERSION, mode: 'browser', platform: process.platform, nativeOpenDialog: false },
     platform: { openExternal: (url) => openInSystemBrowser(url) },
     safeStorage: null,
     redactor,
-    dataDir: values['data-dir'] ?? defaultDataDir(),
+    dataDir,
     resourcesDir: layout.resourcesDir,
     createWorker: layout.createParseWorker,
     log,
   });
+  faults.attach({ journal: () => app.cockpit.activation()?.journal ?? null, operator: () => app.cockpit.operator() });
+  announce = (message) => app.cockpit.announce('error', message);
   await app.cockpit.startup(positionals[0] ?? null);
   let bridge;
   try {

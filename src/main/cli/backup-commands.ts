@@ -35,7 +35,8 @@ export const BACKUP_USAGE = `Usage:
 
   verify DIR       checks a backup directory offline: every file against the
                    SHA256SUMS manifest, and the dump with the database's own
-                   rules (pg_restore --list, the RDB header, BSON framing)
+                   rules (pg_restore reads all the data, the RDB checksum,
+                   every BSON document)
 
 Progress goes to stderr. Secrets: a profile's { secret: NAME } is read from
 FLIGHTDECK_SECRET_<NAME> (upper case, "." and "-" as "_") and sent only where

@@ -6,6 +6,8 @@
 import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createApp, type App } from '../app/create-app';
+import { guardChildren } from '../app/child-guard';
+import { installFaultHandler } from '../app/fault-handler';
 import { createLogger } from '../app/log';
 import { SecretRedactor } from '../services/vault/redactor';
 import { electronSafeStorage } from './safe-storage';
@@ -45,6 +47,19 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let flightdeck: App | null = null;
   let window: BrowserWindow | null = null;
+  // One redactor for the log and the app: a secret the vault knows never reaches either.
+  const redactor = new SecretRedactor();
+  const log = createLogger(undefined, (text) => redactor.redact(text));
+  // From here on, no exception kills the cockpit unannounced; a fatal one is said in a dialog before main stops.
+  const faults = installFaultHandler({
+    log,
+    redact: (text) => redactor.redact(text),
+    announceFatal: (message) => {
+      flightdeck?.cockpit.announce('error', message);
+      dialog.showErrorBox('Flightdeck must stop', message);
+    },
+    exit: (code) => app.exit(code),
+  });
 
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, APP_URL));
 
@@ -65,10 +80,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     serveApp(rendererDir);
-    // One redactor for the log and the app: a secret the vault knows never reaches either.
-    const redactor = new SecretRedactor();
-    const log = createLogger(undefined, (text) => redactor.redact(text));
     const layout = bundleLayout(__dirname);
+    const dataDir = optionValue(process.argv, '--data-dir') ?? process.env.FLIGHTDECK_HOME ?? app.getPath('userData');
+    guardChildren(dataDir, log);
     flightdeck = createApp({
       safeStorage: electronSafeStorage(),
       redactor,
@@ -81,12 +95,13 @@ if (!app.requestSingleInstanceLock()) {
           return true;
         },
       },
-      dataDir: optionValue(process.argv, '--data-dir') ?? process.env.FLIGHTDECK_HOME ?? app.getPath('userData'),
+      dataDir,
       resourcesDir: layout.resourcesDir,
       createWorker: layout.createParseWorker,
       log,
     });
     const cockpit = flightdeck.cockpit;
+    faults.attach({ journal: () => cockpit.activation()?.journal ?? null, operator: () => cockpit.operator() });
     await cockpit.startup(runbookArgument(process.argv));
 
     const created = createCockpitWindow(preload, devTools);

@@ -16,6 +16,7 @@ import type { JournalEntry } from '../../../shared/session-model';
 import type { Redactor } from '../vault/secrets';
 import type { ActionJournal } from './action-journal';
 import { ActionOutput, type OutputChunk, type OutputLimits, type OutputStream } from './action-output';
+import { runInActionScope } from './action-scope';
 
 export type ActionKind = ActionRecord['kind'];
 export type FinalOutcome = 'ok' | 'failed' | 'unknown';
@@ -165,7 +166,7 @@ export class ActionRunner {
       onOutput: this.deps.onOutput,
       limits: this.deps.outputLimits,
     });
-    const result = await runWithDeadline(spec, { actionId: record.id, output: (stream, text) => output.write(stream, text) });
+    const result = await runWithDeadline(spec, { actionId: record.id, output: (stream, text) => output.write(stream, text) }, redact);
     output.close();
     const durationMs = Math.round((this.clock() - startedAt) * 10) / 10;
     const finished = this.deps.journal.record('action.finished', spec.by, {
@@ -204,15 +205,46 @@ export class ActionRunner {
   }
 }
 
-async function runWithDeadline(spec: ActionSpec, context: Omit<ActionContext, 'signal'>): Promise<ActionResult> {
+/**
+ * How an action ends when its own work raised an exception nobody caught
+ * (the process-level fault handler tells it): a backup counts only once
+ * verified, so it failed; anything else may have had its effect, so unknown.
+ */
+export function outcomeOfFault(kind: ActionKind, message: string): ActionResult {
+  return kind === 'backup'
+    ? { outcome: 'failed', message: `an internal fault stopped the backup before it was verified (${message}); nothing was kept` }
+    : { outcome: 'unknown', message: `an internal fault stopped it (${message}); the outcome is unknown` };
+}
+
+async function runWithDeadline(spec: ActionSpec, context: Omit<ActionContext, 'signal'>, redact: (text: string) => string): Promise<ActionResult> {
   const controller = new AbortController();
   const seconds = formatSeconds(spec.timeoutMs);
+  let ended = false;
+  let onFault: (result: ActionResult) => void = () => undefined;
+  const faulted = new Promise<ActionResult>((resolve) => (onFault = resolve));
+  const scope = {
+    actionId: context.actionId,
+    fault: (error: unknown) => {
+      if (ended) return false;
+      const result = outcomeOfFault(spec.kind, redact(messageOf(error)));
+      // The work is told to stop (a tool it runs is killed); its own end no longer decides the outcome.
+      controller.abort(new FlightdeckError('internal', result.message));
+      onFault(result);
+      return true;
+    },
+  };
   const work = Promise.resolve()
-    .then(() => spec.run({ ...context, signal: controller.signal }))
+    .then(() => runInActionScope(scope, () => spec.run({ ...context, signal: controller.signal })))
     .then(
       (result) => result,
       (error: unknown): ActionResult => outcomeOfError(error),
     );
+  const result = await runUntilDeadline(spec, controller, seconds, Promise.race([work, faulted]));
+  ended = true;
+  return result;
+}
+
+async function runUntilDeadline(spec: ActionSpec, controller: AbortController, seconds: string, work: Promise<ActionResult>): Promise<ActionResult> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => {
     timer = setTimeout(() => resolve('deadline'), spec.timeoutMs);

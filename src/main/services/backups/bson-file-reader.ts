@@ -7,6 +7,7 @@
  * Memory holds one document at a time, whatever the file size.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { deserialize, type Document } from 'bson';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
@@ -30,7 +31,13 @@ export function corruptAt(path: string, offset: number, why: string): Flightdeck
 /** Streams the documents of one file, framing checked; contents are not parsed here (see decodeDocument). */
 export async function* readBsonFile(path: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<RawDocument> {
   const file = createReadStream(path, { highWaterMark: 1 << 16, ...(options.signal ? { signal: options.signal } : {}) });
-  const source: AsyncIterable<Buffer> = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  let source: AsyncIterable<Buffer> = file;
+  if (path.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    // pipeline, not pipe: a read error of the file reaches the gunzip, and this loop, instead of being an unhandled 'error' event.
+    pipeline(file, gunzip, () => undefined);
+    source = gunzip;
+  }
   const pending: Buffer[] = [];
   let buffered = 0;
   let offset = 0;

@@ -1,19 +1,24 @@
 /**
  * Runs a database's command-line tool (pg_dump, pg_restore, redis-cli) the
- * way a backup needs: argv only (never a shell), stdout streamed into a
- * writer with backpressure, stderr read line by line for progress and kept
- * (bounded) for the error message, and stopped on abort with SIGTERM, then
- * SIGKILL after a grace, so a cancelled backup never leaves a tool running.
+ * way a backup needs: argv only (never a shell), under the watchdog that
+ * ends it with Flightdeck (guarded-spawn.ts), stdout streamed through one
+ * stream.pipeline into a writer with backpressure (so an error of any
+ * stream in it ends this one run, never the process), stderr read line by
+ * line for progress and kept (bounded) for the error message, and stopped
+ * on abort with SIGTERM, then SIGKILL after a grace, so a cancelled backup
+ * never leaves a tool running.
  */
-import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { spawnGuarded } from '../children/guarded-spawn';
 
 export interface ToolOptions {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   /** Where stdout goes; ignored when absent. */
   stdout?: Writable;
+  /** A stage between the tool's stdout and `stdout` (a hash and byte count), in the same pipeline. */
+  through?: Transform;
   onStderrLine?(line: string): void;
   /** Time between SIGTERM and SIGKILL. */
   graceMs?: number;
@@ -39,7 +44,7 @@ export function runTool(program: string, args: readonly string[], options: ToolO
       reject(options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted'));
       return;
     }
-    const child = spawn(program, [...args], { env: options.env, stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'], shell: false });
+    const child = spawnGuarded(program, args, { env: options.env, stdout: options.stdout ? 'pipe' : 'ignore', stderr: 'pipe' });
     const keep = options.keepLines ?? 60;
     const lines: string[] = [];
     let partialLine = '';
@@ -47,7 +52,7 @@ export function runTool(program: string, args: readonly string[], options: ToolO
     let killTimer: NodeJS.Timeout | null = null;
     let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
     let piped = !options.stdout;
-    let spawnFailed = false;
+    let ended = false;
 
     const stop = () => {
       if (exited) return;
@@ -71,9 +76,11 @@ export function runTool(program: string, args: readonly string[], options: ToolO
         partialLine = partialLine.slice(nl + 1);
       }
     });
+    child.stderr!.on('error', () => undefined);
 
     const finish = () => {
-      if (!exited || !piped) return;
+      if (ended || !exited || !piped) return;
+      ended = true;
       if (killTimer) clearTimeout(killTimer);
       options.signal.removeEventListener('abort', onAbort);
       if (partialLine) addLine(partialLine);
@@ -81,7 +88,9 @@ export function runTool(program: string, args: readonly string[], options: ToolO
     };
 
     if (options.stdout) {
-      pipeline(child.stdout!, options.stdout).then(
+      const stages = options.through ? [child.stdout!, options.through, options.stdout] : [child.stdout!, options.stdout];
+      // One pipeline: an error in any stage destroys every stage and lands here, never as an unhandled 'error' event.
+      pipeline(stages).then(
         () => {
           piped = true;
           finish();
@@ -95,16 +104,17 @@ export function runTool(program: string, args: readonly string[], options: ToolO
         },
       );
     }
-    child.once('error', (error) => {
-      spawnFailed = true;
-      if (killTimer) clearTimeout(killTimer);
-      options.signal.removeEventListener('abort', onAbort);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      if (spawnFailed) return;
-      exited = { code, signal };
-      finish();
-    });
+    child.exited.then(
+      (exit) => {
+        exited = exit;
+        finish();
+      },
+      (error: Error) => {
+        ended = true;
+        if (killTimer) clearTimeout(killTimer);
+        options.signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }

@@ -4,7 +4,8 @@
  * through a sha256 into database.dump (the manifest then costs no second
  * read), row counts taken in the very snapshot pg_dump dumps (exported with
  * pg_export_snapshot, so the counts and the dump agree exactly), verified
- * offline by `pg_restore --list` and, when asked, by a restore into a
+ * offline by `pg_restore --list` and by reading all of its data
+ * (`pg_restore -f /dev/null`), and, when asked, by a restore into a
  * scratch database compared table by table. Restore into the named database
  * in one transaction: all of it or nothing.
  *
@@ -15,7 +16,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { devNull } from 'node:os';
+import { Transform, Writable } from 'node:stream';
 import { FlightdeckError } from '../../../shared/errors';
 import type { BackupEngine, DumpFacts, EngineContext, OfflineVerifier, RestoreEngine, RestoreOptions, VerifyOptions } from './backup-engine';
 import { runTool, type ToolExit } from './child-tool';
@@ -48,28 +50,66 @@ export function countTableData(list: string): number {
   return list.split('\n').filter((line) => /^\d+; \d+ \d+ TABLE DATA /.test(line)).length;
 }
 
-/** Offline check of a dump: pg_restore reads its table of contents, and every table the dump counted has its data in it. */
+/** A Writable that keeps the text written to it (pg_restore --list, a tool's --version). */
+function textSink(): { sink: Writable; text(): string } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { sink, text: () => text };
+}
+
+/** `pg_restore --verbose` names each table before it reads its data: the table a read failure belongs to. */
+const PROCESSING_TABLE = /processing data for table "(.+)"/;
+
+/**
+ * Offline check of a dump, in two reads by pg_restore: its table of
+ * contents (custom format, and data for every table the dump counted),
+ * then every byte of its data, decompressed and written as SQL to the null
+ * device, so a flipped byte or a cut tail is found even under a recomputed
+ * SHA256SUMS. A damaged dump is refused naming the table being read.
+ */
 export function makePostgresVerifier(binDir?: string): OfflineVerifier {
   return async (dir, facts, context) => {
     const file = join(dir, DUMP_FILE);
     if (!existsSync(file)) throw new FlightdeckError('not-found', `The backup has no ${DUMP_FILE}`, { file });
-    let list = '';
-    const collector = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        list += chunk.toString('utf8');
-        done();
-      },
-    });
-    collector.resume();
-    const exit = await runTool(pgProgram('pg_restore', binDir), ['--list', file], { env: pgEnv({ host: 'localhost', port: 5432, user: null, database: '', sslmode: null }, null), signal: context.signal, stdout: collector });
+    // No server is contacted: pg_restore only reads the file (the environment only keeps a stray PG* variable out).
+    const env = pgEnv({ host: 'localhost', port: 5432, user: null, database: '', sslmode: null }, null);
+    const listing = textSink();
+    const exit = await runTool(pgProgram('pg_restore', binDir), ['--list', file], { env, signal: context.signal, stdout: listing.sink });
     if (exit.code !== 0) throw new FlightdeckError('conflict', `pg_restore cannot read ${DUMP_FILE}: ${pgFailure('pg_restore --list', exit.stderr, exit.code, exit.signal)}`, { file });
+    const list = listing.text();
     if (!/^;\s+Format: CUSTOM/m.test(list)) throw new FlightdeckError('conflict', `${DUMP_FILE} is not a pg_dump custom-format archive`, { file });
     const found = countTableData(list);
     const expected = typeof facts.tables === 'number' ? facts.tables : null;
     if (expected !== null && found !== expected) {
       throw new FlightdeckError('conflict', `${DUMP_FILE} holds data for ${found} table(s), but ${expected} were dumped`, { file });
     }
-    return [`pg_restore --list reads ${DUMP_FILE}: custom format, data for ${found} table(s)${expected !== null ? ' as dumped' : ''}`];
+
+    let table: string | null = null;
+    let tablesRead = 0;
+    const full = await runTool(pgProgram('pg_restore', binDir), ['--verbose', '--file', devNull, file], {
+      env,
+      signal: context.signal,
+      onStderrLine: (line) => {
+        const match = PROCESSING_TABLE.exec(line);
+        if (!match) return;
+        table = match[1]!;
+        tablesRead += 1;
+      },
+    });
+    context.signal.throwIfAborted();
+    if (full.code !== 0) {
+      const where = table !== null ? `the data of table ${table} is damaged or cut short` : 'its data cannot be read';
+      throw new FlightdeckError('conflict', `${where}: ${pgFailure('pg_restore', full.stderr, full.code, full.signal)}`, { file });
+    }
+    return [
+      `pg_restore --list reads ${DUMP_FILE}: custom format, data for ${found} table(s)${expected !== null ? ' as dumped' : ''}`,
+      `pg_restore read all of ${DUMP_FILE}: the data of ${tablesRead} table(s) decompresses and parses to the end`,
+    ];
   };
 }
 
@@ -147,18 +187,11 @@ export class PostgresBackupEngine implements BackupEngine, RestoreEngine {
   async toolVersions(signal: AbortSignal): Promise<Record<string, string>> {
     const versions: Record<string, string> = {};
     for (const tool of ['pg_dump', 'pg_restore'] as const) {
-      let out = '';
-      const sink = new Transform({
-        transform(chunk: Buffer, _e, done) {
-          out += chunk.toString('utf8');
-          done();
-        },
-      });
-      sink.resume();
-      const exit = await runTool(pgProgram(tool, this.binDir), ['--version'], { env: pgEnv(this.target, null), signal, stdout: sink }).catch((error: Error) => {
+      const output = textSink();
+      const exit = await runTool(pgProgram(tool, this.binDir), ['--version'], { env: pgEnv(this.target, null), signal, stdout: output.sink }).catch((error: Error) => {
         throw new FlightdeckError('not-found', `${tool} cannot run (${error.message}); install the PostgreSQL client tools (apt-get install postgresql-client)`);
       });
-      if (exit.code === 0) versions[tool] = out.trim().replace(/^\S+ \(PostgreSQL\) /, '');
+      if (exit.code === 0) versions[tool] = output.text().trim().replace(/^\S+ \(PostgreSQL\) /, '');
     }
     const connection = await connectPg(this.target, this.password, signal);
     try {
@@ -198,22 +231,17 @@ export class PostgresBackupEngine implements BackupEngine, RestoreEngine {
       counting.catch(() => undefined);
       const file = join(dir, DUMP_FILE);
       const counter = hashingCounter((bytes) => context.progress({ bytes }));
+      // database.dump is written by the one pipeline runTool builds (pg_dump → counter → file): no stream of it is left without an error handler.
       const output = createWriteStream(file, { flags: 'wx', mode: PRIVATE_FILE_MODE });
+      // An open error before the pipeline listens must not be an unhandled 'error' event; the pipeline still sees the stream destroyed.
+      output.on('error', () => undefined);
       out = output;
-      counter.pipe(output);
-      const written = new Promise<void>((resolve, reject) => {
-        output.once('finish', resolve);
-        output.once('error', (error) => {
-          counter.destroy(error);
-          reject(error);
-        });
-      });
-      written.catch(() => undefined);
       const exit = await withPassfile(this.password, (passfile, release) =>
         runTool(pgProgram('pg_dump', this.binDir), ['--format=custom', '--verbose', '--no-password', `--snapshot=${snapshot}`, `--dbname=${conninfoDbname(this.target.database)}`], {
           env: pgEnv(this.target, passfile),
           signal,
-          stdout: counter,
+          through: counter,
+          stdout: output,
           onStderrLine: (line) => {
             // pg_dump --verbose speaks only once connected (or failed): the password file has served.
             release();
@@ -226,7 +254,6 @@ export class PostgresBackupEngine implements BackupEngine, RestoreEngine {
       signal.throwIfAborted();
       if (exit.writeError) throw exit.writeError;
       if (exit.code !== 0) throw toolError('pg_dump', exit, this.source);
-      await written;
       const counts = await counting;
       await client.query('commit');
       const { sha256, bytes } = counter.digest();

@@ -4,7 +4,8 @@
  * start, so the backup opens with Redis's own tools.
  *
  * - The password reaches redis-cli through REDISCLI_AUTH, never argv; no
- *   shell; the process is killed when the backup is cancelled.
+ *   shell; the process is killed when the backup is cancelled, and with
+ *   Flightdeck (it runs under the watchdog of guarded-spawn.ts).
  * - Facts: keys and keys-with-TTL per db from INFO keyspace, read just
  *   before and just after the dump (the snapshot is taken in between), and
  *   the RDB version.
@@ -22,11 +23,12 @@
  *   does not delete), unless the plan asks for `clean`: then each db is
  *   flushed first and the target ends up holding exactly the backup.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { FlightdeckError } from '../../../shared/errors';
+import { spawnCodeOf, spawnGuarded } from '../children/guarded-spawn';
 import { scrub } from '../probes/target-display';
 import type { BackupEngine, DumpFacts, EngineContext, OfflineVerifier, RestoreEngine, RestoreOptions, VerifyOptions } from './backup-engine';
 import { checkRdbFile, readRdbVersion } from './rdb-file';
@@ -195,7 +197,7 @@ export class RedisBackupEngine implements BackupEngine, RestoreEngine {
     const cli = this.options.redisCli ?? 'redis-cli';
 
     return new Promise<void>((resolve, reject) => {
-      const child = spawn(cli, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawnGuarded(cli, args, { env, stdout: 'pipe', stderr: 'pipe' });
       let output = '';
       let expected = dataset;
       const collect = (chunk: Buffer) => {
@@ -207,8 +209,8 @@ export class RedisBackupEngine implements BackupEngine, RestoreEngine {
           context.progress({ estimatedBytes: expected });
         }
       };
-      child.stdout.on('data', collect);
-      child.stderr.on('data', collect);
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
 
       const poll = setInterval(() => {
         stat(file).then(
@@ -229,14 +231,13 @@ export class RedisBackupEngine implements BackupEngine, RestoreEngine {
         if (error) reject(error);
         else resolve();
       };
-      child.once('error', (error) => done(new FlightdeckError('not-found', `could not run ${cli}: ${error.message}`)));
-      child.once('close', (code, signal) => {
+      child.exited.then(({ code, signal }) => {
         if (context.signal.aborted) return done(abortReason(context.signal));
         if (code === 0) return done(null);
         const why = output.trim().split('\n').filter((line) => !/^sending REPLCONF|^SYNC sent/.test(line)).slice(-2).join(' | ') || (signal ? `killed by ${signal}` : `exit code ${code}`);
         const message = /AUTH failed|WRONGPASS|NOAUTH/i.test(why) ? `authentication failed (${why})` : why;
         done(new FlightdeckError('bad-input', scrub(`redis-cli --rdb from ${this.source} failed: ${message}`, this.password ? [this.password] : [])));
-      });
+      }, (error: unknown) => done(new FlightdeckError('not-found', `could not run ${cli}: ${spawnCodeOf(error) ?? (error as Error).message}`)));
       if (context.signal.aborted) onAbort();
     });
   }

@@ -8,15 +8,16 @@
  * there is no race for a free port. Its settings come from a config file in
  * that directory, so nothing about it appears in argv. It never saves
  * (`save ""`, SHUTDOWN NOSAVE) and works on a copy of the dump, so the
- * backup itself is never touched.
+ * backup itself is never touched. It runs under the watchdog of
+ * guarded-spawn.ts, so it never outlives Flightdeck.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { FlightdeckError } from '../../../shared/errors';
+import { spawnCodeOf, spawnGuarded, type GuardedChild } from '../children/guarded-spawn';
 import { abortReason, connectRedis, parseKeyspace, quietly } from './redis-connection';
 
 export interface ScratchRedis {
@@ -38,14 +39,13 @@ const LOG_TAIL_BYTES = 4000;
 
 export async function startScratchRedis(rdbPath: string, options: ScratchRedisOptions, signal: AbortSignal): Promise<ScratchRedis> {
   const dir = await mkdtemp(join(options.scratchRoot ?? tmpdir(), 'flightdeck-redis-load-'));
-  let child: ChildProcess | null = null;
+  let child: GuardedChild | null = null;
   let client: Redis | null = null;
   const cleanup = async () => {
     await quietly(client);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
+    if (child) {
       child.kill('SIGKILL');
-      await exited;
+      await child.exited.catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });
   };
@@ -68,17 +68,17 @@ export async function startScratchRedis(rdbPath: string, options: ScratchRedisOp
     await writeFile(join(dir, 'redis.conf'), `${config}\n`, { mode: 0o600 });
 
     let log = '';
-    const proc = spawn(options.redisServer, [join(dir, 'redis.conf')], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    const proc = spawnGuarded(options.redisServer, [join(dir, 'redis.conf')], { env: process.env, cwd: dir, stdout: 'pipe', stderr: 'pipe' });
     child = proc;
     const collect = (chunk: Buffer) => {
       log = (log + chunk.toString('utf8')).slice(-LOG_TAIL_BYTES);
     };
     proc.stdout?.on('data', collect);
     proc.stderr?.on('data', collect);
-    const exited = new Promise<string>((resolve) => {
-      proc.once('error', (error) => resolve(`could not start ${options.redisServer}: ${error.message}`));
-      proc.once('exit', (code, sig) => resolve(`exited (${sig ?? `code ${code}`}) while loading the dump`));
-    });
+    const exited = proc.exited.then(
+      ({ code, signal: sig }) => `exited (${sig ?? `code ${code}`}) while loading the dump`,
+      (error: unknown) => `could not start ${options.redisServer}: ${spawnCodeOf(error) ?? (error as Error).message}`,
+    );
 
     const deadline = Date.now() + (options.loadTimeoutMs ?? 10 * 60_000);
     for (;;) {

@@ -1,6 +1,7 @@
 /**
  * Runs an allowlisted program as an action: argv array, never a shell, a
- * deadline (SIGTERM to its process group, then SIGKILL), and a small
+ * deadline (SIGTERM, then SIGKILL to its process group), the watchdog of
+ * guarded-spawn.ts (it dies with Flightdeck, SIGKILL included), and a small
  * environment: PATH, HOME and LANG, plus the profile's `commands.env` with
  * `{secret}` values resolved at spawn time, each released only when its
  * vault scope names this program (`program:NAME`): a secret meant for
@@ -10,9 +11,9 @@
  * journaled. Exit 0 is ok, another status failed, a deadline unknown (the
  * program may have done part of its work).
  */
-import { spawn } from 'node:child_process';
 import type { ActionRecord } from '../../../shared/control-model';
 import { FlightdeckError } from '../../../shared/errors';
+import { spawnCodeOf, spawnGuarded } from '../children/guarded-spawn';
 import type { ActionContext, ActionKind, ActionResult, ActionRunner, ActionSpec } from '../actions/action-runner';
 import { formatSeconds } from '../actions/action-runner';
 import type { MaybeSecret } from '../profile/secret-ref';
@@ -111,26 +112,12 @@ export class CommandRunner {
   private spawnProgram(path: string, program: string, args: string[], killGraceMs: number, context: ActionContext): Promise<ActionResult> {
     const env = this.environment(program);
     return new Promise<ActionResult>((resolve) => {
-      const child = spawn(path, args, {
-        argv0: program,
-        shell: false,
-        env,
-        cwd: this.deps.cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group, so the deadline stops whatever it started too.
-        detached: true,
-        windowsHide: true,
-      });
+      // Its own process group (the watchdog's), so the deadline and Flightdeck's end stop whatever it started too.
+      const child = spawnGuarded(path, args, { argv0: program, env, ...(this.deps.cwd !== undefined ? { cwd: this.deps.cwd } : {}), stdout: 'pipe', stderr: 'pipe' });
       let stderrTail = '';
       let stopping: 'SIGTERM' | 'SIGKILL' | null = null;
       let killTimer: NodeJS.Timeout | undefined;
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          child.kill(signal);
-        }
-      };
+      const signalGroup = (signal: NodeJS.Signals) => child.killGroup(signal);
       const onAbort = () => {
         stopping = 'SIGTERM';
         signalGroup('SIGTERM');
@@ -140,10 +127,10 @@ export class CommandRunner {
         }, killGraceMs);
       };
       context.signal.addEventListener('abort', onAbort, { once: true });
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (text: string) => context.output('stdout', text));
-      child.stderr.on('data', (text: string) => {
+      child.stdout!.setEncoding('utf8');
+      child.stderr!.setEncoding('utf8');
+      child.stdout!.on('data', (text: string) => context.output('stdout', text));
+      child.stderr!.on('data', (text: string) => {
         context.output('stderr', text);
         stderrTail = `${stderrTail}${text}`;
         if (stderrTail.length > 8 * QUOTE_CHARS) {
@@ -152,12 +139,12 @@ export class CommandRunner {
           stderrTail = cut >= 0 ? stderrTail.slice(cut + 1) : '';
         }
       });
-      child.on('error', (error: NodeJS.ErrnoException) => {
+      const failedToStart = (error: unknown) => {
         context.signal.removeEventListener('abort', onAbort);
         clearTimeout(killTimer);
-        resolve({ outcome: 'failed', message: `could not start ${program}: ${error.code ?? error.message}` });
-      });
-      child.on('close', (code, signal) => {
+        resolve({ outcome: 'failed', message: `could not start ${program}: ${spawnCodeOf(error) ?? (error as Error).message}` });
+      };
+      child.exited.then(({ code, signal }) => {
         context.signal.removeEventListener('abort', onAbort);
         clearTimeout(killTimer);
         if (stopping) {
@@ -179,7 +166,7 @@ export class CommandRunner {
           const lastLine = whole === undefined ? undefined : this.deps.runner.redactor.redact(whole).slice(-QUOTE_CHARS);
           resolve({ outcome: 'failed', message: lastLine ? `${why}: ${lastLine}` : why });
         }
-      });
+      }, failedToStart);
     });
   }
 }
