@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { useStore } from '../../store/store';
+import { formatClock } from '../control/format';
 import { TrustDialog } from './TrustDialog';
 import { revokeTrust } from './trust-calls';
 import './trust.css';
@@ -26,17 +27,17 @@ export function TrustBar() {
         </p>
       ) : (
         <p className="trust-text">
-          Trusted{trust.implicit ? ` as ${trust.implicit}` : ` — approved by ${trust.approvedBy ?? 'someone'}${trust.approvedAt ? ` at ${new Date(trust.approvedAt).toLocaleString()}` : ''}`}.
+          Trusted{trust.implicit ? ` as ${trust.implicit}` : ` — approved by ${trust.approvedBy ?? 'someone'}${trust.approvedAt ? ` at ${formatClock(trust.approvedAt)}` : ''}`}.
         </p>
       )}
       <div className="trust-actions">
-        <button type="button" className={review ? 'primary' : 'secondary'} data-testid="trust-review" onClick={() => setOpen(true)}>
+        <button type="button" className={review ? 'btn btn-small btn-primary' : 'btn btn-small'} data-testid="trust-review" onClick={() => setOpen(true)}>
           {review ? (trust.state === 'changed' ? 'Review changes…' : 'Review and trust…') : 'What it may do'}
         </button>
         {!review && !trust.implicit && (
           <button
             type="button"
-            className="secondary"
+            className="btn btn-small"
             data-testid="trust-revoke"
             onClick={() => {
               setError(null);
