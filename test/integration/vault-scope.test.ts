@@ -11,13 +11,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlightdeckError } from '../../src/shared/errors';
 import { SigningIdentities, SIGNING_SECRETS } from '../../src/main/services/signing/signing-identity';
 import { newScryptParams, sealDataKey } from '../../src/main/services/vault/passphrase-key';
 import { KEY_BYTES, seal } from '../../src/main/services/vault/sealed-box';
 import { LOCAL_SIGNING } from '../../src/main/services/vault/secret-scope';
 import { Vault, type VaultOptions } from '../../src/main/services/vault/vault';
 import { entryAssociatedData, VAULT_FILE_NAME, VAULT_FORMAT, writeVaultFile } from '../../src/main/services/vault/vault-file';
+import { thrown } from '../support/thrown';
 
 const PASSPHRASE = 'correct horse battery staple';
 const API = 'https://api.example.com';
@@ -38,15 +38,6 @@ function vaultIn(dir: string, options: Partial<VaultOptions> = {}): Vault {
   return new Vault({ file: join(dir, VAULT_FILE_NAME), safeStorage: null, platform: 'linux', scryptN: 2 ** 15, ...options });
 }
 
-function thrown(action: () => unknown): FlightdeckError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof FlightdeckError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlightdeckError, nothing was thrown');
-}
 
 interface FileShape {
   version: number;

@@ -19,6 +19,7 @@ import { SecretRedactor } from '../../src/main/services/vault/redactor';
 import type { SafeStorageLike } from '../../src/main/services/vault/safe-storage-key';
 import { Vault, type VaultOptions } from '../../src/main/services/vault/vault';
 import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
+import { thrown } from '../support/thrown';
 
 /** The cheapest cost the vault accepts; the default (2^17) is checked in one test. */
 const TEST_SCRYPT_N = 2 ** 15;
@@ -78,15 +79,6 @@ function vaultIn(dir: string, options: Partial<VaultOptions> = {}): Vault {
   return new Vault({ file: join(dir, VAULT_FILE_NAME), safeStorage: null, platform: 'linux', scryptN: TEST_SCRYPT_N, ...options });
 }
 
-function thrown(action: () => unknown): FlightdeckError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof FlightdeckError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlightdeckError, nothing was thrown');
-}
 
 async function rejected(action: () => Promise<unknown>): Promise<FlightdeckError> {
   try {

@@ -6,22 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EnvSecretResolver, envScopeVariable, envSecretVariable, redactingIo } from '../../src/main/cli/env-secrets';
-import { FlightdeckError } from '../../src/shared/errors';
 import { hostDestination } from '../../src/main/services/vault/destination';
 import { captureIo } from '../support/cli';
+import { thrown } from '../support/thrown';
 
 const API = 'https://api.example.com';
 const OTHER = 'http://127.0.0.1:4999';
 
-function thrown(action: () => unknown): FlightdeckError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof FlightdeckError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlightdeckError, nothing was thrown');
-}
 
 describe('secrets from the environment', () => {
   it('reads a profile name from its variable and hides its value from everything printed', () => {

@@ -3,20 +3,11 @@
  * scope, whatever asks for it; a secret with no scope goes nowhere.
  */
 import { describe, expect, it } from 'vitest';
-import { FlightdeckError } from '../../src/shared/errors';
 import { checkRelease, LOCAL_SIGNING, normaliseScope } from '../../src/main/services/vault/secret-scope';
 import { resolveHeaders, type SecretResolver } from '../../src/main/services/vault/secrets';
 import { httpDestination, programDestination } from '../../src/main/services/vault/destination';
+import { thrown } from '../support/thrown';
 
-function thrown(action: () => unknown): FlightdeckError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof FlightdeckError) return err;
-    throw err;
-  }
-  throw new Error('expected a FlightdeckError, nothing was thrown');
-}
 
 const HOW = 'Say where it may go.';
 
