@@ -112,8 +112,15 @@ async function lockPartitionParent(): Promise<{ release(): Promise<void> }> {
   };
 }
 
+/** `flightdeck trust --yes` for the profile, with FLIGHTDECK_HOME = home: the approval an operator gives before acting through it. */
+function trustProfile(home: string, file = profileFile): void {
+  const approved = flightdeck(['trust', '--yes', file], { FLIGHTDECK_HOME: home });
+  if (approved.code !== 0) throw new Error(`flightdeck trust: ${approved.stderr}`);
+}
+
 /** `flightdeck backup` from the built CLI, running in the background. */
 function startCliBackup(home: string): { child: ChildProcess; output: () => string; exited: Promise<void> } {
+  trustProfile(home);
   const child = spawn(process.execPath, [BIN, 'backup', '--profile', profileFile, 'db', '--log', join(home, 'log')], {
     env: { ...process.env, ...ENV_SECRET, FLIGHTDECK_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,6 +141,7 @@ describe('PostgreSQL killed mid-dump', () => {
 
   it('20 times in a row: each backup fails saying why, and browser mode answers after each', async () => {
     const data = join(work.path, 'data');
+    trustProfile(data, join(work.path, 'release.md'));
     running = await startBrowserMode(['--data-dir', data, join(work.path, 'release.md')]);
     const token = new URL(running.launchUrl).searchParams.get('token')!;
     const origin = running.origin;
@@ -149,7 +157,7 @@ describe('PostgreSQL killed mid-dump', () => {
       return body.value as T;
     };
     await api('unlockVault', { passphrase: 'faults test passphrase' });
-    await api('putSecret', { name: 'pg-password', value: PG_PASSWORD });
+    await api('putSecret', { name: 'pg-password', value: PG_PASSWORD, scope: [`${pg.host}:${pg.port}`] });
     const dumpsDir = join(work.path, 'backups', 'db');
 
     for (let round = 1; round <= 20; round += 1) {
@@ -184,6 +192,7 @@ describe('PostgreSQL killed mid-dump', () => {
 describe('a damaged dump under a recomputed SHA256SUMS', () => {
   it('is refused by flightdeck backup verify, naming the table; the intact one holds', async () => {
     const home = join(work.path, 'home-verify');
+    trustProfile(home);
     const made = flightdeck(['backup', '--profile', profileFile, 'db', '--log', join(home, 'log')], { ...ENV_SECRET, FLIGHTDECK_HOME: home });
     expect(made.code, made.stderr + made.stdout).toBe(0);
     const backup = /location {2}(.+)/.exec(made.stdout)![1]!.trim();

@@ -114,7 +114,7 @@ async function call<T>(name: string, input: unknown = {}): Promise<T> {
  */
 async function storeCanary(): Promise<void> {
   await call('unlockVault', { passphrase: 'canary passphrase, long enough' });
-  await call('putSecret', { name: SECRET_NAME, value: CANARY });
+  await call('putSecret', { name: SECRET_NAME, value: CANARY, scope: [echoServer.url, 'program:node'] });
 }
 
 /** Opens the runbook and approves what it would do, as the operator does on the review screen. */

@@ -25,10 +25,11 @@ const capture = captureIo;
 /** The admin token, scoped to the admin API's origin as an operator would: FLIGHTDECK_SECRET_<NAME>_SCOPE. */
 const tokenEnv = (): NodeJS.ProcessEnv => ({ FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: api.url });
 
-async function flag(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** `flightdeck flag` in-process; a --profile is approved first (flightdeck trust --yes) unless `trusted` is false. */
+async function flag(args: string[], env: NodeJS.ProcessEnv = {}, { trusted = true } = {}) {
   const io = capture();
   const profile = profileArg(args);
-  if (profile && existsSync(profile)) await trustFile(profile, join(work.path, 'home'));
+  if (trusted && profile && existsSync(profile)) await trustFile(profile, join(work.path, 'home'));
   const code = await flagCommand(args, io, { env: { FLIGHTDECK_HOME: join(work.path, 'home'), ...env } });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
@@ -181,17 +182,22 @@ describe('flightdeck flag, with a profile', () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it("sends a profile's secret only where FLIGHTDECK_SECRET_<NAME>_SCOPE says: without it, or scoped elsewhere, nothing is sent: exit 2", async () => {
+  it("sends a profile's secret only where the approval or FLIGHTDECK_SECRET_<NAME>_SCOPE says; an unapproved profile or a scope elsewhere sends nothing: exit 2", async () => {
+    const fresh = join(work.path, 'fresh.flightdeck.yaml');
+    writeFileSync(fresh, readFileSync(profile, 'utf8'));
     const before = api.requests.length;
-    const unscoped = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '10'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
-    expect(unscoped.code).toBe(2);
-    expect(unscoped.stderr).toContain(`FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE=${api.url}`);
-    expect(unscoped.stderr).toContain('flightdeck trust FILE');
+    const unapproved = await flag(['get', '--profile', fresh, '--flag', 'checkout_v2'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN }, { trusted: false });
+    expect(unapproved.code).toBe(2);
+    expect(unapproved.stderr).toContain(`flightdeck trust ${fresh}`);
     const elsewhere = await flag(['get', '--profile', profile, '--flag', 'checkout_v2'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN, FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: 'https://flags.example.com' });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain(`may be sent only to https://flags.example.com; it was refused for ${api.url}`);
-    expect(unscoped.stdout + unscoped.stderr + elsewhere.stdout + elsewhere.stderr).not.toContain(TOKEN);
+    expect(unapproved.stdout + unapproved.stderr + elsewhere.stdout + elsewhere.stderr).not.toContain(TOKEN);
     expect(api.requests.length).toBe(before);
+    // Approved, with no scope of its own: the approval vouches for exactly this destination.
+    const approved = await flag(['get', '--profile', profile, '--flag', 'checkout_v2'], { FLIGHTDECK_SECRET_ADMIN_TOKEN: TOKEN });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(api.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('refuses 150% before any request: exit 2', async () => {
@@ -245,6 +251,7 @@ describe('flightdeck flag, with a profile', () => {
   it('journals into an existing session with --session', async () => {
     const dir = join(work.path, 'session');
     Session.create(dir, { name: 'shop.md', path: null, sha256: '0'.repeat(64), title: 'Shop' }, '# Shop\n', 'rm').close();
+    api.flags.get('checkout_v2')!.percentage = 50; // this test's own starting point, whatever ran before
     const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '10', '--by', 'rm', '--session', dir], tokenEnv());
     expect(set.code).toBe(0);
     const session = Session.open(dir);

@@ -23,7 +23,7 @@ import { Vault } from '../../src/main/services/vault/vault';
 import { VAULT_FILE_NAME } from '../../src/main/services/vault/vault-file';
 import { METRICS_FILE } from '../../src/main/services/telemetry/metrics-recorder';
 import { tempDir } from '../support/app';
-import { captureIo } from '../support/cli';
+import { captureIo, trustFile } from '../support/cli';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { startRedis, type RedisServer } from '../support/servers';
 import { testParser } from '../support/parser';
@@ -78,18 +78,21 @@ describe('completion report round trip', () => {
 
     const demoProfile = join(work.path, 'runbook.flightdeck.yaml');
     const flagIo = captureIo();
-    const flagCode = await flagCommand(['set', '--profile', demoProfile, '--flag', 'checkout_v2', '--percent', '10', '--session', sessionDir, '--by', 'ana'], flagIo);
+    // The operator approved what the profiles may do (flightdeck trust --yes).
+    await trustFile(demoProfile, env.FLIGHTDECK_HOME);
+    const flagCode = await flagCommand(['set', '--profile', demoProfile, '--flag', 'checkout_v2', '--percent', '10', '--session', sessionDir, '--by', 'ana'], flagIo, { env });
     expect(flagCode, flagIo.stderr).toBe(0);
 
     // A real Redis backup, journaled into the session as the app journals it.
     const backupProfile = join(work.path, 'cache.flightdeck.yaml');
     writeFileSync(backupProfile, `environment: demo\nbackups:\n  - name: cache\n    engine: redis\n    url: "${redis.url}"\n    password: { secret: redis-password }\n    dir: backups\n`);
     const backupIo = captureIo();
+    await trustFile(backupProfile, env.FLIGHTDECK_HOME);
     expect(await backupCommand(['--profile', backupProfile, 'cache', '--session', sessionDir, '--by', 'ana'], backupIo, { env: { ...env, FLIGHTDECK_SECRET_REDIS_PASSWORD: REDIS_PASSWORD, FLIGHTDECK_SECRET_REDIS_PASSWORD_SCOPE: redis.url } }), backupIo.stderr).toBe(0);
 
     // The demo profile's P0 plan: checkout_v2 back to 0, then wait for health.
     const rollbackIo = captureIo();
-    expect(await rollbackCommand(['--profile', demoProfile, '--plan', 'P0', '--session', sessionDir, '--yes', '--by', 'ana'], rollbackIo), rollbackIo.stderr).toBe(0);
+    expect(await rollbackCommand(['--profile', demoProfile, '--plan', 'P0', '--session', sessionDir, '--yes', '--by', 'ana'], rollbackIo, { env }), rollbackIo.stderr).toBe(0);
 
     const plain = captureIo();
     expect(await signoffCommand([sessionDir, '--role', 'release manager', '--name', 'Ana Lima'], plain, { env }), plain.stderr).toBe(0);
