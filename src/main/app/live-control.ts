@@ -99,7 +99,7 @@ export class LiveControl {
     const s = this.services;
     const vault = this.vaultStatus();
     if (!s) {
-      return { revision: ++this.revision, profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null, backups: [], restoreTestItemId: null };
+      return { revision: ++this.revision, profile: null, profileError: null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: null, flagAlerts: [], backups: [], restoreTestItemId: null };
     }
     const loaded = s.activation.profile;
     return {
@@ -114,6 +114,7 @@ export class LiveControl {
       confirm: s.profile.rollback.confirm,
       actions: this.recentActions(s),
       rollback: this.inherited?.rollback.current() ?? s.rollback.current(),
+      flagAlerts: s.flags.alerts(),
       backups: s.backups.views(),
       restoreTestItemId: s.restoreTestItemId,
     };
@@ -321,6 +322,8 @@ export class LiveControl {
       health: telemetryHealthWaiter(() => this.deps.telemetry.current),
       commands: commandRunner,
       restore: backupRestorer(backups),
+      // The rollback guard: a verified flag step stays verified, or the alarm says why not.
+      guard: ({ runId, flag, value, by }) => void flags.guardRollback(runId, flag, value, by).catch((error: unknown) => this.deps.log.error(`guarding ${flag} after rollback ${runId} failed`, error)),
       onUpdate: (run) => {
         events.emit('rollbackProgress', run);
         // The rollback wrote flags behind the flag service's back: read them again.
@@ -330,6 +333,11 @@ export class LiveControl {
     const services: Services = { activation, profile, runner, flags, commands, rollback, backups, restoreTestItemId: items.restoreTest, off: [] };
     services.off.push(flags.onAction((record) => events.emit('actionUpdated', record)));
     services.off.push(flags.onChange(() => this.changed()));
+    services.off.push(flags.onAlert((alert) => {
+      this.deps.log.warn(`flag alarm: ${alert.message}`);
+      this.changed();
+    }));
+    flags.startWatching();
     this.services = services;
     this.changed();
     void this.refreshFlags();

@@ -38,6 +38,12 @@ export interface RollbackServiceDeps {
   /** Needed for plans with restore steps. */
   restore?: BackupRestorer | null;
   onUpdate?: (run: RollbackRun) => void;
+  /**
+   * Called when a flag step has verified its value: the rollback guard
+   * (flags/flag-guard.ts) then watches the flag's earlier unknown writes, so
+   * a late one cannot undo the rollback unnoticed.
+   */
+  guard?: (request: { runId: string; flag: string; value: FlagValue; by: string | null }) => void;
   /** Monotonic milliseconds (press to verified). */
   clock?: () => number;
   now?: () => Date;
@@ -275,7 +281,17 @@ export class RollbackService {
       const resolved = await this.resolveLastStable(step.flag, flag?.steps ?? [], flag?.timeoutMs ?? 3000);
       if ('error' in resolved) return failing(base, { flag: step.flag }, resolved.error);
       if ('none' in resolved) {
-        return { ...base, inputs: { flag: step.flag, from: resolved.from }, timeoutMs, run: async () => ({ outcome: 'ok', message: resolved.none, readBack: resolved.from }) };
+        const at = Number(resolved.from);
+        return {
+          ...base,
+          inputs: { flag: step.flag, from: resolved.from },
+          timeoutMs,
+          run: async () => {
+            // Nothing written, but an earlier unknown write may still land above it: guard the value it holds.
+            this.deps.guard?.({ runId, flag: step.flag, value: at, by });
+            return { outcome: 'ok', message: resolved.none, readBack: resolved.from };
+          },
+        };
       }
       target = resolved.to;
       from = resolved.from;
@@ -290,12 +306,14 @@ export class RollbackService {
           // After a crash: if the write landed before it, do not send it again.
           const seen = await this.deps.flags.read(step.flag, signal).catch(() => undefined);
           if (seen !== undefined && sameFlagValue(seen, value)) {
+            this.deps.guard?.({ runId, flag: step.flag, value, by });
             return { outcome: 'ok', message: `read back ${describeFlagValue(seen)}: the write landed before the restart`, readBack: describeFlagValue(seen) };
           }
         }
         const result = await this.deps.flags.set(step.flag, value, signal);
         const verified = result.outcome === 'ok' && sameFlagValue(result.readBack, value);
         const outcome = result.outcome === 'ok' && !verified ? 'failed' : result.outcome;
+        if (verified) this.deps.guard?.({ runId, flag: step.flag, value, by });
         return { outcome, message: result.message, readBack: result.readBack === undefined ? null : describeFlagValue(result.readBack) };
       },
       settle: async (signal) => {
