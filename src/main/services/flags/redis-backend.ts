@@ -276,7 +276,8 @@ export class RedisFlagBackend implements FlagBackend {
 function isUnanswered(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
   const message = messageOf(error);
-  return message === 'Command timed out' || message.startsWith('Connection is closed');
+  // The last is a MULTI/EXEC cut off by the connection's end.
+  return message === 'Command timed out' || message.startsWith('Connection is closed') || message.startsWith('Command aborted due to connection close');
 }
 
 /** ioredis refused to send: nothing left the client. */
