@@ -129,7 +129,7 @@ describe('desktop notifications from main (Electron)', () => {
     };
     const shown: Array<{ id: string; body: string }> = [];
     watchAlarms(hub, (n) => shown.push({ id: n.triggerId, body: n.body }));
-    const alert = { id: 'a1', flag: 'checkout_v2', kind: 'reasserted', message: 'an older write of 50 landed after rollback rb-1 verified 0; checkout_v2 was set back to 0', at: '2026-01-01T00:00:00Z' };
+    const alert = { id: 'a1', flag: 'checkout_v2', kind: 'reasserted' as const, message: 'an older write of 50 landed after rollback rb-1 verified 0; checkout_v2 was set back to 0', at: '2026-01-01T00:00:00Z' };
     listener!('controlChanged', { flagAlerts: [alert] });
     listener!('controlChanged', { flagAlerts: [alert] });
     expect(shown).toEqual([{ id: 'flag-a1', body: alert.message }]);
