@@ -181,8 +181,10 @@ export class RedisFlagBackend implements FlagBackend {
     }
     const text = value === null ? null : String(value);
     const multi = client.multi();
-    if (text === null) (field ? multi.hdel(key, field) : multi.del(key));
-    else (field ? multi.hset(key, field, text) : multi.set(key, text));
+    if (text === null && field) multi.hdel(key, field);
+    else if (text === null) multi.del(key);
+    else if (field) multi.hset(key, field, text);
+    else multi.set(key, text);
     const earlierUnanswered = this.unanswered.has(client);
     this.unanswered.add(client);
     let result: Array<[Error | null, unknown]> | null;
