@@ -153,6 +153,20 @@ describe('HTTP flag faults racing a rollback', () => {
     expect(entriesOf(app, 'rollback.reasserted')).toEqual([]);
   });
 
+  it('a value set outside Flightdeck while the guard watches is journaled as a drift and alarmed, not overwritten', async () => {
+    const { api, app } = await open();
+    const hung = api.fault(50, 'hang');
+    const { user, run } = await raceRollback(app, hung.onWire);
+    expect(user.outcome).toBe('unknown');
+    expect(run.outcome).toBe('ok');
+    api.set(70);
+    const drifted = await waitFor('flag.drifted', () => entriesOf(app, 'flag.drifted')[0]);
+    expect(drifted).toMatchObject({ flag: 'checkout_v2', expected: '0', seen: '70' });
+    expect((await call<ControlState>(app, 'getControl')).flagAlerts.map((a) => a.kind)).toContain('drifted');
+    expect(api.value()).toBe(70);
+    expect(entriesOf(app, 'rollback.reasserted')).toEqual([]);
+  });
+
   it('with ETags, the held write carries If-Match, so it cannot overwrite the rollback at all', async () => {
     const { api, app } = await open({ etags: true });
     const held = api.fault(50, 'apply-after-deadline');

@@ -66,6 +66,8 @@ interface FlagState {
   queue: Promise<unknown>;
   /** Writes queued or in flight: a re-read then says nothing about drift. */
   writing: number;
+  /** Counts writes begun, so a re-read that overlapped one is not taken for a drift. */
+  generation: number;
   /** What Flightdeck last wrote and verified (or a rollback verified); undefined before any. */
   lastWritten: FlagValue | undefined;
   /** The drift last journaled, so a re-read journals only a new one. */
@@ -104,7 +106,7 @@ export class FlagService {
     this.now = deps.now ?? (() => new Date());
     this.settleDelays = deps.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS_MS;
     for (const config of deps.flags) {
-      this.flags.set(config.name, { config, backend: null, value: undefined, readAt: null, readError: null, queue: Promise.resolve(), writing: 0, lastWritten: undefined, drift: null, reading: false });
+      this.flags.set(config.name, { config, backend: null, value: undefined, readAt: null, readError: null, queue: Promise.resolve(), writing: 0, generation: 0, lastWritten: undefined, drift: null, reading: false });
     }
     this.guard = new FlagGuard({
       journal: deps.journal ?? noJournal,
@@ -201,13 +203,14 @@ export class FlagService {
   private async watchOnce(state: FlagState): Promise<void> {
     const name = state.config.name;
     if (this.closed || state.reading || state.writing > 0 || this.guard.guarded().has(name)) return;
+    const generation = state.generation;
     state.reading = true;
     try {
       await this.read(name);
     } finally {
       state.reading = false;
     }
-    if (state.readError !== null || state.value === undefined || state.writing > 0 || this.guard.guarded().has(name)) return;
+    if (state.readError !== null || state.value === undefined || state.writing > 0 || state.generation !== generation || this.guard.guarded().has(name)) return;
     this.checkDrift(state, state.value);
   }
 
@@ -363,7 +366,9 @@ export class FlagService {
   exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     const state = this.flags.get(name);
     if (!state) throw new FlightdeckError('not-found', `The profile has no flag "${name}".`, { field: 'flag' });
-    const run = state.queue.then(work);
+    state.writing++;
+    state.generation++;
+    const run = state.queue.then(work).finally(() => state.writing--);
     state.queue = run.catch(() => undefined);
     return run;
   }
@@ -386,6 +391,7 @@ export class FlagService {
     if (!journal) throw new FlightdeckError('conflict', 'Open a session first: every flag change is journaled.');
     this.requireSecrets(state.config);
     state.writing++;
+    state.generation++;
     const run = state.queue.then(() => this.writeNow(state, value, by, options, journal)).finally(() => state.writing--);
     state.queue = run.catch(() => undefined);
     return run;
