@@ -84,7 +84,11 @@ function httpScenario(fault: FlagFault) {
         const run = scope.timed('the rollback', r.rollback.run(press, 'bench'));
         const record = await scope.timed('the user write', user);
         const done = await run;
-        if (fault === 'ack-then-apply-later' || fault === 'apply-after-deadline') held.release();
+        if (fault === 'ack-then-apply-later' || fault === 'apply-after-deadline') {
+          // The late write lands at a random moment after the rollback, as in the field, not in step with the guard's reads.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
+          held.release();
+        }
         const landedAt = fault === 'hang' ? null : await scope.timed('the late write landing', held.outcome.then(() => api.history.find((h) => h.value === 50)?.at ?? null));
         await scope.timed('the guard', r.flags.guardsIdle());
         const applied = api.history.some((h) => h.value === 50);

@@ -73,6 +73,8 @@ interface ActiveRun {
 
 export class RollbackService {
   private active: ActiveRun | null = null;
+  /** The flag value the running step verified, handed to the guard once the step's end is journaled. */
+  private verifiedFlag: { runId: string; flag: string; value: FlagValue; by: string | null } | null = null;
   private last: RollbackRun | null;
   private readonly clock: () => number;
   private readonly now: () => Date;
@@ -216,9 +218,13 @@ export class RollbackService {
         this.deps.runner.closeInterrupted(earlier.actionId, by, 'interrupted by a crash; safe to repeat, so it runs again');
       }
       const spec = await this.stepSpec(step, index, active.view.id, by, resuming ? earlier : undefined);
+      this.verifiedFlag = null;
       const started = this.deps.runner.start(spec);
       this.setStep(active, index, { outcome: 'running', message: 'running', startedAt: started.record.startedAt, endedAt: null });
       const record = await started.done;
+      const verified = this.verifiedFlag;
+      this.verifiedFlag = null;
+      if (record.outcome === 'ok' && verified) this.deps.guard?.(verified);
       this.setStep(active, index, { outcome: record.outcome, message: record.message, endedAt: record.endedAt });
       if (record.outcome !== 'ok') {
         const outcome = record.outcome === 'unknown' ? 'unknown' : 'failed';
@@ -288,7 +294,7 @@ export class RollbackService {
           timeoutMs,
           run: async () => {
             // Nothing written, but an earlier unknown write may still land above it: guard the value it holds.
-            this.deps.guard?.({ runId, flag: step.flag, value: at, by });
+            this.verifiedFlag = { runId, flag: step.flag, value: at, by };
             return { outcome: 'ok', message: resolved.none, readBack: resolved.from };
           },
         };
@@ -306,14 +312,14 @@ export class RollbackService {
           // After a crash: if the write landed before it, do not send it again.
           const seen = await this.deps.flags.read(step.flag, signal).catch(() => undefined);
           if (seen !== undefined && sameFlagValue(seen, value)) {
-            this.deps.guard?.({ runId, flag: step.flag, value, by });
+            this.verifiedFlag = { runId, flag: step.flag, value, by };
             return { outcome: 'ok', message: `read back ${describeFlagValue(seen)}: the write landed before the restart`, readBack: describeFlagValue(seen) };
           }
         }
         const result = await this.deps.flags.set(step.flag, value, signal);
         const verified = result.outcome === 'ok' && sameFlagValue(result.readBack, value);
         const outcome = result.outcome === 'ok' && !verified ? 'failed' : result.outcome;
-        if (verified) this.deps.guard?.({ runId, flag: step.flag, value, by });
+        if (verified) this.verifiedFlag = { runId, flag: step.flag, value, by };
         return { outcome, message: result.message, readBack: result.readBack === undefined ? null : describeFlagValue(result.readBack) };
       },
       settle: async (signal) => {
