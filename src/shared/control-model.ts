@@ -50,6 +50,8 @@ export const FlagViewSchema = z.object({
   testUsers: z.array(z.string()),
   /** A re-read found another value than Flightdeck last wrote (changed outside it, or lost); null when none. */
   drift: z.object({ expected: z.string(), seen: z.string(), at: z.string() }).nullable(),
+  /** A rollback's guard keeps this value while earlier writes (action ids) may still land, until `until`; null when none. */
+  guard: z.object({ runId: z.string(), value: z.string(), watching: z.array(z.string()), until: z.string() }).nullable(),
 });
 export type FlagView = z.infer<typeof FlagViewSchema>;
 

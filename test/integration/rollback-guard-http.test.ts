@@ -167,6 +167,24 @@ describe('HTTP flag faults racing a rollback', () => {
     expect(entriesOf(app, 'rollback.reasserted')).toEqual([]);
   });
 
+  it('a new write through Flightdeck while the guard watches ends the guard: it is neither a drift nor undone', async () => {
+    const { api, app } = await open();
+    const hung = api.fault(50, 'hang');
+    const { user, run } = await raceRollback(app, hung.onWire);
+    expect(user.outcome).toBe('unknown');
+    expect(run.outcome).toBe('ok');
+    const guarded = await waitFor('the panel to show the guard', async () => (await call<ControlState>(app, 'getControl')).flags[0]?.guard);
+    expect(guarded).toMatchObject({ runId: run.id, value: '0', watching: [user.id] });
+    const again = await call<ActionRecord>(app, 'setFlag', { flag: 'checkout_v2', percent: 10 });
+    expect(again.outcome).toBe('ok');
+    expect(api.value()).toBe(10);
+    // The guard ended before the write was sent, so no read of it can have seen 10.
+    expect((await call<ControlState>(app, 'getControl')).flags[0]?.guard).toBeNull();
+    expect(entriesOf(app, 'flag.drifted')).toEqual([]);
+    expect(entriesOf(app, 'rollback.reasserted')).toEqual([]);
+    expect(api.value()).toBe(10);
+  });
+
   it('with ETags, the held write carries If-Match, so it cannot overwrite the rollback at all', async () => {
     const { api, app } = await open({ etags: true });
     const held = api.fault(50, 'apply-after-deadline');

@@ -78,6 +78,8 @@ interface Watched extends PendingFlagWrite {
 export class FlagGuard {
   private readonly running = new Map<Promise<GuardEnd>, string>();
   private readonly stop = new AbortController();
+  /** Per flag: stops that flag's guards (Flightdeck writes the flag again: the rollback's value is no longer the one to keep). */
+  private readonly stops = new Map<string, AbortController>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: FlagGuardDeps) {
@@ -89,6 +91,12 @@ export class FlagGuard {
     const run = this.guard(request).finally(() => this.running.delete(run));
     this.running.set(run, request.flag);
     return run;
+  }
+
+  /** Stops guarding `flag`; resolves when its guards have ended. */
+  async release(flag: string): Promise<void> {
+    this.stops.get(flag)?.abort();
+    await Promise.allSettled([...this.running].filter(([, f]) => f === flag).map(([run]) => run));
   }
 
   /** Flags under guard now. */
@@ -112,24 +120,30 @@ export class FlagGuard {
     const backend = this.deps.backend(flag);
     const shown = describeFlagValue(value);
     const startMs = this.now().getTime();
+    let flagStop = this.stops.get(flag);
+    if (!flagStop || flagStop.signal.aborted) {
+      flagStop = new AbortController();
+      this.stops.set(flag, flagStop);
+    }
+    const stopped = AbortSignal.any([this.stop.signal, flagStop.signal]);
     // A write of the rollback's own value cannot undo it; a window already past is not watched.
     let watched: Watched[] = request.pending
       .filter((p) => p.flag === flag && !sameFlagValue(p.to, value))
       .map((p) => ({ ...p, until: (p.startedAt ? Date.parse(p.startedAt) : startMs) + settleSeconds * 1000 }))
       .filter((p) => p.until > startMs);
+    const total = watched.length;
     const end = (message: string, reasserted: number): GuardEnd => {
       this.emit({ kind: 'ended', runId, flag, message });
-      return { runId, flag, watched: request.pending.length, reasserted, message };
+      return { runId, flag, watched: total, reasserted, message };
     };
-    if (watched.length === 0) return end(`no earlier write of ${flag} is unknown: nothing to guard`, 0);
-    const total = watched.length;
+    if (total === 0) return end(`no earlier write of ${flag} can still land: nothing to guard`, 0);
     this.emit({ kind: 'guarding', runId, flag, value: shown, watching: watched.map((p) => p.actionId), until: new Date(Math.max(...watched.map((p) => p.until))).toISOString() });
     let reasserted = 0;
     let lastSeen: FlagValue | undefined;
     let drifted: FlagValue | undefined;
     let waitMs = 0;
-    while (!this.stop.signal.aborted) {
-      if (waitMs > 0 && !(await sleep(waitMs, this.stop.signal))) break;
+    while (!stopped.aborted) {
+      if (waitMs > 0 && !(await sleep(waitMs, stopped))) break;
       waitMs = this.deps.pollMs ?? GUARD_POLL_MS;
       const nowMs = this.now().getTime();
       for (const p of watched.filter((w) => w.until <= nowMs)) {
@@ -139,7 +153,7 @@ export class FlagGuard {
       if (watched.length === 0) break;
       let seen: FlagValue;
       try {
-        seen = await withDeadline(timeoutMs, `read ${backend.target}`, (signal) => backend.read(AbortSignal.any([signal, this.stop.signal])));
+        seen = await withDeadline(timeoutMs, `read ${backend.target}`, (signal) => backend.read(AbortSignal.any([signal, stopped])));
       } catch {
         continue; // unreadable for now: the next poll tries again, the window still counts
       }
@@ -157,7 +171,8 @@ export class FlagGuard {
         }
         continue;
       }
-      const outcome = await this.reassert(request, seen, landed, backend, timeoutMs);
+      const outcome = await this.reassert(request, seen, landed, backend, timeoutMs, stopped);
+      if (outcome === null) break;
       if (outcome === 'ok') {
         reasserted++;
         watched = watched.filter((p) => !landed.includes(p));
@@ -165,20 +180,26 @@ export class FlagGuard {
         waitMs = Math.max(waitMs, RETRY_MS);
       }
     }
-    if (this.stop.signal.aborted) return end(`guard of ${flag} stopped (closed) with ${watched.length} earlier write(s) still unknown`, reasserted);
+    if (stopped.aborted) {
+      const why = this.stop.signal.aborted ? 'closed' : 'Flightdeck wrote the flag again';
+      return end(`guard of ${flag} stopped (${why}) with ${watched.length} earlier write(s) still unknown`, reasserted);
+    }
     const what = reasserted > 0 ? `put ${shown} back ${reasserted} time(s) after an older write landed` : `no earlier write landed`;
     return end(`guarded ${flag} at ${shown} until ${total} earlier unknown write(s) were settled or their windows passed: ${what}`, reasserted);
   }
 
   /** Writes the rollback's value again over a late landing; journals rollback.reasserted with both values. */
-  private async reassert(request: GuardRequest, seen: FlagValue, landed: Watched[], backend: FlagBackend, timeoutMs: number): Promise<FlagOutcome> {
+  /** Null when the guard was stopped before its turn to write came (a write by Flightdeck took over the flag). */
+  private async reassert(request: GuardRequest, seen: FlagValue, landed: Watched[], backend: FlagBackend, timeoutMs: number, stopped: AbortSignal): Promise<FlagOutcome | null> {
     const { runId, flag, value, by } = request;
     const startedMs = performance.now();
     const actionId = randomUUID();
     const shown = describeFlagValue(value);
     const late = describeFlagValue(seen);
     const write = () =>
-      setFlag(backend, value, {
+      stopped.aborted
+        ? Promise.resolve(null)
+        : setFlag(backend, value, {
         flag,
         from: seen,
         expected: seen,
@@ -195,6 +216,7 @@ export class FlagGuard {
     let message: string;
     try {
       const result = await (this.deps.exclusive ? this.deps.exclusive(flag, write) : write());
+      if (result === null) return null;
       outcome = result.outcome;
       message = result.message;
     } catch (error) {

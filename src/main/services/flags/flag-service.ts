@@ -72,6 +72,8 @@ interface FlagState {
   lastWritten: FlagValue | undefined;
   /** The drift last journaled, so a re-read journals only a new one. */
   drift: { expected: FlagValue; seen: FlagValue; at: string } | null;
+  /** What a rollback's guard is keeping, for the view. */
+  guard: FlagView['guard'];
   reading: boolean;
 }
 
@@ -106,7 +108,7 @@ export class FlagService {
     this.now = deps.now ?? (() => new Date());
     this.settleDelays = deps.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS_MS;
     for (const config of deps.flags) {
-      this.flags.set(config.name, { config, backend: null, value: undefined, readAt: null, readError: null, queue: Promise.resolve(), writing: 0, generation: 0, lastWritten: undefined, drift: null, reading: false });
+      this.flags.set(config.name, { config, backend: null, value: undefined, readAt: null, readError: null, queue: Promise.resolve(), writing: 0, generation: 0, lastWritten: undefined, drift: null, guard: null, reading: false });
     }
     this.guard = new FlagGuard({
       journal: deps.journal ?? noJournal,
@@ -161,8 +163,10 @@ export class FlagService {
    * watches the flag's earlier unknown writes (and only it settles them)
    * until each is settled or its settle window has passed.
    */
-  guardRollback(runId: string, flag: string, value: FlagValue, by: string | null): Promise<GuardEnd> {
+  async guardRollback(runId: string, flag: string, value: FlagValue, by: string | null): Promise<GuardEnd> {
     const state = this.state(flag);
+    // A later rollback of the same flag takes over what an earlier one's guard was watching.
+    if (this.guard.guarded().has(flag)) await this.releaseGuard(flag);
     state.lastWritten = value;
     state.drift = null;
     const pending = [...this.unsettled.values()].filter((p) => p.flag === flag && p.guardedBy === null && !sameFlagValue(p.to, value));
@@ -172,6 +176,12 @@ export class FlagService {
       p.guardedBy = runId;
     }
     return this.guard.watch({ runId, flag, value, by, pending: pending.map(({ actionId, flag: f, to, from, lastReadBack, startedAt }) => ({ actionId, flag: f, to, from, lastReadBack, ...(startedAt ? { startedAt } : {}) })) });
+  }
+
+  /** Ends the guard of `flag`; the writes it watched go back to the service's own settling. */
+  private async releaseGuard(flag: string): Promise<void> {
+    await this.guard.release(flag);
+    for (const p of this.unsettled.values()) if (p.flag === flag && p.guardedBy !== null) p.guardedBy = null;
   }
 
   /** Flags a rollback guard is watching now. */
@@ -248,7 +258,12 @@ export class FlagService {
 
   private onGuardEvent(event: GuardEvent): void {
     this.deps.onGuardEvent?.(event);
-    if (event.kind === 'read') {
+    if (event.kind === 'guarding' || event.kind === 'ended') {
+      const state = this.flags.get(event.flag);
+      if (state && event.kind === 'guarding') state.guard = { runId: event.runId, value: event.value, watching: event.watching, until: event.until };
+      else if (state && state.guard?.runId === event.runId) state.guard = null;
+      this.emitChange();
+    } else if (event.kind === 'read') {
       const state = this.flags.get(event.flag);
       if (state) this.remember(state, event.value);
     } else if (event.kind === 'settled') {
@@ -392,7 +407,9 @@ export class FlagService {
     this.requireSecrets(state.config);
     state.writing++;
     state.generation++;
-    const run = state.queue.then(() => this.writeNow(state, value, by, options, journal)).finally(() => state.writing--);
+    // A deliberate write through Flightdeck replaces the value a rollback guard was keeping.
+    const released = this.guard.guarded().has(state.config.name) ? this.releaseGuard(state.config.name) : Promise.resolve();
+    const run = state.queue.then(() => released).then(() => this.writeNow(state, value, by, options, journal)).finally(() => state.writing--);
     state.queue = run.catch(() => undefined);
     return run;
   }
@@ -512,6 +529,7 @@ export class FlagService {
       readError: state.readError,
       testUsers: [...config.testUsers],
       drift: state.drift ? { expected: describeFlagValue(state.drift.expected), seen: describeFlagValue(state.drift.seen), at: state.drift.at } : null,
+      guard: state.guard,
     };
   }
 
