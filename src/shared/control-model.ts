@@ -52,8 +52,26 @@ export const FlagViewSchema = z.object({
   readAt: z.string().nullable(),
   readError: z.string().nullable(),
   testUsers: z.array(z.string()),
+  /** A re-read found another value than Flightdeck last wrote (changed outside it, or lost); null when none. */
+  drift: z.object({ expected: z.string(), seen: z.string(), at: z.string() }).nullable(),
+  /** A rollback's guard keeps this value while earlier writes (action ids) may still land, until `until`; null when none. */
+  guard: z.object({ runId: z.string(), value: z.string(), watching: z.array(z.string()), until: z.string() }).nullable(),
 });
 export type FlagView = z.infer<typeof FlagViewSchema>;
+
+/**
+ * Something put a flag where Flightdeck did not: an older write landed
+ * after a rollback (and was overridden, or could not be), or the flag
+ * changed outside Flightdeck. The renderer shows it in the alarm banner.
+ */
+export const FlagAlertSchema = z.object({
+  id: z.string(),
+  flag: z.string(),
+  kind: z.enum(['reasserted', 'reassert-failed', 'drifted']),
+  message: z.string(),
+  at: z.string(),
+});
+export type FlagAlert = z.infer<typeof FlagAlertSchema>;
 
 export const FlagPreviewSchema = z.object({
   flag: z.string(),
@@ -182,6 +200,8 @@ export const ControlStateSchema = z.object({
   /** The most recent actions, newest last. */
   actions: z.array(ActionRecordSchema),
   rollback: RollbackRunSchema.nullable(),
+  /** Flag alarms of this activation (rollback guard, drift), oldest first. */
+  flagAlerts: z.array(FlagAlertSchema),
   /** The profile's backup targets with their latest evidence. */
   backups: z.array(BackupViewSchema),
   /** The "Backup verified (restore test ...)" item, ticked when a restore test passes. */

@@ -53,6 +53,25 @@ export const EntryData = {
   'action.settled': z.object({ actionId: z.string(), outcome: z.enum(['ok', 'failed', 'unknown']), message: z.string(), readBack: z.string().nullable() }),
   'rollback.started': z.object({ runId: z.string(), plan: z.string(), steps: z.array(z.string()), confirmation: z.string(), pressedAt: z.string() }),
   'rollback.finished': z.object({ runId: z.string(), outcome: z.enum(['ok', 'failed', 'unknown']), message: z.string(), pressToVerifiedMs: z.number().nullable() }),
+  /**
+   * The rollback guard (issue 13): an older write that was unknown landed
+   * after the rollback verified its value, and the rollback wrote its own
+   * value again. `landed` is the older value seen, `value` the rollback's;
+   * `actionIds` the late writes, settled "landed late, overridden by rollback".
+   */
+  'rollback.reasserted': z.object({
+    runId: z.string(),
+    flag: z.string(),
+    value: z.string(),
+    landed: z.string(),
+    actionIds: z.array(z.string()),
+    /** The action that wrote the rollback's value again, and how it ended. */
+    reassertActionId: z.string(),
+    outcome: z.enum(['ok', 'failed', 'unknown']),
+    message: z.string(),
+  }),
+  /** A re-read found a flag holding another value than Flightdeck last wrote (changed outside Flightdeck, or lost). */
+  'flag.drifted': z.object({ flag: z.string(), expected: z.string(), seen: z.string(), message: z.string() }),
   /** Series id to value: what "unchanged or lower" compares against. */
   'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
   /**

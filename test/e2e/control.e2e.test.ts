@@ -184,6 +184,24 @@ describe('controls against the demo environment', () => {
     expect(await flagControl().getByTestId('action-outcome').count()).toBe(0);
   });
 
+  it('a flag changed outside Flightdeck raises a flag alarm in the banner, until it is marked seen', async () => {
+    // Flightdeck writes 10 itself first, so this test stands alone: the drift is from what it last wrote.
+    await flagControl().locator('[data-testid="flag-step"][data-percent="10"]').click();
+    await page.getByTestId('flag-confirm').getByTestId('flag-confirm-apply').click();
+    await expect.poll(() => adminPercent()).toBe(10);
+    const put = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ percentage: 70 }), signal: AbortSignal.timeout(2_000) });
+    expect(put.status).toBe(200);
+    // The cockpit re-reads the flag on its own (watchSeconds, 5 s by default) and compares with what it last wrote (0).
+    const alarm = page.locator(`[data-testid="flag-alarm"][data-kind="drifted"][data-flag="${FLAG}"]`);
+    await expect.poll(() => alarm.count(), { timeout: 30_000 }).toBe(1);
+    expect(await alarm.textContent()).toMatch(/reads 70, but Flightdeck last wrote 10/);
+    await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('70');
+    await alarm.getByTestId('flag-alarm-dismiss').click();
+    await expect.poll(() => alarm.count()).toBe(0);
+    // Put it back for the tests after this one.
+    await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ percentage: 0 }), signal: AbortSignal.timeout(2_000) });
+  });
+
   it('credentials: choose a passphrase (typed twice), add a secret that is never shown again (nor in a note), lock, unlock, delete', async () => {
     const CANARY = 'canary-e2e-7f3a9c51';
     const vault = page.getByTestId('vault-panel');

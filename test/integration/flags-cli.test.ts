@@ -207,12 +207,12 @@ describe('flightdeck flag, with a profile', () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it('a 500 from the app: exit 1 with "failed"', async () => {
+  it('a 500 from the app that answers every read with 500 too: exit 1 with "unknown", never "failed" without evidence', async () => {
     api.failWith = 500;
     try {
       const set = await flag(['set', '--profile', profile, '--flag', 'checkout_v2', '--percent', '0', '--log', join(work.path, 'log-500')], tokenEnv());
       expect(set.code).toBe(1);
-      expect(set.stdout).toContain('checkout_v2: failed — not written:');
+      expect(set.stdout).toContain('checkout_v2: unknown — the write of 0 was answered with an error');
       expect(set.stdout).toContain('answered 500');
     } finally {
       api.failWith = null;

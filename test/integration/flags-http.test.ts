@@ -103,15 +103,27 @@ describe('HTTP admin API flags', () => {
     expect(log.entries()).toEqual([]);
   });
 
-  it('reports a 500 answer as failed, with the status, and leaves the flag alone', async () => {
+  it('reads back after a 500: unknown (HTTP never promises it will not apply it later), never "failed" without evidence', async () => {
     const flags = start(flag(api));
     api.failWith = 500;
     const record = await flags.set('checkout_v2', 50, null);
-    expect(record.outcome).toBe('failed');
+    expect(record.outcome).toBe('unknown');
     expect(record.message).toContain('answered 500');
+    expect(record.message).toContain('the read-back failed too');
     api.failWith = null;
     expect(api.flags.get('checkout_v2')!.percentage).toBe(10);
-    expect(log.entries().at(-1)!.data).toMatchObject({ outcome: 'failed' });
+    expect(log.entries().at(-1)!.data).toMatchObject({ outcome: 'unknown' });
+    // Once the app answers again, a read-back showing the old value still proves nothing for HTTP.
+    const again = await flags.reconcile(record.id);
+    expect(again.outcome).toBe('unknown');
+    expect(again.message).toContain('read-back shows 10, but the server may still apply the write');
+  });
+
+  it('a refusal with a 4xx is the server\'s own word: failed', async () => {
+    const flags = start(flag(api, {}, { url: `${api.url}/api/admin/feature-flags/no_such_flag` }));
+    const record = await flags.set('checkout_v2', 50, null);
+    expect(record.outcome).toBe('failed');
+    expect(record.message).toContain('answered 404');
   });
 
   it('reports a stalled answer as unknown within the deadlines, then settles it by reading back', async () => {

@@ -2,7 +2,10 @@
  * Flag writes against a real redis-server that is killed, frozen with
  * SIGSTOP, or paused with CLIENT PAUSE: the outcome is unknown or failed
  * within the deadline and never ok; after recovery the read-back settles
- * it; and a write reported failed never lands later. Where "never lands
+ * it; and a write reported failed never lands later. A write made after a
+ * read is conditional (WATCH, GET, MULTI/SET/EXEC): a frozen server that
+ * never answers the check never receives the SET, so it fails with that
+ * evidence; a write without a read before it is a plain SET. Where "never lands
  * later" needs a moment to pass, the test waits for a control write that
  * was queued at the same time (by a client with ioredis's defaults, or a
  * second connection held by the pause) to land, instead of sleeping.
@@ -90,7 +93,7 @@ describe('redis flag writes under chaos', () => {
     const { value: record, ms } = await timed(flags.set('checkout_v2', 0, 'rm'));
     expect(record.outcome).toBe('failed');
     expect(ms).toBeLessThan(OUTCOME_WITHIN_MS);
-    expect(record.message).toMatch(/not written: .*(could not connect|nothing was sent)/);
+    expect(record.message).toMatch(/not written: .*(could not connect|nothing was sent|never sent)/);
 
     await redis.start();
     // ioredis's defaults queue a write and send it after reconnecting: the control lands...
@@ -104,7 +107,22 @@ describe('redis flag writes under chaos', () => {
     expect(await control.get(KEY)).toBe('0');
   });
 
-  it('frozen with SIGSTOP: unknown within the deadline, then the read-back after thawing settles it', async () => {
+  it('frozen with SIGSTOP after a read: the check is never answered, so the SET is never sent: failed, and it never lands', async () => {
+    redis.freeze();
+    const { value: record, ms } = await timed(flags.set('checkout_v2', 50, 'rm'));
+    expect(record.outcome).toBe('failed');
+    expect(ms).toBeLessThan(OUTCOME_WITHIN_MS);
+    expect(record.message).toContain('the write was never sent');
+    const control = defaultClient();
+    const controlWrite = control.set('control', 'queued while frozen');
+    redis.thaw();
+    await controlWrite;
+    expect(await control.get(KEY)).toBe('10');
+  });
+
+  it('frozen with SIGSTOP, a plain write (no read before it): unknown within the deadline, then the read-back after thawing settles it', async () => {
+    await flags.close();
+    flags = service();
     redis.freeze();
     const { value: record, ms } = await timed(flags.set('checkout_v2', 50, 'rm'));
     expect(record.outcome).toBe('unknown');
@@ -143,7 +161,8 @@ describe('redis flag writes under chaos', () => {
     await pauser.call('CLIENT', 'PAUSE', '1200', 'WRITE');
     const writing = timed(flags.set('checkout_v2', 50, 'rm'));
     // Our connection, blocked by the pause (flags=b) on its SET.
-    const blockedSet = /id=(\d+) [^\n]*flags=b [^\n]*cmd=set/;
+    // Blocked (b) on the SET, inside the conditional write's MULTI (x) or plain.
+    const blockedSet = /id=(\d+) [^\n]*flags=x?b [^\n]*cmd=set/;
     await waitFor('a SET blocked on the paused server', async () => blockedSet.test(String(await pauser.call('CLIENT', 'LIST'))), 5000);
     const blocked = blockedSet.exec(String(await pauser.call('CLIENT', 'LIST')))![1]!;
     const other = defaultClient();
@@ -161,7 +180,7 @@ describe('redis flag writes under chaos', () => {
     expect(await other.get(KEY)).toBe('10');
   });
 
-  it('a hash field behaves the same: frozen is unknown, never ok, and settles after thawing', async () => {
+  it('a hash field behaves the same: frozen is never ok, and nothing lands after thawing', async () => {
     await flags.close();
     await admin.hset('flags', 'checkout_v2', '10');
     flags = new FlagService({
@@ -173,10 +192,12 @@ describe('redis flag writes under chaos', () => {
     expect((await flags.set('checkout_v2', 10, null)).outcome).toBe('ok');
     redis.freeze();
     const record = await flags.set('checkout_v2', 100, null);
-    expect(record.outcome).toBe('unknown');
+    expect(record.outcome).toBe('failed');
+    expect(record.message).toContain('the write was never sent');
+    const controlWrite = admin.set('control', 'queued while frozen');
     redis.thaw();
-    expect((await flags.reconcile(record.id)).outcome).toBe('ok');
-    expect(await admin.hget('flags', 'checkout_v2')).toBe('100');
+    await controlWrite;
+    expect(await admin.hget('flags', 'checkout_v2')).toBe('10');
   });
 
   it('a wrong key type is a Redis error: failed, with its words', async () => {

@@ -35,6 +35,7 @@ const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | nu
   vault: { kind: 'passphrase', state: 'locked', names: [], missing: [], scopes: {}, unscoped: [] },
   backups: [],
   restoreTestItemId: null,
+  flagAlerts: [],
   flags: [],
   commands: [],
   plans: [],
@@ -85,7 +86,7 @@ describe('control state merging', () => {
   });
 
   it('a whole state older than the one held (by revision) is ignored: vault and flag values stay newest', () => {
-    const newer = { ...state('/p.yaml', [], null, 7), flags: [{ name: 'f', backend: 'redis', target: 't', steps: [0, 50], value: 0, readAt: 'x', readError: null, testUsers: [] }] };
+    const newer = { ...state('/p.yaml', [], null, 7), flags: [{ name: 'f', backend: 'redis', target: 't', steps: [0, 50], value: 0, readAt: 'x', readError: null, testUsers: [], drift: null, guard: null }] };
     const older = { ...state('/p.yaml', [], null, 6), flags: [{ ...newer.flags[0]!, value: 50 }] };
     expect(mergeControl(newer, older).flags[0]?.value).toBe(0);
     expect(mergeControl(older, newer).flags[0]?.value).toBe(0);

@@ -90,8 +90,9 @@ describe('unsettled flag writes in a journal', () => {
       entry('action.started', { actionId: 'e', kind: 'command', title: 'kubectl', inputs: { argv: 'kubectl rollout undo' } }),
     ];
     expect(unsettledFlagWrites(entries)).toEqual([
-      { actionId: 'a', flag: 'checkout_v2', to: '50', from: '10', lastReadBack: '10' },
-      { actionId: 'd', flag: 'checkout_v2', to: null, from: '10' },
+      // startedAt: when it was sent, from which its settle window is counted.
+      { actionId: 'a', flag: 'checkout_v2', to: '50', from: '10', lastReadBack: '10', startedAt: entries[0]!.ts },
+      { actionId: 'd', flag: 'checkout_v2', to: null, from: '10', startedAt: entries[6]!.ts },
     ]);
   });
 });

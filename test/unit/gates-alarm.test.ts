@@ -5,6 +5,7 @@
  * words name the condition, the value with its unit and how long it held.
  */
 import { describe, expect, it } from 'vitest';
+import type { ControlState } from '../../src/shared/control-model';
 import type { GatesState, TriggerView } from '../../src/shared/gate-model';
 import { alarmDetail, alarmIds, alarmingTriggers, alarmNotice, newAlarms, triggerStateText } from '../../src/renderer/src/store/gates-alarm';
 import { alarmStep, watchAlarms } from '../../src/main/electron/alarm-watch';
@@ -117,5 +118,23 @@ describe('desktop notifications from main (Electron)', () => {
     expect(shown).toEqual(['t-error']);
     stop();
     expect(listener).toBeNull();
+  });
+
+  it('notifies each new flag alarm (a rollback guard put a flag back) once, from controlChanged', () => {
+    let listener: EventListener | null = null;
+    const hub = {
+      subscribe: (l: EventListener) => {
+        listener = l;
+        return () => (listener = null);
+      },
+    };
+    const shown: Array<{ id: string; body: string }> = [];
+    watchAlarms(hub, (n) => shown.push({ id: n.triggerId, body: n.body }));
+    const alert = { id: 'a1', flag: 'checkout_v2', kind: 'reasserted' as const, message: 'an older write of 50 landed after rollback rb-1 verified 0; checkout_v2 was set back to 0', at: '2026-01-01T00:00:00Z' };
+    // Only the field the watch reads; the rest of the control state does not matter here.
+    const control = { flagAlerts: [alert] } as unknown as ControlState;
+    listener!('controlChanged', control);
+    listener!('controlChanged', control);
+    expect(shown).toEqual([{ id: 'flag-a1', body: alert.message }]);
   });
 });

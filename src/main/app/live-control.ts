@@ -46,7 +46,7 @@ export class LiveControl {
     const profile = activation && loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? ('demo' as const) : loaded.origin, environment: loaded.profile.environment } : null;
     if (!s || !activation) {
       // Review mode: the profile and the vault show (a secret can be stored, scoped), but nothing can act.
-      return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), backups: [], restoreTestItemId: null };
+      return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), flagAlerts: [], backups: [], restoreTestItemId: null };
     }
     return {
       revision: ++this.revision,
@@ -60,6 +60,7 @@ export class LiveControl {
       confirm: s.profile.rollback.confirm,
       actions: recentActions(s),
       rollback: this.deps.scope.currentRollback(),
+      flagAlerts: s.flags.alerts(),
       backups: s.backups.views(),
       restoreTestItemId: this.deps.scope.restoreTestItem,
     };

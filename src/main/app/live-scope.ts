@@ -167,6 +167,12 @@ export class LiveScope {
     scope.flags.onChange(() => {
       if (this.scope === scope) this.changed();
     });
+    scope.flags.onAlert((alert) => {
+      this.deps.log.warn(`flag alarm: ${alert.message}`);
+      if (this.scope === scope) this.changed();
+    });
+    // A flag changed outside Flightdeck (or lost in a restart) is seen by re-reading it on the profile's interval.
+    scope.flags.startWatching();
     this.scope = scope;
     this.changed();
     void this.refreshFlags();

@@ -3,7 +3,11 @@
  * plans, the same journal entries and the same honest outcomes as the app;
  * exit 0 only when the plan ended ok. The deliberate act is `--yes`, or the
  * environment's name typed at the prompt when stdin is a terminal. A run
- * that a crash interrupted in the same journal is resumed first.
+ * that a crash interrupted in the same journal is resumed first. After
+ * the plan, the command keeps guarding each flag it verified while earlier
+ * writes of that flag in the same journal are still unknown (the rollback
+ * guard, flags/flag-guard.ts), so that when it exits the flag holds the
+ * rollback's value.
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -16,6 +20,8 @@ import type { ActionJournal } from '../services/actions/action-journal';
 import type { RollbackConfirmation } from '../services/rollback/confirmation';
 import type { StartedRollback } from '../services/rollback/rollback-service';
 import { createSessionScope } from '../services/scope/session-scope';
+import { describeFlagValue, sameFlagValue, type FlagValue } from '../services/flags/flag-backend';
+import type { GuardEnd, GuardEvent } from '../services/flags/flag-guard';
 import type { TrustedProfile } from '../services/trust/trust-store';
 import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
@@ -36,6 +42,11 @@ export const ROLLBACK_USAGE = `Usage:
 
 A run that was interrupted in the same journal (the machine or the process
 died) is resumed first: steps that finished are not repeated.
+
+When earlier writes of a flag in the same journal are still unknown, the
+command keeps guarding that flag after the plan (it says so) until each is
+settled or its settle window (flags[].settleSeconds) has passed: a late
+write that lands is overridden and journaled as rollback.reasserted.
 
 Secrets: a profile's { secret: NAME } is read from FLIGHTDECK_SECRET_<NAME>
 (upper case, "." and "-" as "_") and sent only where
@@ -151,14 +162,19 @@ async function runRollback(context: RunContext): Promise<number> {
 
   const { journal, where, close } = openActionJournal(values, env, 'rollback-');
   const printed = new Map<number, string>();
+  const guards: Array<{ flag: string; value: FlagValue; end: Promise<GuardEnd> }> = [];
+  // Built on the journal: its flag service picks up the earlier writes still unknown there, for the guard.
   const scope = createSessionScope(loaded, {
     journal,
     secrets,
     redactor,
+    settleDelaysMs: [],
     defaultBackupRoot: join(defaultDataDir(env), 'backups'),
     fallbackDir: process.cwd(),
     baseEnv: env,
     on: {
+      guardEvent: (event) => printGuardEvent(event, values.json === true, io),
+      guardStarted: (guard) => guards.push(guard),
       commandOutput: (chunk) => (values.json ? undefined : io.err(chunk.text.replace(/\n$/, ''))),
       rollbackProgress: (run) => {
         if (!values.json) printProgress(run, printed, io);
@@ -178,17 +194,58 @@ async function runRollback(context: RunContext): Promise<number> {
       printed.clear();
       run = await rollback.run({ plan: planName, confirmation }, by);
     }
+    const backends = new Map(loaded.profile.flags.map((f) => [f.name, { backend: scope.flags.backend(f.name), timeoutMs: f.timeoutMs }] as const));
+    const guarded = await finishGuards(guards, backends, values.json === true, io);
     const message = lastMessage(journal, run.id);
     if (values.json) {
-      io.out(json({ ...run, message, journal: where }));
+      io.out(json({ ...run, message, journal: where, guard: guarded.ends }));
     } else {
       io.out(`Rollback ${run.plan}: ${run.outcome} — ${message}${run.pressToVerifiedMs !== null ? ` (${Math.round(run.pressToVerifiedMs)} ms from start to verified)` : ''}`);
       io.err(`journaled in ${where}`);
     }
-    return run.outcome === 'ok' ? EXIT.ok : EXIT.failure;
+    return run.outcome === 'ok' && guarded.holding ? EXIT.ok : EXIT.failure;
   } finally {
     await scope.dispose();
     close();
+  }
+}
+
+/**
+ * Waits for the rollback guards, then reads each guarded flag once more:
+ * `holding` is false when one does not hold the rollback's value at exit.
+ */
+async function finishGuards(
+  guards: ReadonlyArray<{ flag: string; value: FlagValue; end: Promise<GuardEnd> }>,
+  backends: ReadonlyMap<string, { backend: { read(signal: AbortSignal): Promise<FlagValue> }; timeoutMs: number }>,
+  quiet: boolean,
+  io: Io,
+): Promise<{ ends: GuardEnd[]; holding: boolean }> {
+  const ends: GuardEnd[] = [];
+  let holding = true;
+  for (const guard of guards) {
+    const end = await guard.end.catch((error: unknown): GuardEnd => ({ runId: '', flag: guard.flag, watched: 0, reasserted: 0, message: `the guard of ${guard.flag} stopped: ${describeError(error)}` }));
+    ends.push(end);
+    if (end.watched === 0) continue;
+    const entry = backends.get(guard.flag);
+    const seen = entry ? await entry.backend.read(AbortSignal.timeout(entry.timeoutMs)).catch(() => undefined) : undefined;
+    const holds = seen !== undefined && sameFlagValue(seen, guard.value);
+    if (!holds) holding = false;
+    if (!quiet) io.err(`${end.message}. ${guard.flag} ${holds ? 'holds' : 'does NOT hold'} ${describeFlagValue(guard.value)} now${holds ? '' : ` (reads ${describeFlagValue(seen)})`}.`);
+  }
+  return { ends, holding };
+}
+
+function printGuardEvent(event: GuardEvent, quiet: boolean, io: Io): void {
+  if (quiet) return;
+  if (event.kind === 'guarding') {
+    const n = event.watching.length;
+    io.err(`Guarding ${event.flag} at ${event.value} until ${event.until.slice(11, 19)} UTC: ${n} earlier write${n === 1 ? ' is' : 's are'} still unknown (${event.watching.join(', ')}) and could undo the rollback if ${n === 1 ? 'it lands' : 'they land'}.`);
+  } else if (event.kind === 'reasserted') {
+    io.err(`ALARM: ${event.message}`);
+  } else if (event.kind === 'drifted') {
+    io.err(`ALARM: ${event.message}`);
+  } else if (event.kind === 'settled') {
+    io.err(`  action ${event.actionId}: ${event.message}`);
   }
 }
 

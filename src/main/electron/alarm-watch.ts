@@ -5,6 +5,7 @@
  * (alarm-notifier.ts) so the rule runs under vitest without Electron.
  */
 import type { EventHub } from '../app/event-hub';
+import type { ControlState } from '../../shared/control-model';
 import type { GatesState, TriggerView } from '../../shared/gate-model';
 
 export interface AlarmNotice {
@@ -30,10 +31,23 @@ function notice(t: TriggerView): AlarmNotice {
   };
 }
 
-/** Calls `show` for each trigger that starts alarming, from the app's gatesChanged events; returns the unsubscribe. */
+/**
+ * Calls `show` for each trigger that starts alarming, from the app's
+ * gatesChanged events, and once for each new flag alarm (a rollback guard's
+ * reassertion, a drift) from controlChanged; returns the unsubscribe.
+ */
 export function watchAlarms(events: Pick<EventHub, 'subscribe'>, show: (notice: AlarmNotice) => void): () => void {
   let known: ReadonlySet<string> = new Set();
+  const flagAlerts = new Set<string>();
   return events.subscribe((name, payload) => {
+    if (name === 'controlChanged') {
+      for (const alert of (payload as ControlState).flagAlerts) {
+        if (flagAlerts.has(alert.id)) continue;
+        flagAlerts.add(alert.id);
+        show({ triggerId: `flag-${alert.id}`, title: `Flag alarm: ${alert.flag}`, body: alert.message });
+      }
+      return;
+    }
     if (name !== 'gatesChanged') return;
     const step = alarmStep(known, payload as GatesState);
     known = step.known;

@@ -38,6 +38,42 @@ export interface FlagBackend {
    * without it are read with `read` and are never conclusive.
    */
   readAfterUnknownWrite?(signal: AbortSignal): Promise<ReadAfterUnknownWrite>;
+  /**
+   * Optional: a conditional write, applied only while the flag still holds
+   * `expected` (the value Flightdeck last read), so a write that waited in
+   * a queue or a frozen server can never overwrite a newer value. Rejects
+   * with WriteConflict when the condition did not hold (nothing written).
+   * Resolves `false` when the backend could not make this one conditional
+   * (an HTTP server that gave no ETag) and wrote it plainly.
+   * - redis: WATCH, GET, compare, MULTI/SET/EXEC on one connection.
+   * - http: If-Match with the ETag of the last read, when it gave one.
+   * - mongodb: updateOne with the old value in the filter.
+   */
+  writeIf?(expected: FlagValue, value: FlagValue, signal: AbortSignal): Promise<boolean>;
+}
+
+/**
+ * The backend answered the write with an error that does not say whether
+ * it was applied (HTTP 5xx, a body that is not what was promised): the
+ * writer reads back before it chooses an outcome.
+ */
+export class WriteAnswerUnclear extends FlightdeckError {
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'WriteAnswerUnclear';
+  }
+}
+
+/** A conditional write found another value than expected: nothing was written. */
+export class WriteConflict extends FlightdeckError {
+  constructor(
+    message: string,
+    /** What the flag held instead, when the backend said. */
+    readonly seen?: FlagValue,
+  ) {
+    super('conflict', message);
+    this.name = 'WriteConflict';
+  }
 }
 
 /**

@@ -7,8 +7,15 @@
  * sent (action.started) and when it ends (action.finished); a later
  * read-back that changes what is known adds action.settled.
  *
- * When is "the read-back shows the old value" a failure? Only when the
- * backend guarantees the write cannot land afterwards
+ * Every answer that leaves doubt is followed by a read-back before an
+ * outcome is chosen: no answer by the deadline, a reset connection, an
+ * error answer that does not say whether the write was applied (HTTP 5xx,
+ * a malformed body: WriteAnswerUnclear), and an acknowledged write whose
+ * read-back shows another value (servers that apply asynchronously). A
+ * read-back equal to the written value is ok. Failed needs evidence: a
+ * definite refusal (connection refused, a Redis error reply, an HTTP 4xx,
+ * a conditional write's conflict), or a read-back showing another value
+ * where the backend guarantees the write cannot land afterwards
  * (FlagBackend.readAfterUnknownWrite, conclusive):
  * - redis: yes when the read went over the same connection after the write
  *   (Redis answers a connection's commands in order, and the client never
@@ -22,7 +29,7 @@ import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { EntryDataOf } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
 import { withDeadline } from './deadline';
-import { describeFlagValue, isOutcomeUnknown, sameFlagValue, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
+import { describeFlagValue, isOutcomeUnknown, sameFlagValue, WriteAnswerUnclear, WriteConflict, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
 
 export type FlagOutcome = 'ok' | 'failed' | 'unknown';
 
@@ -67,6 +74,13 @@ export interface SetFlagOptions {
   step?: number;
   /** Wall clock for startedAt / endedAt (durations use a monotonic clock). */
   now?: () => Date;
+  /**
+   * Write only while the flag still holds this value (FlagBackend.writeIf),
+   * where the backend can; absent: write whatever it holds.
+   */
+  expected?: FlagValue;
+  /** Said of an unknown outcome: what keeps watching it and until when ("watched until 10:42:13"). */
+  watching?: string;
 }
 
 /** An unknown write waiting for a read-back that settles it. */
@@ -77,6 +91,8 @@ export interface PendingFlagWrite {
   from?: FlagValue | undefined;
   /** The read-back last journaled for it, so settling journals only news. */
   lastReadBack?: FlagValue | undefined;
+  /** When it was sent (ISO time): how long it may still land is counted from here. */
+  startedAt?: string;
 }
 
 export interface SettleOptions {
@@ -116,7 +132,8 @@ export async function setFlag(backend: FlagBackend, value: FlagValue, options: S
   }
   const t0 = performance.now();
 
-  const verdict = await writeAndVerify(backend, value, options.timeoutMs, readBackMs);
+  const verdict = await writeAndVerify(backend, value, options.timeoutMs, readBackMs, options.expected);
+  if (verdict.outcome === 'unknown' && options.watching) verdict.message += `; ${options.watching}`;
 
   const durationMs = Math.round((performance.now() - t0) * 10) / 10;
   const finished: EntryDataOf<'action.finished'> = {
@@ -156,22 +173,31 @@ interface Verdict {
   readBack: FlagValue | undefined;
 }
 
-async function writeAndVerify(backend: FlagBackend, value: FlagValue, writeMs: number, readMs: number): Promise<Verdict> {
+async function writeAndVerify(backend: FlagBackend, value: FlagValue, writeMs: number, readMs: number, expected: FlagValue | undefined): Promise<Verdict> {
   const shown = describeFlagValue(value);
+  const conditional = expected !== undefined && backend.writeIf !== undefined;
   try {
-    await withDeadline(writeMs, '', (signal) => backend.write(value, signal), WRITE_GRACE_MS);
+    await withDeadline(writeMs, '', async (signal) => {
+      if (conditional) await backend.writeIf!(expected, value, signal);
+      else await backend.write(value, signal);
+    }, WRITE_GRACE_MS);
   } catch (error) {
+    if (error instanceof WriteConflict) return { outcome: 'failed', message: `not written: ${messageOf(error)}`, readBack: error.seen };
+    if (error instanceof WriteAnswerUnclear) return readAfterUnknown(backend, value, readMs, `the write of ${shown} was answered with an error (${messageOf(error)})`);
     if (!isOutcomeUnknown(error)) return { outcome: 'failed', message: `not written: ${messageOf(error)}`, readBack: undefined };
     return readAfterUnknown(backend, value, readMs, `the write of ${shown} got no answer (${messageOf(error)})`);
   }
-  let readBack: FlagValue;
+  let read: ReadAfterUnknownWrite;
   try {
-    readBack = await withDeadline(readMs, '', (signal) => backend.read(signal));
+    read = await withDeadline(readMs, '', (signal) => readSettling(backend, signal));
   } catch (error) {
     return { outcome: 'unknown', message: `${backend.target} acknowledged ${shown}, but the read-back failed (${messageOf(error)}): not verified`, readBack: undefined };
   }
+  const readBack = read.value;
   if (sameFlagValue(readBack, value)) return { outcome: 'ok', message: `set to ${shown} and read back ${describeFlagValue(readBack)}`, readBack };
-  return { outcome: 'failed', message: `wrote ${shown} and it was acknowledged, but the read-back shows ${describeFlagValue(readBack)}`, readBack };
+  if (read.conclusive) return { outcome: 'failed', message: `wrote ${shown} and it was acknowledged, but the read-back shows ${describeFlagValue(readBack)}`, readBack };
+  // A server may acknowledge first and apply later: the old value is no evidence that it never will.
+  return { outcome: 'unknown', message: `${backend.target} acknowledged ${shown}, but the read-back shows ${describeFlagValue(readBack)}; the server may still apply it: read again later`, readBack };
 }
 
 /** The read-back after a write whose answer never came. */
@@ -233,7 +259,7 @@ export function unsettledFlagWrites(entries: ActionJournalEntries): PendingFlagW
     if (entry.type === 'action.started') {
       const inputs = (data.inputs ?? {}) as Record<string, string>;
       if (typeof inputs.flag !== 'string' || typeof inputs.to !== 'string') continue;
-      pending.set(actionId, { actionId, flag: inputs.flag, to: journaledValue(inputs.to), from: inputs.from === 'unknown' ? undefined : journaledValue(inputs.from ?? 'unknown') });
+      pending.set(actionId, { actionId, flag: inputs.flag, to: journaledValue(inputs.to), from: inputs.from === 'unknown' ? undefined : journaledValue(inputs.from ?? 'unknown'), startedAt: entry.ts });
     } else if (entry.type === 'action.finished' || entry.type === 'action.settled') {
       const item = pending.get(actionId);
       if (!item) continue;

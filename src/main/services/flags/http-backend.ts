@@ -9,7 +9,7 @@
 import type { Dispatcher } from 'undici';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import { bodyForPath, valueAtPath } from './dot-path';
-import type { FlagBackend, FlagValue } from './flag-backend';
+import { sameFlagValue, type FlagBackend, type FlagValue } from './flag-backend';
 import { displayUrl, requestJson } from './http-json';
 import { httpDestination } from '../vault/destination';
 import { resolveHeaders, type SecretResolver } from '../vault/secrets';
@@ -18,6 +18,8 @@ type HttpConfig = Extract<FlagBackendConfig, { type: 'http' }>;
 
 export class HttpFlagBackend implements FlagBackend {
   readonly target: string;
+  /** The last read and its ETag: what a conditional write matches against. */
+  private lastRead: { value: FlagValue; etag: string } | null = null;
 
   constructor(
     private readonly config: HttpConfig,
@@ -29,11 +31,30 @@ export class HttpFlagBackend implements FlagBackend {
   async read(signal: AbortSignal): Promise<FlagValue> {
     const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
     const answer = await requestJson({ url: this.config.url, method: 'GET', headers, signal, dispatcher: this.deps.dispatcher, what: this.target, secretValues });
-    return valueAtPath(answer.json, this.config.field, this.target);
+    const value = valueAtPath(answer.json, this.config.field, this.target);
+    this.lastRead = answer.etag ? { value, etag: answer.etag } : null;
+    return value;
   }
 
   async write(value: FlagValue, signal: AbortSignal): Promise<void> {
-    const { all: headers, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
+    await this.send(value, signal, null);
+  }
+
+  /**
+   * With If-Match when the last read of `expected` came with an ETag: a
+   * server that honours it refuses (412) a write held past a newer change.
+   * Without one the write goes plainly, and the answer says so (false).
+   */
+  async writeIf(expected: FlagValue, value: FlagValue, signal: AbortSignal): Promise<boolean> {
+    const etag = this.lastRead && sameFlagValue(this.lastRead.value, expected) ? this.lastRead.etag : null;
+    await this.send(value, signal, etag);
+    return etag !== null;
+  }
+
+  private async send(value: FlagValue, signal: AbortSignal, ifMatch: string | null): Promise<void> {
+    const { all, secretValues } = resolveHeaders(this.config.headers, this.deps.secrets, httpDestination(this.config.url));
+    const headers = ifMatch ? { ...all, 'if-match': ifMatch } : all;
+    this.lastRead = null;
     await requestJson({
       url: this.config.url,
       method: this.config.method,

@@ -10,7 +10,7 @@
 import { request, type Dispatcher } from 'undici';
 import { FlightdeckError, type ErrorCode, messageOf } from '../../../shared/errors';
 import { abortReason } from './deadline';
-import { WriteOutcomeUnknown } from './flag-backend';
+import { WriteAnswerUnclear, WriteConflict, WriteOutcomeUnknown } from './flag-backend';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -33,6 +33,8 @@ export interface JsonRequest {
 export interface JsonAnswer {
   status: number;
   json: unknown;
+  /** The resource's ETag when the server sent one (for If-Match on the next write). */
+  etag?: string;
 }
 
 export async function requestJson(req: JsonRequest): Promise<JsonAnswer> {
@@ -66,8 +68,10 @@ export async function requestJson(req: JsonRequest): Promise<JsonAnswer> {
     }
   }
   if (answer.statusCode >= 200 && answer.statusCode < 300) {
-    if (json === undefined && text.trim() !== '') throw new FlightdeckError('bad-input', scrub(`${req.what}: answered ${answer.statusCode} with something that is not JSON`));
-    return { status: answer.statusCode, json };
+    // Said yes in a garbled way: whether it applied the write is for the read-back to tell.
+    if (json === undefined && text.trim() !== '') throw new WriteAnswerUnclear(scrub(`${req.what}: answered ${answer.statusCode} with something that is not JSON`));
+    const etag = answer.headers.etag;
+    return { status: answer.statusCode, json, ...(typeof etag === 'string' && etag !== '' ? { etag } : {}) };
   }
   throw statusError(answer.statusCode, json, text, req, scrub);
 }
@@ -87,6 +91,10 @@ function statusError(status: number, json: unknown, text: string, req: JsonReque
   const message = scrub(`${req.what}: answered ${status}${said}`);
   // A gateway that gave up may have handed the request on: the app behind it may have applied it.
   if (status === 504 || status === 408) return new WriteOutcomeUnknown(message);
+  // If-Match failed: the server refused because the flag changed since it was read.
+  if (status === 412) return new WriteConflict(`${message} (the flag changed since it was read; nothing was written)`);
+  // A server error may come after the change was applied (a failing hook, a crash while answering).
+  if (status >= 500) return new WriteAnswerUnclear(message);
   return new FlightdeckError(codeForStatus(status), message);
 }
 

@@ -13,6 +13,10 @@
  *   timeout says exactly that: applied, not yet on a majority), so a read
  *   showing the old value is never conclusive here.
  *
+ * A conditional write (writeIf) puts the expected old value in the
+ * update's filter: a document that moved on matches nothing, so nothing is
+ * written, and a read says what it holds instead.
+ *
  * The driver is imported on first use: most profiles never need it.
  */
 import type { MongoClient } from 'mongodb';
@@ -20,7 +24,7 @@ import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import { connectDeadline, untilAborted } from './deadline';
 import { valueAtPath } from './dot-path';
-import { WriteOutcomeUnknown, type FlagBackend, type FlagValue } from './flag-backend';
+import { describeFlagValue, WriteConflict, WriteOutcomeUnknown, type FlagBackend, type FlagValue } from './flag-backend';
 import { scrubSecrets } from './http-json';
 import { resolveMaybeSecret, type SecretResolver } from '../vault/secrets';
 import { flagBackendDestination } from './backend-destination';
@@ -63,6 +67,20 @@ export class MongoFlagBackend implements FlagBackend {
   }
 
   async write(value: FlagValue, signal: AbortSignal): Promise<void> {
+    await this.update(this.config.filter, value, signal);
+  }
+
+  async writeIf(expected: FlagValue, value: FlagValue, signal: AbortSignal): Promise<boolean> {
+    const matched = await this.update({ ...this.config.filter, [this.config.field]: expected }, value, signal, true);
+    if (!matched) {
+      const seen = await this.read(signal);
+      throw new WriteConflict(`${this.target} holds ${describeFlagValue(seen)}, not ${describeFlagValue(expected)} as last read; nothing was written`, seen);
+    }
+    return true;
+  }
+
+  /** `quiet`: no match is an answer (false), not an error. */
+  private async update(filter: Record<string, unknown>, value: FlagValue, signal: AbortSignal, quiet = false): Promise<boolean> {
     let collection: Awaited<ReturnType<MongoFlagBackend['collection']>>;
     try {
       collection = await this.collection(signal);
@@ -75,7 +93,7 @@ export class MongoFlagBackend implements FlagBackend {
     let result: { matchedCount: number };
     try {
       result = await untilAborted(
-        collection.updateOne(this.config.filter, { $set: { [this.config.field]: value } }, { writeConcern: { w: 'majority', wtimeoutMS: this.timeoutMs }, maxTimeMS: this.timeoutMs }),
+        collection.updateOne(filter, { $set: { [this.config.field]: value } }, { writeConcern: { w: 'majority', wtimeoutMS: this.timeoutMs }, maxTimeMS: this.timeoutMs }),
         signal,
         this.target,
       );
@@ -83,7 +101,8 @@ export class MongoFlagBackend implements FlagBackend {
       if (signal.aborted || isUnknown(error)) throw new WriteOutcomeUnknown(messageOf(this.scrubbed(error)));
       throw this.scrubbed(error);
     }
-    if (result.matchedCount === 0) throw new FlightdeckError('not-found', `${this.target}: no document matches the filter; nothing was written`);
+    if (result.matchedCount === 0 && !quiet) throw new FlightdeckError('not-found', `${this.target}: no document matches the filter; nothing was written`);
+    return result.matchedCount > 0;
   }
 
   async close(): Promise<void> {

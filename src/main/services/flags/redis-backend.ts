@@ -21,12 +21,19 @@
  *   its socket buffer (SIGSTOP) or hold it (CLIENT PAUSE); it runs it, or
  *   drops it with the connection, and the read-back over the same
  *   connection, or any read once that connection is gone, settles it.
+ *
+ * A conditional write (writeIf) is WATCH and GET, then MULTI/SET/EXEC only
+ * if the value is the one expected. A server that does not answer the
+ * check by the deadline never receives the SET: the write failed, with
+ * that as evidence, and the connection (which still holds the WATCH) is
+ * closed. An EXEC that WATCH aborts (another client wrote the key after
+ * the check) wrote nothing: a conflict.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { FlagBackendConfig } from '../profile/flags-schema';
 import { abortReason, connectDeadline, untilAborted } from './deadline';
-import { WriteOutcomeUnknown, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
+import { describeFlagValue, sameFlagValue, WriteConflict, WriteOutcomeUnknown, type FlagBackend, type FlagValue, type ReadAfterUnknownWrite } from './flag-backend';
 import { hostDestination } from '../vault/destination';
 import { resolveSecret, type SecretResolver } from '../vault/secrets';
 
@@ -145,6 +152,61 @@ export class RedisFlagBackend implements FlagBackend {
     this.unanswered.delete(client);
   }
 
+  async writeIf(expected: FlagValue, value: FlagValue, signal: AbortSignal): Promise<boolean> {
+    this.wroteBefore = true;
+    let client: Redis;
+    try {
+      client = await this.connected(signal);
+    } catch (error) {
+      throw notSent(this.target, error, signal);
+    }
+    if (signal.aborted) throw notSent(this.target, abortReason(signal, this.target), signal);
+    const { key, field } = this.config;
+    let seen: FlagValue;
+    try {
+      await untilAborted(client.watch(key), signal, this.target);
+      seen = await untilAborted(field ? client.hget(key, field) : client.get(key), signal, this.target);
+    } catch (error) {
+      // Only WATCH and GET left: the SET never did. The connection still holds the WATCH, so it goes.
+      this.drop(client);
+      const why = signal.aborted ? 'no answer to the check before the write by the deadline' : messageOf(error);
+      throw new FlightdeckError('conflict', `${this.target}: ${why}; the write was never sent`);
+    }
+    if (!sameFlagValue(seen, expected)) {
+      this.drop(client);
+      throw new WriteConflict(`${this.target} holds ${describeFlagValue(seen)}, not ${describeFlagValue(expected)} as last read`, seen);
+    }
+    if (signal.aborted) {
+      this.drop(client);
+      throw notSent(this.target, abortReason(signal, this.target), signal);
+    }
+    const text = value === null ? null : String(value);
+    const multi = client.multi();
+    if (text === null && field) multi.hdel(key, field);
+    else if (text === null) multi.del(key);
+    else if (field) multi.hset(key, field, text);
+    else multi.set(key, text);
+    const earlierUnanswered = this.unanswered.has(client);
+    this.unanswered.add(client);
+    let result: Array<[Error | null, unknown]> | null;
+    try {
+      result = await untilAborted(multi.exec(), signal, this.target);
+    } catch (error) {
+      if (isUnanswered(error, signal)) throw new WriteOutcomeUnknown(`${this.target}: ${signal.aborted ? abortReason(signal, this.target).message : messageOf(error)}`);
+      if (isNotWritable(error)) {
+        if (!earlierUnanswered) this.unanswered.delete(client);
+        throw new FlightdeckError('conflict', `${this.target}: not connected; nothing was sent`);
+      }
+      this.unanswered.delete(client);
+      throw new FlightdeckError('conflict', `${this.target}: ${messageOf(error)}`);
+    }
+    this.unanswered.delete(client);
+    if (result === null) throw new WriteConflict(`${this.target} changed between the check and the write (WATCH); nothing was written`);
+    const failed = result.find(([error]) => error !== null);
+    if (failed) throw new FlightdeckError('conflict', `${this.target}: ${messageOf(failed[0])}`);
+    return true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const client = this.client;
@@ -153,6 +215,13 @@ export class RedisFlagBackend implements FlagBackend {
       this.closedByUs.add(client);
       client.disconnect();
     }
+  }
+
+  /** Ends a connection we will not use again; what it carried may still reach the server (closedByUs). */
+  private drop(client: Redis): void {
+    this.closedByUs.add(client);
+    client.disconnect();
+    if (this.client === client) this.client = null;
   }
 
   private async get(client: Redis, signal: AbortSignal): Promise<FlagValue> {
@@ -210,7 +279,8 @@ export class RedisFlagBackend implements FlagBackend {
 function isUnanswered(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
   const message = messageOf(error);
-  return message === 'Command timed out' || message.startsWith('Connection is closed');
+  // The last is a MULTI/EXEC cut off by the connection's end.
+  return message === 'Command timed out' || message.startsWith('Connection is closed') || message.startsWith('Command aborted due to connection close');
 }
 
 /** ioredis refused to send: nothing left the client. */

@@ -94,6 +94,10 @@ export const FlagSchema = z
     /** Named accounts whose bucket the confirmation previews. */
     testUsers: z.array(z.string().min(1).max(200)).max(1000).default([]),
     timeoutMs: z.number().int().min(50).max(60_000).default(3000),
+    /** How often the cockpit re-reads the flag on its own, to show and journal a drift from what it last wrote; 0: never. */
+    watchSeconds: z.number().min(0).max(3600).default(5),
+    /** How long after an unknown write it may still land: a rollback's guard watches the flag that long. */
+    settleSeconds: z.number().min(1).max(3600).default(120),
   })
   .strict();
 export type FlagConfig = z.infer<typeof FlagSchema>;

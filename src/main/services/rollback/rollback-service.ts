@@ -38,6 +38,12 @@ export interface RollbackServiceDeps {
   /** Needed for plans with restore steps. */
   restore?: BackupRestorer | null;
   onUpdate?: (run: RollbackRun) => void;
+  /**
+   * Called when a flag step has verified its value: the rollback guard
+   * (flags/flag-guard.ts) then watches the flag's earlier unknown writes, so
+   * a late one cannot undo the rollback unnoticed.
+   */
+  guard?: (request: { runId: string; flag: string; value: FlagValue; by: string | null }) => void;
   /** Monotonic milliseconds (press to verified). */
   clock?: () => number;
   now?: () => Date;
@@ -67,6 +73,8 @@ interface ActiveRun {
 
 export class RollbackService {
   private active: ActiveRun | null = null;
+  /** The flag value the running step verified, handed to the guard once the step's end is journaled. */
+  private verifiedFlag: { runId: string; flag: string; value: FlagValue; by: string | null } | null = null;
   private last: RollbackRun | null;
   private readonly clock: () => number;
   private readonly now: () => Date;
@@ -210,9 +218,13 @@ export class RollbackService {
         this.deps.runner.closeInterrupted(earlier.actionId, by, 'interrupted by a crash; safe to repeat, so it runs again');
       }
       const spec = await this.stepSpec(step, index, active.view.id, by, resuming ? earlier : undefined);
+      this.verifiedFlag = null;
       const started = this.deps.runner.start(spec);
       this.setStep(active, index, { outcome: 'running', message: 'running', startedAt: started.record.startedAt, endedAt: null });
       const record = await started.done;
+      const verified = this.verifiedFlag;
+      this.verifiedFlag = null;
+      if (record.outcome === 'ok' && verified) this.deps.guard?.(verified);
       this.setStep(active, index, { outcome: record.outcome, message: record.message, endedAt: record.endedAt });
       if (record.outcome !== 'ok') {
         const outcome = record.outcome === 'unknown' ? 'unknown' : 'failed';
@@ -275,7 +287,17 @@ export class RollbackService {
       const resolved = await this.resolveLastStable(step.flag, flag?.steps ?? [], flag?.timeoutMs ?? 3000);
       if ('error' in resolved) return failing(base, { flag: step.flag }, resolved.error);
       if ('none' in resolved) {
-        return { ...base, inputs: { flag: step.flag, from: resolved.from }, timeoutMs, run: async () => ({ outcome: 'ok', message: resolved.none, readBack: resolved.from }) };
+        const at = Number(resolved.from);
+        return {
+          ...base,
+          inputs: { flag: step.flag, from: resolved.from },
+          timeoutMs,
+          run: async () => {
+            // Nothing written, but an earlier unknown write may still land above it: guard the value it holds.
+            this.verifiedFlag = { runId, flag: step.flag, value: at, by };
+            return { outcome: 'ok', message: resolved.none, readBack: resolved.from };
+          },
+        };
       }
       target = resolved.to;
       from = resolved.from;
@@ -290,12 +312,14 @@ export class RollbackService {
           // After a crash: if the write landed before it, do not send it again.
           const seen = await this.deps.flags.read(step.flag, signal).catch(() => undefined);
           if (seen !== undefined && sameFlagValue(seen, value)) {
+            this.verifiedFlag = { runId, flag: step.flag, value, by };
             return { outcome: 'ok', message: `read back ${describeFlagValue(seen)}: the write landed before the restart`, readBack: describeFlagValue(seen) };
           }
         }
         const result = await this.deps.flags.set(step.flag, value, signal);
         const verified = result.outcome === 'ok' && sameFlagValue(result.readBack, value);
         const outcome = result.outcome === 'ok' && !verified ? 'failed' : result.outcome;
+        if (verified) this.verifiedFlag = { runId, flag: step.flag, value, by };
         return { outcome, message: result.message, readBack: result.readBack === undefined ? null : describeFlagValue(result.readBack) };
       },
       settle: async (signal) => {

@@ -16,6 +16,8 @@ import { BackupService, backupRestorer, type BackupServiceDeps } from '../backup
 import { CommandPolicy } from '../commands/command-policy';
 import { CommandRunner } from '../commands/command-runner';
 import { CommandService, type NativeRunners } from '../commands/command-service';
+import type { FlagValue } from '../flags/flag-backend';
+import type { GuardEnd, GuardEvent } from '../flags/flag-guard';
 import { FlagService } from '../flags/flag-service';
 import { createProbe } from '../probes/create-probe';
 import type { Probe } from '../probes/probe';
@@ -46,7 +48,13 @@ export interface SessionScopeDeps {
   baseEnv?: NodeJS.ProcessEnv;
   /** Checklist items that a target's verified backup ticks. */
   backupItems?: Record<string, string | null>;
+  /** Delays between the flag service's own re-reads of an unknown write; [] leaves settling to the rollback guard (the CLI). */
+  settleDelaysMs?: readonly number[];
   on?: {
+    /** Each event of the rollback guard as it happens (the CLI prints them). */
+    guardEvent?: (event: GuardEvent) => void;
+    /** A verified flag step is now guarded until earlier unknown writes are settled; `end` says how that ended. */
+    guardStarted?: (guard: { flag: string; value: FlagValue; end: Promise<GuardEnd> }) => void;
     actionUpdated?: ActionRunnerDeps['onUpdate'];
     commandOutput?: ActionRunnerDeps['onOutput'];
     backupProgress?: BackupServiceDeps['onProgress'];
@@ -77,7 +85,14 @@ export function createSessionScope(trusted: TrustedProfile, deps: SessionScopeDe
   const { journal, secrets, redactor } = deps;
   const on = deps.on ?? {};
   const runner = new ActionRunner({ journal, redactor, ...(on.actionUpdated ? { onUpdate: on.actionUpdated } : {}), ...(on.commandOutput ? { onOutput: on.commandOutput } : {}) });
-  const flags = new FlagService({ flags: profile.flags, secrets, journal, redactor });
+  const flags = new FlagService({
+    flags: profile.flags,
+    secrets,
+    journal,
+    redactor,
+    ...(deps.settleDelaysMs ? { settleDelaysMs: deps.settleDelaysMs } : {}),
+    ...(on.guardEvent ? { onGuardEvent: on.guardEvent } : {}),
+  });
   const backups = new BackupService({
     targets: profile.backups,
     baseDir: trusted.file ? dirname(trusted.file) : deps.fallbackDir,
@@ -110,6 +125,12 @@ export function createSessionScope(trusted: TrustedProfile, deps: SessionScopeDe
     health: deps.health ?? probeHealthWaiter(ownProbes!),
     commands: commandRunner,
     restore: backupRestorer(backups),
+    // The rollback guard: a verified flag step stays verified, or the alarm says why not.
+    guard: ({ runId, flag, value, by }) => {
+      const end = flags.guardRollback(runId, flag, value, by);
+      end.catch(() => undefined);
+      on.guardStarted?.({ flag, value, end });
+    },
     ...(on.rollbackProgress ? { onUpdate: on.rollbackProgress } : {}),
   });
 

@@ -55,6 +55,17 @@ export function FlagControl({ flag }: { flag: FlagView }) {
       </div>
       <FlagValue flag={flag} />
       {readError && <p className="control-error">{readError}</p>}
+      {flag.guard && (
+        <p className="flag-guard" data-testid="flag-guard">
+          Guarded at {flag.guard.value} by rollback {flag.guard.runId} until {new Date(flag.guard.until).toLocaleTimeString()}: {flag.guard.watching.length} earlier write
+          {flag.guard.watching.length === 1 ? ' is' : 's are'} still unknown.
+        </p>
+      )}
+      {flag.drift && (
+        <p className="control-error" data-testid="flag-drift">
+          Reads {flag.drift.seen}, but Flightdeck last wrote {flag.drift.expected}: changed outside Flightdeck.
+        </p>
+      )}
       <div className="flag-steps" role="group" aria-label={`${flag.name} steps`}>
         {flag.steps.map((step) => (
           <button

@@ -19,6 +19,7 @@ import { secondsLeft } from '../../store/gates-format';
 import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
 import { AlarmEffects, NotifyButton } from './AlarmEffects';
+import { FlagAlarmRow, useFlagAlarms } from './FlagAlarms';
 import { useNow } from './useNow';
 import { useReasonField } from './useReasonField';
 import './gates.css';
@@ -29,15 +30,19 @@ export function AlarmBanner() {
   // A countdown also shows for a trigger already acknowledged: until it is cancelled, the rollback will run.
   const counting = state?.triggers.filter((t) => t.countdownEndsAt !== null && !alarming.includes(t)) ?? [];
   const shown = [...alarming, ...counting];
+  const flagAlarms = useFlagAlarms();
   const now = useNow(250, shown.length > 0);
   return (
     <div className="alarm-slot">
-      <AlarmEffects alarming={alarming.length > 0} />
-      {shown.length > 0 && (
+      <AlarmEffects alarming={alarming.length > 0 || flagAlarms.shown.length > 0} />
+      {shown.length + flagAlarms.shown.length > 0 && (
         <div className="alarm-banner" role="alert" data-testid="alarm-banner">
           <div className="alarm-list">
             {shown.map((t) => (
               <AlarmRow key={t.id} trigger={t} now={now} />
+            ))}
+            {flagAlarms.shown.map((a) => (
+              <FlagAlarmRow key={a.id} alert={a} onDismiss={() => flagAlarms.dismiss(a.id)} />
             ))}
           </div>
           <AlarmSwitches />
