@@ -27,18 +27,25 @@ async function shopPercent(): Promise<number> {
   return ((await res.json()) as { percentage: number }).percentage;
 }
 
-/** What has the keyboard focus: its test id, item id and label text, read in the page. */
-function focused(): Promise<{ testId: string | null; itemId: string | null; label: string | null; labelVisible: boolean }> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    const label = el && 'labels' in el ? ((el as HTMLInputElement).labels?.[0] ?? null) : null;
+interface Focused {
+  testId: string | null;
+  itemId: string | null;
+  label: string | null;
+  labelVisible: boolean;
+}
+
+/** What has the keyboard focus: its test id, item id and the text of its <label>, read in the page (a string: the tests are compiled without the DOM's types). */
+function focused(): Promise<Focused> {
+  return page.evaluate<Focused>(`(() => {
+    const el = document.activeElement;
+    const label = el && el.labels ? (el.labels[0] ?? null) : null;
     return {
-      testId: el?.getAttribute('data-testid') ?? null,
-      itemId: el?.getAttribute('data-item-id') ?? null,
-      label: label?.textContent?.trim() ?? null,
+      testId: el ? el.getAttribute('data-testid') : null,
+      itemId: el ? el.getAttribute('data-item-id') : null,
+      label: label ? label.textContent.trim() : null,
       labelVisible: label !== null && label.getBoundingClientRect().height > 0,
     };
-  });
+  })()`);
 }
 
 beforeAll(async () => {

@@ -78,7 +78,8 @@ describe.each([
       expect(rollback.inside, `ROLLBACK at ${JSON.stringify(rollback.box)} in ${size.width}×${size.height}`).toBe(true);
       expect(await page.getByTestId('rollback-button').isVisible()).toBe(true);
 
-      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      // A string: the tests are compiled without the DOM's types.
+      const widths = await page.evaluate<{ scroll: number; inner: number }>('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })');
       expect(widths.scroll, `the page is ${widths.scroll} px wide in a ${widths.inner} px window`).toBeLessThanOrEqual(widths.inner);
 
       // Visible without scrolling: inside the viewport and inside the checklist's own scroller, as it first shows.

@@ -75,8 +75,9 @@ export function GatePanel() {
 
 /**
  * The one line: phase · the gate's verdict and decision · the trigger
- * closest to a rollback (or that all are quiet). What matters most comes
- * first, so a narrow column cuts the least useful end; all of it on hover.
+ * closest to a rollback (or that all are quiet); a holding or firing
+ * trigger comes before the gate. What matters most comes first, so a
+ * narrow column cuts the least useful end; all of it on hover.
  */
 function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) {
   const phase = currentPhaseTitle(state);
@@ -89,24 +90,36 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
     triggerLine ? `Triggers: ${triggerLine}` : null,
     state.live ? null : 'Runbook only: no live data',
   ].filter((part): part is string => part !== null);
+  const decision = gate && (
+    <span className="gate-summary-part" data-testid="gate-summary-decision">
+      <StatusWord status={gate.status} /> {decisionText(gate)}
+    </span>
+  );
+  const trigger = worst && (
+    <span className={`gate-summary-part gate-summary-trigger trigger-${worst.state} trigger-${worst.severity}`} data-testid="gate-summary-trigger" data-state={worst.state}>
+      {allQuiet ? (
+        triggerLine
+      ) : (
+        <>
+          {triggerStateText(worst)}: {worst.text} <span className="mono">{valueText(worst.value, worst.unit)}</span>
+        </>
+      )}
+    </span>
+  );
   return (
     <p className="gate-summary" data-testid="gate-summary" title={hover.join('\n')}>
       <span className="gate-summary-part">{phase ? <strong>{phase}</strong> : 'No phase started'}</span>
-      {gate && (
-        <span className="gate-summary-part" data-testid="gate-summary-decision">
-          <StatusWord status={gate.status} /> {decisionText(gate)}
-        </span>
-      )}
-      {worst && (
-        <span className={`gate-summary-part gate-summary-trigger trigger-${worst.state} trigger-${worst.severity}`} data-testid="gate-summary-trigger" data-state={worst.state}>
-          {allQuiet ? (
-            triggerLine
-          ) : (
-            <>
-              {triggerStateText(worst)}: {worst.text} <span className="mono">{valueText(worst.value, worst.unit)}</span>
-            </>
-          )}
-        </span>
+      {/* A trigger that is holding or firing matters more than the gate: it comes first. */}
+      {allQuiet || !worst ? (
+        <>
+          {decision}
+          {trigger}
+        </>
+      ) : (
+        <>
+          {trigger}
+          {decision}
+        </>
       )}
       {!state.live && <span className="gate-summary-part muted">runbook only</span>}
     </p>
