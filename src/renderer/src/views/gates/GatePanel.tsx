@@ -83,6 +83,7 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
   const phase = currentPhaseTitle(state);
   const worst = worstTrigger(state.triggers);
   const allQuiet = worst !== null && worst.state === 'quiet';
+  const urgent = worst !== null && (worst.state === 'pending' || worst.state === 'firing');
   const triggerLine = worst ? (allQuiet ? `all ${state.triggers.length} triggers quiet` : `${triggerStateText(worst)}: ${worst.text} (${valueText(worst.value, worst.unit)})`) : null;
   const hover = [
     phase ? `Phase: ${phase}` : 'No phase started',
@@ -96,7 +97,7 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
     </span>
   );
   const trigger = worst && (
-    <span className={`gate-summary-part gate-summary-trigger trigger-${worst.state} trigger-${worst.severity}`} data-testid="gate-summary-trigger" data-state={worst.state}>
+    <span className={`gate-summary-part gate-summary-trigger summary-${worst.state} summary-${worst.severity}`} data-testid="gate-summary-trigger" data-state={worst.state}>
       {allQuiet ? (
         triggerLine
       ) : (
@@ -110,7 +111,7 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
     <p className="gate-summary" data-testid="gate-summary" title={hover.join('\n')}>
       <span className="gate-summary-part">{phase ? <strong>{phase}</strong> : 'No phase started'}</span>
       {/* A trigger that is holding or firing matters more than the gate: it comes first. */}
-      {allQuiet || !worst ? (
+      {!urgent ? (
         <>
           {decision}
           {trigger}
