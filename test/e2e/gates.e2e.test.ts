@@ -122,6 +122,8 @@ describe('gates, the alarm and the automatic rollback against the demo environme
   it('shows the gate with every criterion, its verdict in words and its evidence; the trigger is quiet while the flag is at 0', async () => {
     const panel = page.getByTestId('gate-panel');
     await panel.waitFor();
+    // The panel opens folded to its one-line summary; the rest of this file works in the unfolded panel.
+    await panel.getByTestId('gate-toggle').click();
     const trigger = panel.locator('[data-testid="trigger"]').filter({ hasText: TRIGGER });
     await expect.poll(() => trigger.getAttribute('data-state'), { timeout: 30_000 }).toBe('quiet');
     expect(await trigger.textContent()).toMatch(/auto-rollback/);

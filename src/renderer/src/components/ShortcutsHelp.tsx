@@ -1,4 +1,4 @@
-/** The keyboard shortcuts, toggled with "?". */
+/** Every keyboard shortcut, grouped by where it acts, toggled with "?". */
 import { useEffect, useRef } from 'react';
 import { SHORTCUTS } from '../keyboard/shortcuts';
 import { useStore } from '../store/store';
@@ -17,7 +17,7 @@ export function ShortcutsHelp() {
     <div className="modal-backdrop" onClick={close}>
       <div
         ref={ref}
-        className="modal"
+        className="modal shortcuts-modal"
         role="dialog"
         aria-modal="true"
         aria-labelledby="shortcuts-title"
@@ -31,18 +31,23 @@ export function ShortcutsHelp() {
             ×
           </button>
         </div>
-        <dl className="shortcuts">
-          {SHORTCUTS.map(({ keys, action }) => (
-            <div key={action} className="shortcut">
-              <dt>
-                {keys.map((key) => (
-                  <kbd key={key}>{key}</kbd>
-                ))}
-              </dt>
-              <dd>{action}</dd>
-            </div>
-          ))}
-        </dl>
+        {SHORTCUTS.map((group) => (
+          <section key={group.title} className="shortcut-group">
+            <h3 className="shortcut-group-title">{group.title}</h3>
+            <dl className="shortcuts">
+              {group.keys.map(({ keys, action }) => (
+                <div key={action} className="shortcut">
+                  <dt>
+                    {keys.map((key) => (
+                      <kbd key={key}>{key}</kbd>
+                    ))}
+                  </dt>
+                  <dd>{action}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
       </div>
     </div>
   );

@@ -10,8 +10,9 @@ import { useControl } from '../store/control-store';
 import { selectChecked } from '../store/selectors';
 import { useStore } from '../store/store';
 import { step } from '../store/navigation';
+import { focusSearch, openResult, SEARCH_INPUT_ID } from './search-keys';
 
-export const SEARCH_INPUT_ID = 'search-input';
+export { SEARCH_INPUT_ID };
 
 export function useShortcuts(): void {
   useEffect(() => {
@@ -48,8 +49,14 @@ function handleKey(key: string, target: EventTarget | null, shift: boolean): boo
     case 'ArrowUp': {
       const next = step(s, key === 'j' || key === 'ArrowDown' ? 1 : -1);
       if (next) s.select(next.selectedPhaseId, next.focusedItemId);
+      // Up from the first result: back to the search field.
+      else if (s.search.trim() && (key === 'k' || key === 'ArrowUp')) focusSearch();
       return true;
     }
+    case 'Enter':
+      // A focused button or link answers Enter itself; a focused search result opens in its phase.
+      if (isActivatable(target)) return false;
+      return openResult();
     case ' ':
       // A focused button or link answers Space itself.
       if (isActivatable(target)) return false;
@@ -58,14 +65,9 @@ function handleKey(key: string, target: EventTarget | null, shift: boolean): boo
     case 'n':
       if (s.focusedItemId && !(s.uncheckedOnly && selectChecked(s, s.focusedItemId))) s.openNoteEditor(s.focusedItemId);
       return true;
-    case '/': {
-      const input = document.getElementById(SEARCH_INPUT_ID);
-      if (input instanceof HTMLInputElement) {
-        input.focus();
-        input.select();
-      }
+    case '/':
+      focusSearch();
       return true;
-    }
     case '?':
       s.setHelpOpen(true);
       return true;

@@ -14,7 +14,7 @@ import { startControlSync } from '../store/control-sync';
 import { startBackupSync } from '../store/backup-progress';
 import { startGatesSync } from '../store/gates-sync';
 import { AlarmBanner } from './gates/AlarmBanner';
-import { ControlPanel } from './control/ControlPanel';
+import { ControlExtras, ControlPanel } from './control/ControlPanel';
 import { FinishPanel } from './report/FinishPanel';
 import { FilePicker } from './FilePicker';
 import { MainColumn } from './main/MainColumn';
@@ -65,9 +65,11 @@ export function AppShell() {
         <Sidebar />
         <MainColumn />
         <aside className="live-column" aria-label="Live capability">
+          {/* Flags above the graphs: the step is taken where its effect is watched. */}
           <TrustBar />
-          <TelemetryPanel />
           <ControlPanel />
+          <TelemetryPanel />
+          <ControlExtras />
           <FinishPanel />
         </aside>
       </div>

@@ -4,8 +4,9 @@
  * an item behind a rollback dialog, and Tab cycles inside it (focus that
  * left it could tick an item with Space, which no listener can stop).
  * Escape and a click outside close it; focus returns to where it was.
+ * It opens with the focus on the control marked data-autofocus, if any.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -21,9 +22,11 @@ export function ControlModal({ title, testId, onClose, className, children }: Pr
   useEffect(() => {
     closeRef.current = onClose;
   }, [onClose]);
+  // Read as it first renders, before a child that takes the focus on mount (the hold button) has moved it.
+  const [previous] = useState(() => document.activeElement);
   useEffect(() => {
-    const previous = document.activeElement;
-    ref.current?.focus();
+    // The control a dialog marks with data-autofocus (the rollback's hold button) takes the focus; else the dialog itself.
+    (ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current)?.focus();
     // Keys aimed outside the dialog (focus fell to the page when a button inside went away) stop here, before any shortcut sees them.
     const onKey = (event: KeyboardEvent) => {
       const dialog = ref.current;
@@ -43,7 +46,7 @@ export function ControlModal({ title, testId, onClose, className, children }: Pr
       window.removeEventListener('keydown', onKey, true);
       if (previous instanceof HTMLElement && previous.isConnected) previous.focus({ preventScroll: true });
     };
-  }, []);
+  }, [previous]);
   return (
     <div className="modal-backdrop control-backdrop" onClick={onClose}>
       <div

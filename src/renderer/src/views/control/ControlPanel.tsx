@@ -1,6 +1,7 @@
 /**
- * The controls column: the profile in force, the feature flags, the
- * commands, the credentials and the recent actions. Without a profile the
+ * The controls: the profile in force and the feature flags (above the
+ * graphs), then, in ControlExtras below them, the commands, the
+ * credentials and the recent actions. Without a profile the
  * placeholder stays (nothing that looks like a control without being one);
  * a profile that failed to load is said plainly, with its error.
  */
@@ -56,6 +57,19 @@ export function ControlPanel() {
           ))}
         </section>
       )}
+    </section>
+  );
+}
+
+/**
+ * The rest of the controls (commands, credentials, recent actions), placed
+ * below the graphs: the flags sit above them, where the steps are taken.
+ */
+export function ControlExtras() {
+  const control = useControl((s) => s.control);
+  if (!control?.profile) return null;
+  return (
+    <section className="control-panel control-extras" data-testid="control-extras" aria-label="Commands, credentials and recent actions">
       <CommandsList commands={control.commands} />
       <VaultPanel vault={control.vault} />
       <RecentActions actions={control.actions} />

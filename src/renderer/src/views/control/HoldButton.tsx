@@ -17,15 +17,22 @@ interface Props {
   /** What the button says once held (the act under way). */
   doneLabel?: string;
   testId?: string;
+  /** Takes the focus when it appears (the rollback dialog: Shift+R, then hold Space). */
+  autoFocus?: boolean;
 }
 
 const RADIUS = 26;
 const CIRCUMFERENCE = 2 * Math.PI * RADIUS;
 
-export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HOLD_MS, doneLabel = 'Rolling back…', testId = 'rollback-hold' }: Props) {
+export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HOLD_MS, doneLabel = 'Rolling back…', testId = 'rollback-hold', autoFocus = false }: Props) {
   const [hold, setHold] = useState<HoldState>(IDLE);
   const [progress, setProgress] = useState(0);
   const holdRef = useRef<HoldState>(IDLE);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  // Also when it appears after its dialog opened (the plan loaded late, or a fresh button after a failed try).
+  useEffect(() => {
+    if (autoFocus) buttonRef.current?.focus();
+  }, [autoFocus]);
   const confirmRef = useRef(onConfirm);
   useEffect(() => {
     confirmRef.current = onConfirm;
@@ -93,8 +100,10 @@ export function HoldButton({ label, disabled = false, onConfirm, requiredMs = HO
   return (
     <div className="hold">
       <button
+        ref={buttonRef}
         type="button"
         className="hold-button"
+        data-autofocus={autoFocus || undefined}
         data-testid={testId}
         data-state={hold.phase}
         disabled={disabled}

@@ -113,7 +113,7 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
         </p>
       )}
       {plan.confirm === 'hold' ? (
-        <HoldButton key={attempt} label={`Hold to roll back (${plan.name})`} disabled={starting} onConfirm={(heldMs) => void start({ kind: 'hold', heldMs })} />
+        <HoldButton key={attempt} autoFocus label={`Hold to roll back (${plan.name})`} disabled={starting} onConfirm={(heldMs) => void start({ kind: 'hold', heldMs })} />
       ) : (
         <form
           className="rollback-typed"
@@ -125,7 +125,7 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
           <label htmlFor="rollback-typed-input">
             Type <strong className="mono">{environment}</strong> to roll back
           </label>
-          <input id="rollback-typed-input" data-testid="rollback-typed" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <input id="rollback-typed-input" data-autofocus autoFocus data-testid="rollback-typed" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
           <button type="submit" className="btn rollback-go" disabled={starting || typed.trim() !== environment} data-testid="rollback-typed-go">
             Roll back {plan.name}
           </button>

@@ -121,7 +121,7 @@ interface ReasonFormProps {
 
 /** A reason and a button: the journal gets the reason, and an empty one is refused here before main refuses it too. */
 function ReasonForm({ testId, label, submitLabel, send, onDone, big = false }: ReasonFormProps) {
-  const { reason, setReason, problem, setProblem, fieldProps } = useReasonField();
+  const { reason, setReason, problem, setProblem, fieldProps, labelProps } = useReasonField();
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const submit = async () => {
@@ -152,10 +152,11 @@ function ReasonForm({ testId, label, submitLabel, send, onDone, big = false }: R
         void submit();
       }}
     >
+      <label className="alarm-reason-label" {...labelProps}>
+        {label}
+      </label>
       <input
         ref={input}
-        aria-label={label}
-        placeholder={label}
         data-testid="reason-input"
         {...fieldProps}
       />

@@ -39,7 +39,7 @@ export function DecisionBar({ gate }: { gate: GateView }) {
 }
 
 function DecisionForm({ gate, decision, onDone }: { gate: GateView; decision: Decision; onDone: () => void }) {
-  const { reason, problem, setProblem, fieldProps } = useReasonField();
+  const { reason, problem, setProblem, fieldProps, labelProps } = useReasonField();
   const [busy, setBusy] = useState(false);
   const unmet = unmetCriteria(gate);
   const goAnyway = decision === 'go' && unmet.length > 0;
@@ -79,11 +79,10 @@ function DecisionForm({ gate, decision, onDone }: { gate: GateView; decision: De
           Not every criterion passes: {unmet.map((c) => `“${c.text}” is ${c.status}`).join('; ')}.
         </p>
       )}
-      <label className="decision-label" htmlFor={`decision-reason-${gate.id}`}>
+      <label className="decision-label" {...labelProps}>
         {label}
       </label>
       <textarea
-        id={`decision-reason-${gate.id}`}
         className="decision-reason"
         data-testid="decision-reason"
         rows={2}

@@ -1,21 +1,25 @@
 /**
  * The gate panel, at the top of the checklist column: where the release
- * manager's eyes already are at 2 a.m., and wide enough for criteria with
- * their evidence (the live column beside it is for graphs). It shows the
- * phase flow, the rollback triggers, and the go/no-go of the current
- * phase with every criterion as measured now; it folds away to one line
- * that still says the gate's verdict. Nothing shows for a runbook without
- * phases, gates or triggers.
+ * manager's eyes already are at 2 a.m. Folded (as it opens) it is one line:
+ * the phase, the gate's verdict and decision, and the trigger closest to a
+ * rollback. Unfolded it shows the phase flow, the rollback triggers, and
+ * the go/no-go of the current phase with every criterion as measured now,
+ * in at most a third of the column (gates.css), so the checklist always
+ * keeps the rest. Nothing shows for a runbook without phases, gates or
+ * triggers.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { GateView, GatesState } from '../../../../shared/gate-model';
 import { currentGate } from '../../store/gates-decision';
+import { triggerStateText } from '../../store/gates-alarm';
+import { valueText } from '../../store/gates-format';
 import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
 import { NotifyButton } from './AlarmEffects';
 import { formatClock } from '../control/format';
 import { CriterionRow } from './CriterionRow';
 import { DecisionBar } from './DecisionBar';
+import { currentPhaseTitle, decisionText, worstTrigger } from './gate-summary';
 import { NextStep } from './NextStep';
 import { PhaseFlow } from './PhaseFlow';
 import { StatusWord } from './StatusWord';
@@ -25,32 +29,39 @@ import './gates.css';
 
 export function GatePanel() {
   const state = useGates((s) => s.gates);
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = useState(false);
   const [pickedId, setPickedId] = useState<string | null>(null);
+  const bodyId = useId();
   const now = useNow();
   const browserMode = useStore((s) => s.cockpit?.app.mode === 'browser');
   if (!state || (state.phases.length === 0 && state.gates.length === 0 && state.triggers.length === 0)) return null;
   const gate = state.gates.find((g) => g.id === pickedId) ?? currentGate(state);
   return (
-    <section className="gate-panel" data-testid="gate-panel" aria-labelledby="gate-panel-title">
+    <section className={open ? 'gate-panel open' : 'gate-panel'} data-testid="gate-panel" aria-labelledby="gate-panel-title">
       <header className="gate-panel-head">
         <h2 id="gate-panel-title" className="panel-title">
-          Gates &amp; triggers
+          Gates
         </h2>
-        {gate && (
-          <span className="gate-summary" data-testid="gate-summary">
-            {gate.title}: <StatusWord status={gate.status} />
-            {gate.decision && ` · ${gate.decision.decision}`}
-          </span>
-        )}
-        {!state.live && <span className="gate-offline muted">runbook only: no live data</span>}
-        {browserMode && state.triggers.length > 0 && <NotifyButton />}
-        <button type="button" className="btn btn-small btn-ghost gate-toggle" aria-expanded={open} data-testid="gate-toggle" onClick={() => setOpen(!open)}>
-          {open ? 'Fold' : 'Unfold'}
+        <Summary state={state} gate={gate} />
+        <button
+          type="button"
+          className="btn btn-small btn-ghost gate-toggle"
+          aria-expanded={open}
+          aria-controls={bodyId}
+          data-testid="gate-toggle"
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Less ▴' : 'Details ▾'}
         </button>
       </header>
       {open && (
-        <div className="gate-panel-body">
+        <div className="gate-panel-body" id={bodyId} data-testid="gate-panel-body">
+          {!state.live && <p className="gate-offline muted">Runbook only: no live data.</p>}
+          {browserMode && state.triggers.length > 0 && (
+            <div className="gate-notify">
+              <NotifyButton />
+            </div>
+          )}
           <PhaseFlow state={state} now={now} />
           <TriggerList triggers={state.triggers} />
           {state.gates.length > 1 && <GatePicker state={state} selected={gate} onPick={setPickedId} />}
@@ -59,6 +70,60 @@ export function GatePanel() {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The one line: phase · the gate's verdict and decision · the trigger
+ * closest to a rollback (or that all are quiet); a holding or firing
+ * trigger comes before the gate. What matters most comes first, so a
+ * narrow column cuts the least useful end; all of it on hover.
+ */
+function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) {
+  const phase = currentPhaseTitle(state);
+  const worst = worstTrigger(state.triggers);
+  const allQuiet = worst !== null && worst.state === 'quiet';
+  const urgent = worst !== null && (worst.state === 'pending' || worst.state === 'firing');
+  const triggerLine = worst ? (allQuiet ? `all ${state.triggers.length} triggers quiet` : `${triggerStateText(worst)}: ${worst.text} (${valueText(worst.value, worst.unit)})`) : null;
+  const hover = [
+    phase ? `Phase: ${phase}` : 'No phase started',
+    gate ? `${gate.title}: ${gate.status.toUpperCase()}, ${decisionText(gate)}` : null,
+    triggerLine ? `Triggers: ${triggerLine}` : null,
+    state.live ? null : 'Runbook only: no live data',
+  ].filter((part): part is string => part !== null);
+  const decision = gate && (
+    <span className="gate-summary-part" data-testid="gate-summary-decision">
+      <StatusWord status={gate.status} /> {decisionText(gate)}
+    </span>
+  );
+  const trigger = worst && (
+    <span className={`gate-summary-part gate-summary-trigger summary-${worst.state} summary-${worst.severity}`} data-testid="gate-summary-trigger" data-state={worst.state}>
+      {allQuiet ? (
+        triggerLine
+      ) : (
+        <>
+          {triggerStateText(worst)}: {worst.text} <span className="mono">{valueText(worst.value, worst.unit)}</span>
+        </>
+      )}
+    </span>
+  );
+  return (
+    <p className="gate-summary" data-testid="gate-summary" title={hover.join('\n')}>
+      <span className="gate-summary-part">{phase ? <strong>{phase}</strong> : 'No phase started'}</span>
+      {/* A trigger that is holding or firing matters more than the gate: it comes first. */}
+      {!urgent ? (
+        <>
+          {decision}
+          {trigger}
+        </>
+      ) : (
+        <>
+          {trigger}
+          {decision}
+        </>
+      )}
+      {!state.live && <span className="gate-summary-part muted">runbook only</span>}
+    </p>
   );
 }
 

@@ -4,15 +4,28 @@
  * main enforces, and a complaint about it that goes away as soon as the
  * person edits it. Shared by the gate's decision form and the alarm's reason
  * forms, whose layouts and rules for an empty reason differ.
+ *
+ * Every reason box takes the focus as it appears, so the reason can be
+ * typed at once, unless the person is already typing elsewhere (an
+ * automatic rollback's countdown must not steal a half-written note); and
+ * every one has a visible label: spread labelProps on its <label>.
  */
-import { useState, type ChangeEvent } from 'react';
+import { useId, useState, type ChangeEvent } from 'react';
 import { LIMITS } from '../../../../shared/contract-names';
+import { isTypingTarget } from '../../lib/typing-target';
 
 export function useReasonField() {
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const id = useId();
+  // Decided once, as the box appears.
+  const [autoFocus] = useState(() => !isTypingTarget(document.activeElement));
+  /** Spread onto the <label>. */
+  const labelProps = { htmlFor: id };
   /** Spread onto the <input> or <textarea>. */
   const fieldProps = {
+    id,
+    autoFocus,
     maxLength: LIMITS.reasonChars,
     value: reason,
     'aria-invalid': problem !== null,
@@ -21,5 +34,5 @@ export function useReasonField() {
       setProblem(null);
     },
   };
-  return { reason, setReason, problem, setProblem, fieldProps };
+  return { reason, setReason, problem, setProblem, fieldProps, labelProps };
 }

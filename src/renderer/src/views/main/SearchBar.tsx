@@ -1,5 +1,5 @@
-/** Search across all phases and the "Unchecked only" filter, pinned above the checklist. */
-import { SEARCH_INPUT_ID } from '../../keyboard/useShortcuts';
+/** Search across all phases and the "Unchecked only" filter, pinned above the checklist; ↓ or Enter moves into the results. */
+import { enterResults, SEARCH_INPUT_ID } from '../../keyboard/search-keys';
 import { useStore } from '../../store/store';
 
 export function SearchBar() {
@@ -19,6 +19,10 @@ export function SearchBar() {
         spellCheck={false}
         value={search}
         onChange={(event) => useStore.getState().setSearch(event.target.value)}
+        onKeyDown={(event) => {
+          // ↓ or Enter: into the results (the checklist's ↑/↓ then move among them).
+          if ((event.key === 'ArrowDown' || event.key === 'Enter') && !event.nativeEvent.isComposing && enterResults()) event.preventDefault();
+        }}
       />
       <label className="toggle" title="Hide items that are already checked">
         <input type="checkbox" data-testid="unchecked-only" checked={uncheckedOnly} onChange={(event) => useStore.getState().setUncheckedOnly(event.target.checked)} />
