@@ -20,6 +20,8 @@ export function createBrowserBridge(base = ''): FlightdeckBridge {
   const linkListeners = new Set<(up: boolean) => void>();
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Grows while the server keeps refusing the stream (a rotated token), so a forgotten tab does not knock every second. */
+  let retryMs = 1000;
 
   const dispatch = (name: EventName, payload: unknown) => {
     for (const listener of listeners.get(name) ?? []) listener(payload);
@@ -55,7 +57,10 @@ export function createBrowserBridge(base = ''): FlightdeckBridge {
     for (const name of EVENT_NAMES) {
       opened.addEventListener(name, (event) => dispatch(name, JSON.parse((event as MessageEvent<string>).data)));
     }
-    opened.addEventListener('open', () => link(true));
+    opened.addEventListener('open', () => {
+      retryMs = 1000;
+      link(true);
+    });
     opened.addEventListener('error', () => {
       link(false);
       // The browser retries a dropped stream by itself, but gives up for good on an answer that is not a stream
@@ -65,7 +70,8 @@ export function createBrowserBridge(base = ''): FlightdeckBridge {
         retryTimer = setTimeout(() => {
           retryTimer = null;
           connect();
-        }, 1000);
+        }, retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
       }
     });
   };

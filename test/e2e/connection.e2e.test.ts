@@ -58,7 +58,7 @@ describe('losing main and getting it back', () => {
     const lights = page.getByTestId('probe-light');
     await expect.poll(() => page.locator('[data-testid="probe-light"][data-health="up"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     // A bucket of metrics is on disk (the recorder writes one when the next begins), so a restart has history to reload.
-    const recordedAt = await waitFor('a line in metrics.jsonl', () => firstRecordedAt(join(app.dir, 'data')), 60_000);
+    await waitFor('a line in metrics.jsonl', () => firstRecordedAt(join(app.dir, 'data')), 60_000);
     // A mark in this document: after the restart it is still there, so the page was never reloaded.
     await page.evaluate('window.__sameDocument = true');
 
@@ -96,7 +96,6 @@ describe('losing main and getting it back', () => {
 
     // The graph still reaches back before the kill: the recorded means were reloaded by the new process.
     await expect.poll(() => firstPointAt(page, 'error_rate'), { timeout: 20_000 }).toBeGreaterThan(0);
-    expect(await firstPointAt(page, 'error_rate')).toBeLessThanOrEqual(Math.max(recordedAt, killedAt - 1));
     expect(await firstPointAt(page, 'error_rate')).toBeLessThan(killedAt);
 
     // And from main itself, not from what the old page kept: a fresh page at the same address shows the same history.
