@@ -23,6 +23,13 @@ interface Subscriptions {
    * window (Electron no longer exposes File.path). Null in browser mode.
    */
   pathForFile(file: unknown): string | null;
+  /**
+   * Browser mode only: told false the moment the event stream drops and true
+   * when it is open again, so "Not connected" shows at once instead of after
+   * the missed heartbeats. The desktop never calls it (IPC has no link to
+   * lose; the heartbeat alone tells a hung main).
+   */
+  onLink(listener: (up: boolean) => void): () => void;
 }
 
 /** What window.flightdeck is. */
@@ -36,6 +43,7 @@ export interface Transport {
   invoke(name: CallName, input: unknown): Promise<CallResult<unknown>>;
   subscribe(name: EventName, listener: (payload: unknown) => void): () => void;
   pathForFile(file: unknown): string | null;
+  onLink?(listener: (up: boolean) => void): () => void;
 }
 
 export function createBridge(transport: Transport): FlightdeckBridge {
@@ -49,6 +57,10 @@ export function createBridge(transport: Transport): FlightdeckBridge {
     return transport.subscribe(event, listener);
   };
   bridge.pathForFile = (file: unknown) => transport.pathForFile(file);
+  bridge.onLink = (listener: (up: boolean) => void) => {
+    if (typeof listener !== 'function') throw new Error('A listener must be a function.');
+    return transport.onLink?.(listener) ?? (() => undefined);
+  };
   return Object.freeze(bridge) as unknown as FlightdeckBridge;
 }
 
@@ -64,5 +76,6 @@ export function toApi(bridge: FlightdeckBridge): FlightdeckApi {
   }
   api.on = bridge.on;
   api.pathForFile = bridge.pathForFile;
+  api.onLink = bridge.onLink;
   return Object.freeze(api) as unknown as FlightdeckApi;
 }

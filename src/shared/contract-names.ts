@@ -66,6 +66,8 @@ export const EVENT_NAMES = [
   // gates (issue 6)
   'gatesChanged',
   // report (issue 7)
+  // connection (issue 14)
+  'heartbeat',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -267,6 +267,9 @@ export const events = {
   /** The gates, triggers or phase flow changed (evaluated once a second, and after every act). */
   gatesChanged: GatesStateSchema,
   // report (issue 7)
+  // connection (issue 14)
+  /** Main is alive: sent every second (src/shared/connection.ts); bootId changes when main restarts. */
+  heartbeat: z.object({ bootId: z.string(), at: z.number() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;

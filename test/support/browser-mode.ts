@@ -18,8 +18,14 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface Running {
   launchUrl: string;
   origin: string;
+  /** The process id: a test may stop it (SIGSTOP) to play a hung main. */
+  pid: number;
+  /** The arguments it was started with (after --no-open): start it again with them to restart it. */
+  args: string[];
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash or an out-of-memory kill would end it: no shutdown code runs. Resolves once it has exited. */
+  kill: () => Promise<void>;
 }
 
 export async function startBrowserMode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running> {
@@ -46,10 +52,18 @@ export async function startBrowserMode(args: string[], env: NodeJS.ProcessEnv = 
   return {
     launchUrl,
     origin: new URL(launchUrl).origin,
+    pid: child.pid!,
+    args,
     output: () => output,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -28,6 +28,7 @@ import { TrustedSigners } from '../services/signing/trusted-signers';
 import { Cockpit } from './cockpit';
 import type { Handlers } from './dispatch';
 import { EventHub } from './event-hub';
+import { Heartbeat } from './heartbeat';
 import { createHandlers, type Platform } from './handlers';
 import type { Logger } from './log';
 
@@ -64,6 +65,8 @@ export interface App {
   /** One contract call from a renderer: validated, dispatched, and its answer or error redacted. */
   call(name: string, input: unknown): Promise<CallResult<unknown>>;
   events: EventHub;
+  /** Main's pulse to every renderer (heartbeat.ts). */
+  heartbeat: Heartbeat;
   log: Logger;
   close(): Promise<void>;
 }
@@ -74,6 +77,7 @@ export function createApp(options: AppOptions): App {
   const redactor = options.redactor ?? new SecretRedactor();
   // Every event leaves main through the redactor, whatever service emitted it.
   const events = new EventHub((payload) => redactor.redactPayload(payload));
+  const heartbeat = new Heartbeat(events);
   const parser = new RunbookParser({ createWorker: options.createWorker });
   const deps = {
     app: options.app,
@@ -144,8 +148,10 @@ export function createApp(options: AppOptions): App {
       return result.ok ? { ok: true, value: redactor.redactPayload(result.value) } : { ok: false, error: redactor.redactDeep(result.error) };
     },
     events,
+    heartbeat,
     log: options.log,
     async close() {
+      heartbeat.stop();
       await gates.close();
       control.close();
       await scope.close();

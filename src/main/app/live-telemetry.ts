@@ -8,7 +8,9 @@
  */
 import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
 import type { Baseline, ProbeStatus, TelemetrySnapshot } from '../../shared/telemetry-model';
-import { MetricsRecorder, METRICS_FILE } from '../services/telemetry/metrics-recorder';
+import { LIMITS } from '../../shared/contract-names';
+import { FlightdeckError, formatError } from '../../shared/errors';
+import { MetricsRecorder, METRICS_FILE, readRecordedMetrics } from '../services/telemetry/metrics-recorder';
 import { join } from 'node:path';
 import { markerForEntry, type ActionTitles } from '../services/telemetry/journal-markers';
 import { withRunbookThresholds } from '../services/telemetry/runbook-bindings';
@@ -81,7 +83,20 @@ export class LiveTelemetry {
     const scope = this.deps.scope.current;
     this.telemetry = this.create(withRunbookThresholds(scope?.profile.probes ?? [], activation.runbook.thresholds));
     this.replay(activation.journal.entries());
+    this.restoreHistory(join(activation.sessionDir, METRICS_FILE));
     this.telemetry.start();
+  }
+
+  /** The session's recorded metrics, as far back as a graph can ask: a restart keeps the graphs. */
+  private restoreHistory(file: string): void {
+    try {
+      const points = readRecordedMetrics(file);
+      if (points.length > 0) this.telemetry.restoreHistory(points, Date.now() - LIMITS.rangeSeconds * 1000);
+    } catch (error) {
+      // History is a comfort, not evidence the cockpit needs to run: say why the graphs start empty, and go on.
+      const why = error instanceof FlightdeckError ? formatError(error.toInfo()) : error instanceof Error ? error.message : String(error);
+      this.deps.log.warn(`the graphs start without the recorded history: ${why}`);
+    }
   }
 
   private create(probes: NonNullable<Activation['profile']>['profile']['probes']): Telemetry {

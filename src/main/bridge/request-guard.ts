@@ -4,8 +4,9 @@
  * can make a foreign site look local. So every request must:
  *   - name this server in Host (127.0.0.1 or localhost with our port),
  *   - come from our own origin when the browser says where it comes from,
- *   - carry the per-launch token (the HttpOnly cookie set when the launch
- *     URL was opened, or an Authorization: Bearer header for scripts).
+ *   - carry the launch token (the HttpOnly cookie set when the launch
+ *     URL was opened, or an Authorization: Bearer header for scripts). The
+ *     token is kept across restarts until rotated (kept-launch.ts).
  * Pure functions, so the rules are tested against tables of bad requests.
  */
 import { timingSafeEqual } from 'node:crypto';

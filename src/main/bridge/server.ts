@@ -20,7 +20,7 @@ export interface BridgeOptions {
   /** The built renderer (out/renderer). */
   staticDir: string;
   port?: number;
-  /** Fixed token for tests; normally a fresh random one per launch. */
+  /** The token kept from the last start (kept-launch.ts), or a fixed one for tests; a fresh random one when absent. */
   token?: string;
 }
 
@@ -182,6 +182,8 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (url.pathname === '/api/events') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
       res.write('retry: 1000\n\n');
+      // A beat at once: a tab that reconnects after a restart knows main is back without waiting a second.
+      res.write(eventFrame('heartbeat', app.heartbeat.current()));
       streams.set(res, { res, held: null });
       req.on('close', () => streams.delete(res));
       res.on('close', () => streams.delete(res));
@@ -202,11 +204,6 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       else res.destroy();
     });
   });
-  // Keep-alive streams would otherwise hold close() open.
-  const heartbeat = setInterval(() => {
-    for (const stream of streams.values()) writeEvent(stream, ': keep-alive\n\n');
-  }, 15_000);
-  heartbeat.unref();
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -221,7 +218,6 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         eventBacklogBytes: () => [...streams.keys()].reduce((sum, res) => sum + res.writableLength, 0),
         close: () =>
           new Promise<void>((done) => {
-            clearInterval(heartbeat);
             unsubscribe();
             for (const res of streams.keys()) res.end();
             streams.clear();

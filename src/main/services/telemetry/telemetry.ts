@@ -14,6 +14,7 @@ import { MetricStore } from '../metrics/metric-store';
 import type { ProbeConfig } from '../profile/probes-schema';
 import type { Probe, ProbeReading } from '../probes/probe';
 import { BatchMerger } from './batch-merger';
+import type { RecordedPoint } from './metrics-recorder';
 import { ProbeRunner } from './probe-runner';
 import { configTarget, seriesId, seriesInfo } from './series-info';
 
@@ -106,6 +107,36 @@ export class Telemetry {
     for (const runner of this.runners) runner.start();
     this.emitTimer = setInterval(() => this.flush(), this.emitIntervalMs);
     this.emitTimer.unref();
+  }
+
+  /**
+   * Puts a session's recorded means (metrics.jsonl, 10 s each) back into the
+   * store before the probes start, so after a restart or a reopen the graphs
+   * still show the window so far. Only series of this profile's probes, only
+   * from `fromMs` on, oldest first. Each restored series ends with a gap, so
+   * no line bridges the time nothing was watching. Returns the points taken;
+   * 0 once started (live samples are newer than anything on disk).
+   */
+  restoreHistory(points: readonly RecordedPoint[], fromMs: number): number {
+    if (this.state !== 'new') return 0;
+    const configs = new Map(this.options.probes.map((config) => [config.name, config]));
+    const timed = points.map((point) => ({ point, at: Date.parse(point.ts) })).filter(({ at }) => at >= fromMs);
+    timed.sort((a, b) => a.at - b.at);
+    const lastAt = new Map<string, number>();
+    let restored = 0;
+    for (const { point, at } of timed) {
+      const probe = point.series.slice(0, Math.max(0, point.series.lastIndexOf('/')));
+      const config = configs.get(probe);
+      if (!config || seriesId(probe, point.metric) !== point.series) continue;
+      const info = this.series.get(point.series) ?? this.newSeries(config, seriesInfo(probe, { metric: point.metric, value: point.value }));
+      if (!info || !this.store.add(info.id, at, point.value)) continue;
+      const owned = this.seriesOfProbe.get(probe) ?? new Set<string>();
+      this.seriesOfProbe.set(probe, owned.add(info.id));
+      lastAt.set(info.id, at);
+      restored++;
+    }
+    for (const [id, at] of lastAt) this.store.add(id, at + 1, null);
+    return restored;
   }
 
   /** Clears every timer, aborts runs in flight and closes every probe. */

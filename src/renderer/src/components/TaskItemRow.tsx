@@ -7,6 +7,7 @@ import { memo, useEffect, useRef, type MouseEvent } from 'react';
 import type { Inline } from '../../../shared/runbook-model';
 import { isActivatable, isTypingTarget } from '../lib/typing-target';
 import { toggleItem } from '../store/commands';
+import { NOT_CONNECTED_REASON, useConnected } from '../store/connection';
 import { useItem, useNotes, useTick } from '../store/selectors';
 import { useStore } from '../store/store';
 import { InlineText } from './InlineText';
@@ -31,6 +32,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
   const focused = useStore((s) => s.focusedItemId === itemId);
   const editing = useStore((s) => s.noteEditorFor === itemId);
   const ref = useRef<HTMLDivElement>(null);
+  const connected = useConnected();
 
   useEffect(() => {
     if (focused) bringIntoView(ref.current);
@@ -83,8 +85,8 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
           data-testid="item-checkbox"
           tabIndex={-1}
           aria-label={checked ? `Untick: ${item.text}` : `Tick: ${item.text}`}
-          title={isPending ? 'Saving to the journal…' : checked ? 'Untick (space)' : 'Tick (space)'}
-          disabled={isPending}
+          title={!connected ? NOT_CONNECTED_REASON : isPending ? 'Saving to the journal…' : checked ? 'Untick (space)' : 'Tick (space)'}
+          disabled={isPending || !connected}
           onClick={onBoxClick}
         >
           {isPending ? <span className="spinner" aria-hidden="true" /> : checked ? <span aria-hidden="true">✓</span> : null}

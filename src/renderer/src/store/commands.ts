@@ -8,6 +8,7 @@ import { LIMITS } from '../../../shared/contract-names';
 import { FlightdeckError } from '../../../shared/errors';
 import { isChecked } from '../../../shared/session-state';
 import { api } from '../api';
+import { NOT_CONNECTED_REASON, useConnection } from './connection';
 import { indexRunbook } from './derived';
 import { step } from './navigation';
 import { selectChecked } from './selectors';
@@ -34,6 +35,8 @@ function adopt(cockpit: Cockpit | null | undefined): void {
 export async function toggleItem(itemId: string): Promise<void> {
   const s = store();
   if (itemId in s.pendingTicks) return; // one call per item at a time
+  // The space key reaches here too, past the disabled box: say why nothing happens.
+  if (useConnection.getState().state !== 'connected') return store().showError(new FlightdeckError('timeout', NOT_CONNECTED_REASON));
   const item = indexRunbook(s.cockpit?.runbook).itemsById.get(itemId);
   if (!item) return;
   const checked = !isChecked(s.cockpit?.session ?? null, itemId, item.checked);

@@ -6,6 +6,7 @@
  */
 import { api } from '../api';
 import { toErrorInfo } from './feedback-slice';
+import { onReconnect } from './connection';
 import { useControl } from './control-store';
 
 let fetching: Promise<void> | null = null;
@@ -40,6 +41,7 @@ export function startControlSync(): () => void {
     // Main reads the flags again when a rollback ends and sends them with controlChanged.
     api.on('rollbackProgress', (run) => control().applyRollback(run)),
     api.on('cockpitReplaced', () => void refetchControl()),
+    onReconnect(() => void refetchControl()),
   ];
   void refetchControl();
   return () => {

@@ -6,6 +6,7 @@
  */
 import { api } from '../api';
 import { toErrorInfo } from './feedback-slice';
+import { onReconnect } from './connection';
 import { useGates } from './gates-store';
 
 async function refetch(reset: boolean): Promise<void> {
@@ -17,7 +18,7 @@ async function refetch(reset: boolean): Promise<void> {
 }
 
 export function startGatesSync(): () => void {
-  const unsubscribe = [api.on('gatesChanged', (state) => useGates.getState().apply(state)), api.on('cockpitReplaced', () => void refetch(true))];
+  const unsubscribe = [api.on('gatesChanged', (state) => useGates.getState().apply(state)), api.on('cockpitReplaced', () => void refetch(true)), onReconnect(() => void refetch(true))];
   void refetch(false);
   return () => {
     for (const off of unsubscribe) off();

@@ -5,6 +5,7 @@
  */
 import type { JournalEntry } from '../../../shared/session-model';
 import { api } from '../api';
+import { onReconnect } from './connection';
 import { useStore } from './store';
 
 let resyncing: Promise<void> | null = null;
@@ -43,6 +44,8 @@ export function startSync(): () => void {
     api.on('sessionEntry', (payload) => receiveEntry(payload.entry, payload.sessionId)),
     api.on('cockpitReplaced', (cockpit) => useStore.getState().replaceCockpit(cockpit)),
     api.on('prefsChanged', (prefs) => useStore.getState().setPrefs(prefs)),
+    // Main was gone or restarted: entries may have been missed, so read the whole cockpit again.
+    onReconnect(() => void resync()),
   ];
   // Subscribing first means nothing emitted after the cockpit was read is lost.
   void resync().then(() => {

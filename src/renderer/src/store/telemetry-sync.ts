@@ -12,6 +12,7 @@
 import type { FlightdeckApi } from '../../../shared/api';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
 import type { TelemetryBatch } from '../../../shared/telemetry-model';
+import { onReconnect } from './connection';
 import type { RangeSeconds, TelemetryStore } from './telemetry-store';
 
 export interface FrameScheduler {
@@ -77,6 +78,7 @@ export function startTelemetrySync(api: TelemetryApi, store: TelemetryStore, sch
       requestFlush();
     }),
     api.on('cockpitReplaced', () => void fetchSnapshot()),
+    onReconnect(() => void fetchSnapshot()),
   ];
   void fetchSnapshot();
 

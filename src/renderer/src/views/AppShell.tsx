@@ -13,6 +13,9 @@ import { startTelemetry } from '../store/telemetry-app';
 import { startControlSync } from '../store/control-sync';
 import { startBackupSync } from '../store/backup-progress';
 import { startGatesSync } from '../store/gates-sync';
+import { startConnectionWatch, useConnection } from '../store/connection';
+import { api } from '../api';
+import { ConnectionBanner } from './connection/ConnectionBanner';
 import { AlarmBanner } from './gates/AlarmBanner';
 import { ControlExtras, ControlPanel } from './control/ControlPanel';
 import { FinishPanel } from './report/FinishPanel';
@@ -30,9 +33,11 @@ export function AppShell() {
   const helpOpen = useStore((s) => s.helpOpen);
   const title = useStore((s) => s.cockpit?.runbook?.title);
   const hasRunbook = useStore((s) => Boolean(s.cockpit?.runbook));
+  const connection = useConnection((s) => s.state);
   const dragging = useFileDrop();
   useShortcuts();
 
+  useEffect(() => startConnectionWatch(api), []);
   useEffect(() => startSync(), []);
   useEffect(() => startTelemetry(), []);
   useEffect(() => startControlSync(), []);
@@ -55,10 +60,11 @@ export function AppShell() {
   }, [loaded]);
 
   return (
-    <div className="app">
+    <div className="app" data-connection={connection}>
       {/* One grid row: the alarm sits right under the top bar, across the whole window. */}
       <div className="app-top">
         <TopBar />
+        <ConnectionBanner />
         <AlarmBanner />
       </div>
       <div className={hasRunbook ? 'workspace' : 'workspace no-outline'}>

@@ -10,6 +10,8 @@ import type { FlagPreview, FlagView } from '../../../../shared/control-model';
 import { previewFlag, setFlag } from '../../store/control-calls';
 import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
+import { useConnected } from '../../store/connection';
+import { NotConnectedNote } from '../connection/NotConnectedNote';
 import { flagValueText } from './FlagValue';
 
 interface Props {
@@ -23,6 +25,7 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [writing, setWriting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const connected = useConnected();
 
   useEffect(() => {
     let current = true;
@@ -79,11 +82,12 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
           {error}
         </p>
       )}
+      <NotConnectedNote />
       <div className="control-modal-actions">
         <button type="button" className="btn" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="btn btn-primary" data-testid="flag-confirm-apply" disabled={writing || (!preview && !previewError)} onClick={() => void apply()}>
+        <button type="button" className="btn btn-primary" data-testid="flag-confirm-apply" disabled={writing || !connected || (!preview && !previewError)} onClick={() => void apply()}>
           {writing ? 'Writing…' : `Set ${flag.name} to ${percent}%`}
         </button>
       </div>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { FlagView } from '../../../../shared/control-model';
 import { readFlag } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
+import { NOT_CONNECTED_REASON, useConnected } from '../../store/connection';
 import { errorText } from '../../store/feedback-slice';
 import { FlagConfirm } from './FlagConfirm';
 import { FlagValue } from './FlagValue';
@@ -22,6 +23,7 @@ export function FlagControl({ flag }: { flag: FlagView }) {
   const [customError, setCustomError] = useState<string | null>(null);
   const [reading, setReading] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
+  const connected = useConnected();
 
   const reread = async () => {
     setReading(true);
@@ -75,6 +77,8 @@ export function FlagControl({ flag }: { flag: FlagView }) {
             data-testid="flag-step"
             data-percent={step}
             aria-pressed={flag.value === step}
+            disabled={!connected}
+            title={connected ? undefined : NOT_CONNECTED_REASON}
             onClick={() => setTarget(step)}
           >
             {step}%

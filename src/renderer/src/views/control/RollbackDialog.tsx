@@ -10,6 +10,8 @@ import type { ControlState, PlanView } from '../../../../shared/control-model';
 import { formatError } from '../../../../shared/errors';
 import { startRollback } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
+import { useConnected } from '../../store/connection';
+import { NotConnectedNote } from '../connection/NotConnectedNote';
 import { useStore } from '../../store/store';
 import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
@@ -63,6 +65,7 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
   const [planName, setPlanName] = useState(control.defaultPlan ?? control.plans[0]!.name);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const connected = useConnected();
   const [attempt, setAttempt] = useState(0);
   const [typed, setTyped] = useState('');
   const plan = control.plans.find((p) => p.name === planName) ?? control.plans[0]!;
@@ -112,8 +115,9 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
           This plan restores a database: type the environment name to confirm.
         </p>
       )}
+      <NotConnectedNote />
       {plan.confirm === 'hold' ? (
-        <HoldButton key={attempt} autoFocus label={`Hold to roll back (${plan.name})`} disabled={starting} onConfirm={(heldMs) => void start({ kind: 'hold', heldMs })} />
+        <HoldButton key={attempt} autoFocus label={`Hold to roll back (${plan.name})`} disabled={starting || !connected} onConfirm={(heldMs) => void start({ kind: 'hold', heldMs })} />
       ) : (
         <form
           className="rollback-typed"
@@ -126,7 +130,7 @@ function RollbackConfirm({ control, onStarted }: { control: ControlState; onStar
             Type <strong className="mono">{environment}</strong> to roll back
           </label>
           <input id="rollback-typed-input" data-autofocus autoFocus data-testid="rollback-typed" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
-          <button type="submit" className="btn rollback-go" disabled={starting || typed.trim() !== environment} data-testid="rollback-typed-go">
+          <button type="submit" className="btn rollback-go" disabled={starting || !connected || typed.trim() !== environment} data-testid="rollback-typed-go">
             Roll back {plan.name}
           </button>
         </form>

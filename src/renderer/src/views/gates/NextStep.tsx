@@ -6,12 +6,14 @@
 import { useState } from 'react';
 import type { GatesState } from '../../../../shared/gate-model';
 import { useControl } from '../../store/control-store';
+import { NOT_CONNECTED_REASON, useConnected } from '../../store/connection';
 import { FlagConfirm } from '../control/FlagConfirm';
 
 export function NextStep({ state }: { state: GatesState }) {
   const step = state.nextStep;
   const flag = useControl((s) => (step ? (s.control?.flags.find((f) => f.name === step.flag) ?? null) : null));
   const [open, setOpen] = useState(false);
+  const connected = useConnected();
   if (!step) {
     return state.nextStepBlockedBy ? (
       <p className="next-step-blocked muted" data-testid="next-step-blocked">
@@ -22,7 +24,7 @@ export function NextStep({ state }: { state: GatesState }) {
   const phase = state.phases.find((p) => p.id === step.phaseId);
   return (
     <div className="next-step" data-testid="next-step">
-      <button type="button" className="btn btn-primary" data-testid="next-step-button" disabled={!flag} onClick={() => setOpen(true)}>
+      <button type="button" className="btn btn-primary" data-testid="next-step-button" disabled={!flag || !connected} title={connected ? undefined : NOT_CONNECTED_REASON} onClick={() => setOpen(true)}>
         Next: set {step.flag} to {step.percent}%…
       </button>
       <span className="muted">{phase ? ` starts ${phase.title}` : ''}</span>

@@ -9,6 +9,7 @@ import type { VerifyReportResult } from '../../../../shared/report-bundle';
 import type { ExportResult, FinishState, PaperSize } from '../../../../shared/report-model';
 import { api } from '../../api';
 import { toBase64 } from '../../store/commands';
+import { onReconnect } from '../../store/connection';
 
 const REFRESH_ON = new Set(['signoff.recorded', 'report.exported', 'session.started', 'session.closed']);
 
@@ -27,6 +28,7 @@ export function useFinish(): [FinishState | null, (state: FinishState) => void] 
         if (REFRESH_ON.has(entry.type)) refetch();
       }),
       api.on('cockpitReplaced', refetch),
+      onReconnect(refetch),
     ];
     refetch();
     return () => {

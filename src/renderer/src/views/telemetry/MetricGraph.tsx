@@ -17,6 +17,7 @@ import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, typ
 import { flushSync } from 'react-dom';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, type ScaleFunction, type TooltipContentProps } from 'recharts';
 import type { Baseline } from '../../../../shared/telemetry-model';
+import { useConnected } from '../../store/connection';
 import { drawScheduler } from '../../store/telemetry-app';
 import type { SeriesBuffer } from '../../store/telemetry-buffer';
 import { telemetryStore, useTelemetry, type TelemetryState } from '../../store/telemetry-store';
@@ -46,9 +47,11 @@ export const MetricGraph = memo(function MetricGraph({ group, plan }: Props) {
   const [lo, hi] = useTelemetry((s) => domainKey(group, s.buffers, s.baseline, plan, s.revisions)).split(' ').map(Number) as [number, number];
   const start = end - rangeSeconds * 1000;
   const grid = useMemo(() => tooltipGrid(start, end), [start, end]);
+  // Not connected: the lines stay (they are history), greyed, and the graph says its state is unknown.
+  const connected = useConnected();
 
   return (
-    <section ref={sectionRef} className="metric-graph" data-testid="metric-graph" data-metric={group.metric} aria-labelledby={titleId}>
+    <section ref={sectionRef} className="metric-graph" data-testid="metric-graph" data-metric={group.metric} data-state={connected ? 'live' : 'unknown'} aria-labelledby={titleId}>
       <header className="metric-head">
         <h3 id={titleId} className="metric-title" title={plan.sources.map((t) => `line ${t.line}: ${t.text}`).join('\n') || undefined}>
           {group.label}
@@ -96,8 +99,9 @@ function tooltipGrid(start: number, end: number): Array<{ t: number }> {
  * about a millisecond per line per redraw; ten lines at 20 Hz in five
  * graphs would use up the frame. A null value breaks the path: a gap is
  * drawn as a gap. Redrawn on each turn the draw scheduler gives; it also
- * writes data-points (points drawn) and data-last-t (the newest point's
- * time) on the graph in the same commit, for tests and the bench.
+ * writes data-points (points drawn), data-last-t (the newest point's
+ * time) and data-first-t (the oldest's) on the graph in the same commit,
+ * for tests and the bench.
  */
 function SeriesPaths({ group, idsKey, sectionRef }: { group: MetricGroup; idsKey: string; sectionRef: RefObject<HTMLElement | null> }) {
   const turn = useDrawTurns(idsKey);
@@ -109,13 +113,15 @@ function SeriesPaths({ group, idsKey, sectionRef }: { group: MetricGroup; idsKey
   const paths = readPaths(group, buffers, turn, x, y);
   const points = paths.reduce((n, p) => n + p.points, 0);
   const lastT = paths.reduce((max, p) => Math.max(max, p.lastT), 0);
+  const firstT = paths.reduce((min, p) => (p.firstT && (!min || p.firstT < min) ? p.firstT : min), 0);
 
   useLayoutEffect(() => {
     const section = sectionRef.current;
     if (!section) return;
     section.dataset.points = String(points);
     if (lastT) section.dataset.lastT = String(lastT);
-  }, [sectionRef, points, lastT]);
+    if (firstT) section.dataset.firstT = String(firstT);
+  }, [sectionRef, points, lastT, firstT]);
 
   if (!area) return null;
   return (
@@ -139,6 +145,8 @@ interface SeriesPath {
   d: string;
   points: number;
   lastT: number;
+  /** The oldest point's time, 0 when none: tests see history reloaded after a restart. */
+  firstT: number;
 }
 
 /** `_turn` only ties the read to the draw turn that asked for it. */
@@ -147,9 +155,11 @@ function readPaths(group: MetricGroup, buffers: Map<string, SeriesBuffer>, _turn
     const parts: string[] = [];
     let points = 0;
     let lastT = 0;
+    let firstT = 0;
     let pen = 'M';
     buffers.get(info.id)?.forEach((t, v) => {
       points++;
+      if (!firstT) firstT = t;
       lastT = t;
       const px = x?.(t);
       const py = v === null ? undefined : y?.(v);
@@ -160,7 +170,7 @@ function readPaths(group: MetricGroup, buffers: Map<string, SeriesBuffer>, _turn
       parts.push(`${pen}${px.toFixed(1)} ${py.toFixed(1)}`);
       pen = 'L';
     });
-    return { id: info.id, d: parts.join(''), points, lastT };
+    return { id: info.id, d: parts.join(''), points, lastT, firstT };
   });
 }
 
@@ -201,7 +211,9 @@ function useDrawTurns(idsKey: string): number {
 /** The big number: the worst current reading when several probes report the metric. Follows the store at once. */
 function CurrentValue({ group, plan }: Props) {
   const current = useTelemetry((s) => worstCurrent(group, s.buffers, plan.better));
-  const band = bandOf(current, plan);
+  // Not connected: the last value is shown, but no band vouches for it.
+  const connected = useConnected();
+  const band = connected ? bandOf(current, plan) : null;
   return (
     <span className="metric-reading">
       {band && (

@@ -4,6 +4,7 @@
  * when. A probe that has not answered yet is grey and says so.
  */
 import type { ProbeHealth, ProbeStatus } from '../../../../shared/telemetry-model';
+import { useConnected } from '../../store/connection';
 import { useTelemetry } from '../../store/telemetry-store';
 import { formatClock } from './graph-data';
 
@@ -16,19 +17,26 @@ const HEALTH_TEXT: Record<ProbeHealth, string> = {
 
 export function ProbeLights() {
   const probes = useTelemetry((s) => s.probes);
+  const connected = useConnected();
   if (probes.length === 0) return null;
   return (
     <ul className="probe-lights" aria-label="Probe status">
-      {probes.map((probe) => (
-        <li key={probe.name} className={`probe-light health-${probe.health}`} data-testid="probe-light" data-probe={probe.name} data-health={probe.health} title={tooltip(probe)}>
-          <span className="light" aria-hidden="true" />
-          <span className="probe-name">{probe.name}</span>
-          <span className="probe-health">{HEALTH_TEXT[probe.health]}</span>
-        </li>
-      ))}
+      {probes.map((probe) => {
+        // Not connected: the last answer main passed on may no longer hold, so no light stays green.
+        const health: ProbeHealth = connected ? probe.health : 'unknown';
+        return (
+          <li key={probe.name} className={`probe-light health-${health}`} data-testid="probe-light" data-probe={probe.name} data-health={health} title={connected ? tooltip(probe) : NOT_CONNECTED_TEXT}>
+            <span className="light" aria-hidden="true" />
+            <span className="probe-name">{probe.name}</span>
+            <span className="probe-health">{connected ? HEALTH_TEXT[health] : 'Unknown'}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }
+
+const NOT_CONNECTED_TEXT = 'Unknown: Flightdeck is not connected, so this probe\'s last answer may no longer hold.';
 
 function tooltip(probe: ProbeStatus): string {
   const checked = probe.checkedAt === null ? 'not checked yet' : `checked ${formatClock(probe.checkedAt, true)}`;
