@@ -9,7 +9,8 @@ import type { ReportGraph as Graph } from '../../../shared/report-model';
 import type { Threshold } from '../../../shared/runbook-model';
 import type { Marker } from '../../../shared/telemetry-model';
 import { bandsFor } from '../views/telemetry/bands';
-import { formatValue, valueDomain } from '../views/telemetry/graph-data';
+import { formatValue } from '../../../shared/format';
+import { valueDomain } from '../views/telemetry/graph-data';
 import { Axes, BaselineLines, Bands, Markers } from '../views/telemetry/graph-parts';
 
 const WIDTH = 680;

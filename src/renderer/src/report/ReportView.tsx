@@ -6,6 +6,7 @@
  * cockpit's own components, never as HTML.
  */
 import type { ReactNode } from 'react';
+import { formatBytes, formatDuration, formatSeconds } from '../../../shared/format';
 import type { ReportData, ReportItem, ReportPhase } from '../../../shared/report-model';
 import { Heading } from '../components/Heading';
 import { InlineText } from '../components/InlineText';
@@ -26,14 +27,6 @@ export function stamp(iso: string | null): string {
 /** "1a2b 3c4d …": a key's sha256 in groups of four, as people compare them. */
 function fingerprint(hex: string): string {
   return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
-}
-
-export function duration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return h > 0 ? `${h} h ${pad(m)} min` : `${m} min ${pad(Math.round(seconds % 60))} s`;
 }
 
 function timeZone(): string {
@@ -71,7 +64,7 @@ export function ReportView({ data }: { data: ReportData }) {
           <dd>{data.session.id}</dd>
           <dt>Window</dt>
           <dd>
-            {stamp(data.session.startedAt)} to {stamp(data.session.endedAt)} ({duration(data.session.durationSeconds)}){data.session.closed ? '' : ', session still open'}
+            {stamp(data.session.startedAt)} to {stamp(data.session.endedAt)} ({formatSeconds(data.session.durationSeconds)}){data.session.closed ? '' : ', session still open'}
           </dd>
           <dt>Items</dt>
           <dd>
@@ -196,7 +189,7 @@ export function ReportView({ data }: { data: ReportData }) {
                       </div>
                     )}
                   </td>
-                  <td className="when">{action.durationMs === null ? '—' : `${(action.durationMs / 1000).toFixed(1)} s`}</td>
+                  <td className="when">{action.durationMs === null ? '—' : formatDuration(action.durationMs)}</td>
                 </tr>
               ))}
             </tbody>
@@ -218,7 +211,7 @@ export function ReportView({ data }: { data: ReportData }) {
                 <tr key={i}>
                   <td className="when">{stamp(b.at)}</td>
                   <td>
-                    {b.name} ({b.engine}), {b.files} files, {b.bytes} bytes{b.by ? ` · ${b.by}` : ''}
+                    {b.name} ({b.engine}), {b.files} files, {formatBytes(b.bytes)}{b.by ? ` · ${b.by}` : ''}
                     <div className="hash">manifest sha256 {b.manifestSha256}</div>
                     <div className="inputs">{b.location}</div>
                     {b.checks.length > 0 && <div className="inputs">{b.checks.join(' · ')}</div>}
@@ -243,7 +236,7 @@ export function ReportView({ data }: { data: ReportData }) {
                   </td>
                   <td className={`outcome outcome-${r.outcome}`}>
                     {r.outcome}: {r.message}
-                    {r.pressToVerifiedMs !== null && <div>press to verified: {(r.pressToVerifiedMs / 1000).toFixed(1)} s</div>}
+                    {r.pressToVerifiedMs !== null && <div>press to verified: {formatDuration(r.pressToVerifiedMs)}</div>}
                   </td>
                 </tr>
               ))}

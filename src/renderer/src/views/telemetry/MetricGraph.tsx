@@ -22,7 +22,8 @@ import { drawScheduler } from '../../store/telemetry-app';
 import type { SeriesBuffer } from '../../store/telemetry-buffer';
 import { telemetryStore, useTelemetry, type TelemetryState } from '../../store/telemetry-store';
 import { bandOf, type Band, type BandPlan } from './bands';
-import { formatClock, formatValue, valueDomain, type MetricGroup } from './graph-data';
+import { formatValue } from '../../../../shared/format';
+import { formatClock, valueDomain, type MetricGroup } from './graph-data';
 import { Axes, BaselineLines, Bands, Markers } from './graph-parts';
 
 interface Props {

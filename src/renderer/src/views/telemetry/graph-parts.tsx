@@ -7,6 +7,7 @@ import { memo, useCallback } from 'react';
 import { ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { Baseline, Marker } from '../../../../shared/telemetry-model';
 import type { Band } from './bands';
+import { formatAxisValue as axisValue } from '../../../../shared/format';
 import { formatClock, timeTicks, valueTicks } from './graph-data';
 
 export const Axes = memo(function Axes({ start, end, lo, hi, unit, withSeconds }: { start: number; end: number; lo: number; hi: number; unit: string; withSeconds: boolean }) {
@@ -88,10 +89,4 @@ export function markerText(marker: Marker): string {
 
 export function shorten(text: string): string {
   return text.length > 28 ? `${text.slice(0, 27)}…` : text;
-}
-
-export function axisValue(v: number, unit: string): string {
-  if (unit === 'ms' && v >= 1000) return `${Number((v / 1000).toFixed(1))}s`;
-  if (Math.abs(v) >= 10_000) return `${Number((v / 1000).toFixed(0))}k`;
-  return String(Number(v.toFixed(Math.abs(v) < 10 ? 2 : 0)));
 }
