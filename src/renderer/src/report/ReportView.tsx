@@ -36,6 +36,22 @@ function timeZone(): string {
   return `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
+/**
+ * The widths of a table's columns (report.css, col.col-NAME). The tables
+ * are laid out fixed: a column keeps its width whatever its longest token,
+ * so a narrow column is never squeezed until a word like "fail" or
+ * "captured" breaks inside.
+ */
+function Columns({ names }: { names: readonly string[] }) {
+  return (
+    <colgroup>
+      {names.map((name) => (
+        <col key={name} className={`col-${name}`} />
+      ))}
+    </colgroup>
+  );
+}
+
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
     <section className="report-section" id={id}>
@@ -93,6 +109,7 @@ export function ReportView({ data }: { data: ReportData }) {
           <p className="empty">The runbook asks for no sign-off and none was recorded.</p>
         ) : (
           <table className="report-table signoffs">
+            <Columns names={['role', 'name', 'date', 'signature']} />
             <thead>
               <tr>
                 <th>Role</th>
@@ -134,7 +151,8 @@ export function ReportView({ data }: { data: ReportData }) {
                 <strong className={`decision decision-${gate.decision}`}>{gate.decision.toUpperCase()}</strong> {gate.gateId} · {stamp(gate.at)} by {gate.by ?? 'unnamed operator'}
                 {gate.reason && <span> · {gate.reason}</span>}
               </p>
-              <table className="report-table">
+              <table className="report-table criteria">
+                <Columns names={['status', 'criterion', 'evidence']} />
                 <tbody>
                   {gate.criteria.map((c, j) => (
                     <tr key={j}>
@@ -162,6 +180,7 @@ export function ReportView({ data }: { data: ReportData }) {
       {data.actions.length > 0 && (
         <Section title="Actions: flags, commands, backups, rollback steps" id="actions">
           <table className="report-table actions">
+            <Columns names={['when', 'action', 'outcome', 'took']} />
             <thead>
               <tr>
                 <th>Started</th>
@@ -199,7 +218,8 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.backups.length > 0 && (
         <Section title="Backups" id="backups">
-          <table className="report-table">
+          <table className="report-table backups">
+            <Columns names={['when', 'backup']} />
             <thead>
               <tr>
                 <th>Verified</th>
@@ -225,7 +245,8 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.rollbacks.length > 0 && (
         <Section title="Rollbacks" id="rollbacks">
-          <table className="report-table">
+          <table className="report-table rollbacks">
+            <Columns names={['when', 'plan', 'outcome']} />
             <tbody>
               {data.rollbacks.map((r) => (
                 <tr key={r.runId}>
@@ -247,12 +268,13 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.events.length > 0 && (
         <Section title="Other events" id="events">
-          <table className="report-table">
+          <table className="report-table events">
+            <Columns names={['when', 'kind', 'text']} />
             <tbody>
               {data.events.map((e, i) => (
                 <tr key={i}>
                   <td className="when">{stamp(e.at)}</td>
-                  <td>{e.kind}</td>
+                  <td className="event-kind">{e.kind}</td>
                   <td>
                     {e.text}
                     {e.by && <span className="by"> · {e.by}</span>}
@@ -285,6 +307,7 @@ function PhaseTable({ phase }: { phase: ReportPhase }) {
         <p className="empty">No checklist items.</p>
       ) : (
         <table className="report-table checklist">
+          <Columns names={['box', 'text', 'who']} />
           <tbody>
             {phase.items.map((item) => (
               <ItemRow key={item.id} item={item} />

@@ -66,7 +66,7 @@ export const MetricGraph = memo(function MetricGraph({ group, plan }: Props) {
             <CartesianGrid vertical={false} className="grid" />
             <Axes start={start} end={end} lo={lo} hi={hi} unit={group.unit} withSeconds={rangeSeconds <= 900} />
             <Bands bands={plan.bands} lo={lo} hi={hi} />
-            <Markers markers={markers} />
+            <Markers markers={markers} fontPx={10.5} />
             <BaselineLines baseline={baseline} ids={idsKey} />
             <GraphTooltip group={group} />
             <SeriesPaths group={group} idsKey={idsKey} sectionRef={sectionRef} />
