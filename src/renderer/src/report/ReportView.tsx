@@ -52,6 +52,14 @@ function Columns({ names }: { names: readonly string[] }) {
   );
 }
 
+/**
+ * Text with a no-break space between each number and its unit, so a line
+ * never ends in "2.00" with the "%" starting the next.
+ */
+export function keepUnits(text: string): string {
+  return text.replace(/(\d) (?=(?:%|ms|s|min|h|d|B|KiB|MiB|GiB|TiB)(?![\p{L}\d]))/gu, '$1\u00a0');
+}
+
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
     <section className="report-section" id={id}>
@@ -161,7 +169,7 @@ export function ReportView({ data }: { data: ReportData }) {
                         {c.text}
                         {c.line !== null && <span className="line-ref"> (line {c.line})</span>}
                       </td>
-                      <td>{c.evidence}</td>
+                      <td>{keepUnits(c.evidence)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -201,7 +209,7 @@ export function ReportView({ data }: { data: ReportData }) {
                     {action.output && <pre className="output">{action.outputTruncated ? `…${action.output}` : action.output}</pre>}
                   </td>
                   <td className={`outcome outcome-${action.outcome}`}>
-                    {action.outcome}: {action.message}
+                    {action.outcome}: {keepUnits(action.message)}
                     {action.settled && (
                       <div>
                         settled {action.settled.outcome} at {stamp(action.settled.at)}: {action.settled.message}
@@ -276,7 +284,7 @@ export function ReportView({ data }: { data: ReportData }) {
                   <td className="when">{stamp(e.at)}</td>
                   <td className="event-kind">{e.kind}</td>
                   <td>
-                    {e.text}
+                    {keepUnits(e.text)}
                     {e.by && <span className="by"> · {e.by}</span>}
                   </td>
                 </tr>
