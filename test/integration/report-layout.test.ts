@@ -52,7 +52,7 @@ describe('the printed report keeps words whole and numbers at their precision', 
     const { doc, text: source } = await new RunbookLoader(parser).loadFile(runbookPath, 'file');
     await parser.close();
 
-    // Twenty seconds between entries, from 02:00: a window of a few minutes with events close together.
+    // Seven seconds between entries, from 02:00: a window of a few minutes with events close together.
     let now = START;
     const clock = () => new Date((now += 7_000));
     mkdirSync(sessionDir);
@@ -87,7 +87,7 @@ describe('the printed report keeps words whole and numbers at their precision', 
         },
       ],
     });
-    session.record('gate.answered', 'ben', { gateId: 'ramp-to-50', criterionId: 'c3', answer: 'yes', note: 'queue empty' } as never);
+    session.record('gate.answered', 'ben', { gateId: 'ramp-to-50', criterionId: 'c3', answer: 'yes', note: 'queue empty' });
     session.record('trigger.fired', null, { triggerId: 'red-error-rate', text: 'Error rate above 2% for 5 minutes', line: 14, metric: 'error_rate', value: 2.0041234567, heldSeconds: 300.41666666666663, autoRollback: true });
     session.record('trigger.acknowledged', 'ana', { triggerId: 'red-error-rate', reason: 'known noise from the load test, see https://grafana.shop.internal/d/checkout-canary/checkout-canary-overview?orgId=1&from=now-6h&to=now&var-pod=canary' });
     session.record('autorollback.cancelled', 'ana', { triggerId: 'red-error-rate', reason: 'rolling back by hand' });
