@@ -126,7 +126,7 @@ describe('the free-disk check', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlightdeckError);
     expect((error as FlightdeckError).code).toBe('too-large');
-    expect((error as FlightdeckError).message).toMatch(/^Not enough free space in .*refused\/filler: the backup is estimated at \d+\.\d MiB \(\d+\.\d MiB with margin\), but only 5\.0 MiB is free$/);
+    expect((error as FlightdeckError).message).toMatch(/^Not enough free space in .*refused\/filler: the backup is estimated at \d+(\.\d)? MiB \(\d+(\.\d)? MiB with margin\), but only 5 MiB is free$/);
     expect(existsSync(join(root, 'filler')) ? readdirSync(join(root, 'filler')) : []).toEqual([]);
   });
 });

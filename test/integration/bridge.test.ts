@@ -139,8 +139,8 @@ describe('the browser-mode bridge', () => {
   it('refuses an oversized upload naming the file and the limit, and a body past the transport limit naming both limits', async () => {
     const big = Buffer.alloc(11 * 1024 * 1024, 'a').toString('base64');
     const upload = JSON.parse((await call('openRunbookUpload', { name: 'huge-rollout.md', base64: big })).body) as { ok: boolean; error: Record<string, unknown> };
-    expect(upload).toEqual({ ok: false, error: { code: 'too-large', file: 'huge-rollout.md', message: 'is 11.0 MB; Flightdeck opens runbooks up to 10 MB.' } });
+    expect(upload).toEqual({ ok: false, error: { code: 'too-large', file: 'huge-rollout.md', message: 'is 11 MiB; Flightdeck opens runbooks up to 10 MiB.' } });
     const past = JSON.parse((await call('openRunbookUpload', { name: 'past.md', base64: 'A'.repeat(21 * 1024 * 1024) })).body) as { ok: boolean; error: Record<string, unknown> };
-    expect(past).toEqual({ ok: false, error: { code: 'too-large', message: "The call is larger than browser mode's 20 MB limit for one call; a runbook may be at most 10 MB." } });
+    expect(past).toEqual({ ok: false, error: { code: 'too-large', message: "The call is larger than browser mode's 20 MiB limit for one call; a runbook may be at most 10 MiB." } });
   });
 });

@@ -155,7 +155,7 @@ describe('the demo rehearsal', () => {
       ['pass', iso(899)],
       ['fail', iso(1800)],
     ]);
-    expect(criterion[1]!.evidence).toBe('error_rate 2.5 % > baseline 0.2 % + 0.02 %');
+    expect(criterion[1]!.evidence).toBe('error_rate 2.50 % > baseline 0.20 % + 0.02 %');
   });
 });
 

@@ -18,7 +18,7 @@ describe('free-disk check', () => {
 
   it('refuses naming the directory, the estimate and the free space', () => {
     expect(() => assertFits('/backups/shop', 100 * MiB, 120 * MiB)).toThrow(
-      'Not enough free space in /backups/shop: the backup is estimated at 100.0 MiB (126.0 MiB with margin), but only 120.0 MiB is free',
+      'Not enough free space in /backups/shop: the backup is estimated at 100 MiB (126 MiB with margin), but only 120 MiB is free',
     );
   });
 });

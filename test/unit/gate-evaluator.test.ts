@@ -127,7 +127,7 @@ describe('baseline comparisons', () => {
   it('"unchanged or lower" passes within the tolerance and fails beyond it', () => {
     expect(compareWithBaseline('error_rate', 0.43, 0.4, tolerance)).toMatchObject({ pass: true, limit: 0.44 });
     expect(compareWithBaseline('error_rate', 0.45, 0.4, tolerance)).toMatchObject({ pass: false });
-    expect(compareWithBaseline('error_rate', 0.45, 0.4, tolerance).evidence).toBe('error_rate 0.45 % > baseline 0.4 % + 0.04 %');
+    expect(compareWithBaseline('error_rate', 0.45, 0.4, tolerance).evidence).toBe('error_rate 0.45 % > baseline 0.40 % + 0.04 %');
   });
 
   it('an absolute tolerance per metric replaces the relative one (a 0 % baseline allows nothing otherwise)', () => {
@@ -141,7 +141,7 @@ describe('baseline comparisons', () => {
     evaluator.point(s(0), 'error_rate', 0.6);
     expect(evaluator.judgeGate(plan.gates[0]!, REPLAY_CONTEXT).criteria[0]).toMatchObject({ status: 'unknown', value: 0.6 });
     evaluator.setBaseline({ error_rate: 0.5 });
-    expect(evaluator.judgeGate(plan.gates[0]!, REPLAY_CONTEXT).criteria[0]).toMatchObject({ status: 'fail', evidence: 'error_rate 0.6 % > baseline 0.5 % + 0.05 %' });
+    expect(evaluator.judgeGate(plan.gates[0]!, REPLAY_CONTEXT).criteria[0]).toMatchObject({ status: 'fail', evidence: 'error_rate 0.60 % > baseline 0.50 % + 0.05 %' });
     evaluator.point(s(1), 'error_rate', 0.52);
     expect(evaluator.judgeGate(plan.gates[0]!, REPLAY_CONTEXT).criteria[0]).toMatchObject({ status: 'pass' });
   });

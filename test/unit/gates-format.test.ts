@@ -4,33 +4,12 @@
  * 0 s while the rollback has not yet started.
  */
 import { describe, expect, it } from 'vitest';
-import { phaseTiming, secondsLeft, secondsText, valueText } from '../../src/renderer/src/store/gates-format';
+import { phaseTiming, secondsLeft } from '../../src/renderer/src/store/gates-format';
 import { readMuted, writeMuted } from '../../src/renderer/src/store/gates-mute';
 import { newerGates } from '../../src/renderer/src/store/gates-store';
 import type { GatesState } from '../../src/shared/gate-model';
 
 describe('gate numbers', () => {
-  it('values keep their unit and enough digits to compare with the line; a value just over it never reads as the line itself', () => {
-    expect(valueText(4.3127, '%')).toBe('4.31 %');
-    expect(valueText(0.5, '%')).toBe('0.50 %');
-    expect(valueText(2.004, '%')).toBe('2.00 %');
-    expect(valueText(2, '%')).toBe('2 %');
-    expect(valueText(512.4, 'ms')).toBe('512 ms');
-    expect(valueText(12.34, 'ms')).toBe('12.3 ms');
-    expect(valueText(0, '%')).toBe('0 %');
-    expect(valueText(null, '%')).toBe('—');
-    expect(valueText(Number.NaN, 'ms')).toBe('—');
-  });
-
-  it('held times read largest unit first', () => {
-    expect(secondsText(0)).toBe('0 s');
-    expect(secondsText(59.9)).toBe('59 s');
-    expect(secondsText(300)).toBe('5 min');
-    expect(secondsText(306)).toBe('5 min 6 s');
-    expect(secondsText(7_500)).toBe('2 h 05 min');
-    expect(secondsText(3 * 86_400)).toBe('3 d 0 h');
-  });
-
   it('time in phase against the runbook plan says when it runs over', () => {
     const entered = Date.UTC(2026, 0, 1, 2, 0, 0);
     expect(phaseTiming(null, 900, entered)).toBeNull();

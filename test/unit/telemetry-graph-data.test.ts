@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bandsFor } from '../../src/renderer/src/views/telemetry/bands';
-import { formatValue, groupByMetric, niceCeil, valueDomain } from '../../src/renderer/src/views/telemetry/graph-data';
+import { groupByMetric, niceCeil, valueDomain } from '../../src/renderer/src/views/telemetry/graph-data';
 import type { SeriesInfo } from '../../src/shared/telemetry-model';
 import { DEMO_RUNBOOK, parseFile } from '../support/runbooks';
 
@@ -27,15 +27,6 @@ describe('graph layout', () => {
 
   it('rounds the axis top to a number people read', () => {
     expect([0.6, 1.2, 3, 7, 240, 1001].map(niceCeil)).toEqual([1, 2, 5, 10, 250, 2000]);
-  });
-
-  it('writes readings with their unit and no false precision', () => {
-    expect(formatValue(0.4234, '%')).toBe('0.42 %');
-    expect(formatValue(312.4, 'ms')).toBe('312 ms');
-    expect(formatValue(12_500, 'ms')).toBe('12.5 s');
-    expect(formatValue(38 * 86_400 + 5, 's')).toBe('38 d');
-    expect(formatValue(2_500_000, 'bytes')).toBe('2.5 MB');
-    expect(formatValue(null, '%')).toBe('—');
   });
 
   it('puts the four metrics the checklists watch first, in order, then the rest', () => {

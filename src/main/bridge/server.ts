@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '../../shared/contract';
-import { formatBytes } from '../../shared/format-bytes';
+import { formatBytes } from '../../shared/format';
 import type { TelemetryBatch } from '../../shared/telemetry-model';
 import type { App } from '../app/create-app';
 import { BatchMerger } from '../services/telemetry/batch-merger';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackupProgress } from '../services/backups/backup-engine';
 import { verifyBackupDir } from '../services/backups/backup-pipeline';
-import { formatBytes } from '../../shared/format-bytes';
+import { formatBytes } from '../../shared/format';
 import { checkPersonName } from '../../shared/person-name';
 import { OFFLINE_VERIFIERS } from '../services/backups/create-engine';
 import { defaultDataDir } from '../app/paths';

@@ -13,7 +13,7 @@ import type { RunbookDoc } from '../../shared/runbook-model';
 import { extractGatePlan } from '../services/gates/extract-plan';
 import { parseMetricHistory } from '../services/gates/metric-history';
 import { replay, type ReplayEvent, type ReplayResult } from '../services/gates/replay';
-import { formatValue } from '../services/gates/conditions';
+import { formatValue } from '../../shared/format';
 import { findProfile, loadProfileFile } from '../services/profile/profile-loader';
 import { parseRunbook } from '../services/runbook/parse';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';

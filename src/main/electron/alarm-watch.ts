@@ -6,6 +6,7 @@
  */
 import type { EventHub } from '../app/event-hub';
 import type { ControlState } from '../../shared/control-model';
+import { formatValue } from '../../shared/format';
 import type { GatesState, TriggerView } from '../../shared/gate-model';
 
 export interface AlarmNotice {
@@ -21,8 +22,7 @@ export function alarmStep(known: ReadonlySet<string>, state: GatesState): { know
 }
 
 function notice(t: TriggerView): AlarmNotice {
-  // Two decimals kept: 2.004 % beside a 2 % line must not read "2 %".
-  const value = t.value === null ? 'no value' : `${Number.isInteger(t.value) ? t.value : t.value.toFixed(2)}${t.unit === '%' ? ' %' : t.unit ? ` ${t.unit}` : ''}`;
+  const value = t.value === null ? 'no value' : formatValue(t.value, t.unit);
   const countdown = t.countdownEndsAt !== null ? ' · automatic rollback counting down: open Flightdeck to cancel' : '';
   return {
     triggerId: t.id,

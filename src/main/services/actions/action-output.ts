@@ -7,6 +7,7 @@
  * a chatty program does not cost an fsync per line, and the last kept chunk
  * says when the rest was shown but not kept.
  */
+import { formatBytes } from '../../../shared/format';
 import type { ActionJournal } from './action-journal';
 import type { Redactor } from '../vault/secrets';
 
@@ -143,8 +144,3 @@ function sliceBytes(text: string, bytes: number): string {
   return buffer.subarray(0, end).toString('utf8');
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}

@@ -12,7 +12,7 @@
 import { resolve } from 'node:path';
 import type { ActionRecord, BackupEvidence, BackupProgressEvent, BackupView } from '../../../shared/control-model';
 import { FlightdeckError, messageOf } from '../../../shared/errors';
-import { formatBytes } from '../../../shared/format-bytes';
+import { formatBytes } from '../../../shared/format';
 import type { JournalEntry } from '../../../shared/session-model';
 import type { ActionJournal } from '../actions/action-journal';
 import { foldActionRecords, formatSeconds, type ActionResult, type ActionRunner, type StartedAction } from '../actions/action-runner';

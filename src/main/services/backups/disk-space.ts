@@ -4,6 +4,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { FlightdeckError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
 
 /**
  * Engines estimate from the database's own size, which is usually larger
@@ -24,17 +25,6 @@ export function requiredBytes(estimate: number): number {
 export async function freeBytesOf(dir: string): Promise<number> {
   const stats = await statfs(dir);
   return Number(stats.bavail) * Number(stats.bsize);
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Throws a FlightdeckError naming the directory, the estimate and the free space when the backup would not fit. */

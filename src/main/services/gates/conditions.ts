@@ -4,6 +4,7 @@
  * missed when "error rate >= 1%"), and the margin a value must clear
  * before a condition that held is let go (hysteresis).
  */
+import { formatValue } from '../../../shared/format';
 import { METRICS, type Comparator, type MetricName } from '../../../shared/metrics';
 import type { AbsoluteCondition } from './gate-plan';
 
@@ -43,11 +44,6 @@ export function pointsAtTrouble(metric: MetricName, op: Comparator): boolean {
 /** The worse of two readings of the same metric (several probes report it). */
 export function worse(metric: MetricName, a: number, b: number): number {
   return METRICS[metric].better === 'lower' ? Math.max(a, b) : Math.min(a, b);
-}
-
-export function formatValue(value: number, unit: string): string {
-  const rounded = Math.abs(value) >= 100 ? Math.round(value).toString() : String(Math.round(value * 100) / 100);
-  return unit === '%' ? `${rounded} %` : `${rounded} ${unit}`;
 }
 
 /** "error_rate > 2 % for 300 s": the comparison as the evaluator runs it. */

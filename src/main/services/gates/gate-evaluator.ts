@@ -10,7 +10,8 @@
  */
 import { METRICS, type MetricName } from '../../../shared/metrics';
 import type { CriterionStatus, CriterionView } from '../../../shared/gate-model';
-import { compare, formatValue, negate } from './conditions';
+import { formatValue } from '../../../shared/format';
+import { compare, negate } from './conditions';
 import { ConditionTracker, type TrackState, type Transition } from './condition-tracker';
 import type { CriterionDef, GateDef, GatePlan, ThresholdDef, TriggerDef } from './gate-plan';
 import { compareWithBaseline } from './tolerance';

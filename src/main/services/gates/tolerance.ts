@@ -8,7 +8,7 @@
  * an absolute drift such as `error_rate: 0.1` (percentage points).
  */
 import { METRICS, type MetricName } from '../../../shared/metrics';
-import { formatValue } from './conditions';
+import { formatValue } from '../../../shared/format';
 import type { Tolerance } from './gate-plan';
 
 export interface BaselineVerdict {

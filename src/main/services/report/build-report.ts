@@ -7,6 +7,7 @@
  * report covers and the recorded metrics, and the result passes through the
  * redactor as a whole, so no string in it can carry a secret the vault knows.
  */
+import { formatBytes, formatSeconds, formatValue } from '../../../shared/format';
 import { METRICS } from '../../../shared/metrics';
 import type { ReportAction, ReportData, ReportGraph, ReportItem, ReportSignoff, Evidence, PaperSize } from '../../../shared/report-model';
 import type { RunbookDoc, TaskItem } from '../../../shared/runbook-model';
@@ -75,7 +76,7 @@ export function buildReport(input: ReportInput): ReportData {
       case 'backup.verified': {
         const d = entry.data as EntryDataOf<'backup.verified'>;
         backups.push({ name: d.name, engine: d.engine, location: d.location, bytes: d.bytes, files: d.files, manifestSha256: d.manifestSha256, checks: d.checks, at: entry.ts, by: entry.by });
-        if (d.itemId) push(evidence, d.itemId, { kind: 'backup', title: `Backup ${d.name} (${d.engine})`, outcome: 'ok', at: entry.ts, detail: `${d.files} files, ${d.bytes} bytes, manifest sha256 ${d.manifestSha256}` });
+        if (d.itemId) push(evidence, d.itemId, { kind: 'backup', title: `Backup ${d.name} (${d.engine})`, outcome: 'ok', at: entry.ts, detail: `${d.files} files, ${formatBytes(d.bytes)}, manifest sha256 ${d.manifestSha256}` });
         break;
       }
       case 'rollback.started': {
@@ -102,7 +103,7 @@ export function buildReport(input: ReportInput): ReportData {
       }
       case 'trigger.fired': {
         const d = entry.data as EntryDataOf<'trigger.fired'>;
-        events.push({ at: entry.ts, by: entry.by, kind: 'trigger fired', text: `${d.text}${d.line !== null ? ` (line ${d.line})` : ''}: ${d.metric} ${d.value ?? 'no data'} for ${d.heldSeconds} s${d.autoRollback ? ', automatic rollback armed' : ''}` });
+        events.push({ at: entry.ts, by: entry.by, kind: 'trigger fired', text: `${d.text}${d.line !== null ? ` (line ${d.line})` : ''}: ${d.metric} ${d.value === null ? 'no data' : formatValue(d.value, unitOfMetric(d.metric))} for ${formatSeconds(d.heldSeconds)}${d.autoRollback ? ', automatic rollback armed' : ''}` });
         break;
       }
       case 'trigger.acknowledged':
@@ -114,7 +115,7 @@ export function buildReport(input: ReportInput): ReportData {
       }
       case 'baseline.captured': {
         const d = entry.data as EntryDataOf<'baseline.captured'>;
-        events.push({ at: entry.ts, by: entry.by, kind: 'baseline captured', text: Object.entries(d.values).map(([id, v]) => `${id} ${round(v)}`).join(', ') });
+        events.push({ at: entry.ts, by: entry.by, kind: 'baseline captured', text: Object.entries(d.values).map(([id, v]) => `${id} ${formatValue(v, unitOfMetric(id.slice(id.lastIndexOf('/') + 1)))}`).join(', ') });
         break;
       }
       case 'signoff.recorded':
@@ -170,8 +171,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-function round(value: number): number {
-  return Number(value.toPrecision(4));
+/** The unit a metric is measured in ("%", "ms"), or none for a metric Flightdeck does not know. */
+function unitOfMetric(metric: string): string {
+  return metric in METRICS ? METRICS[metric as keyof typeof METRICS].unit : '';
 }
 
 function reportItem(item: TaskItem, ticks: Map<string, { checked: boolean; by: string | null; at: string }>, notes: Map<string, ReportItem['notes']>, evidence: Map<string, Evidence[]>): ReportItem {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { FlightdeckError } from '../../../shared/errors';
 import { LIMITS } from '../../../shared/contract';
+import { formatBytesOver } from '../../../shared/format';
 
 export interface SourceText {
   text: string;
@@ -79,8 +80,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 export function decodeSource(bytes: Uint8Array, file: string): SourceText {
   if (bytes.length > LIMITS.runbookBytes) {
-    const mb = (bytes.length / 1024 / 1024).toFixed(1);
-    throw new FlightdeckError('too-large', `is ${mb} MB; Flightdeck opens runbooks up to 10 MB.`, { file });
+    const [is, limit] = formatBytesOver(bytes.length, LIMITS.runbookBytes);
+    throw new FlightdeckError('too-large', `is ${is}; Flightdeck opens runbooks up to ${limit}.`, { file });
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new FlightdeckError('encoding', 'is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 and open it again.', { file, line: 1, column: 1 });

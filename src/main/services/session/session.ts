@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { FlightdeckError } from '../../../shared/errors';
 import type { RunbookDoc } from '../../../shared/runbook-model';
 import {
@@ -77,7 +77,8 @@ export class Session implements ActionJournal {
     try {
       writeFileAtomic(join(dir, RUNBOOK_COPY), Buffer.from(runbookText, 'utf8'));
       const session = new Session(dir, journal, emptySessionState(''));
-      session.record('session.started', by, { sessionId: newSessionId(options.clock), runbook });
+      // The session is its folder: the id the journal, the report and its footer print is the folder's own name.
+      session.record('session.started', by, { sessionId: basename(resolve(dir)), runbook });
       return session;
     } catch (error) {
       journal.close();

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { FlightdeckError, type ErrorCode } from '../../../shared/errors';
-import { formatBytes } from '../../../shared/format-bytes';
+import { formatBytesOver } from '../../../shared/format';
 
 export interface ReadFileOptions {
   /** Larger files are refused, naming the file and this limit. */
@@ -72,8 +72,7 @@ function notRegular(info: fs.Stats, label: string): FlightdeckError {
 
 function tooLarge(size: number, options: ReadFileOptions, label: string): FlightdeckError {
   const what = options.what ? `${options.what} ` : 'this file ';
-  // Just over the limit rounds to the limit: then say it in bytes.
-  const [is, limit] = formatBytes(size) === formatBytes(options.maxBytes) ? [`${size} bytes`, `${options.maxBytes} bytes`] : [formatBytes(size), formatBytes(options.maxBytes)];
+  const [is, limit] = formatBytesOver(size, options.maxBytes);
   return new FlightdeckError('too-large', `is ${is}; Flightdeck reads ${what}up to ${limit}.`, { file: label });
 }
 

@@ -4,6 +4,7 @@
  * and for the whole journal when a session reopens, so a restart draws the
  * same markers as the live run did.
  */
+import { formatDuration } from '../../../shared/format';
 import type { EntryDataOf, JournalEntry } from '../../../shared/session-model';
 import type { Marker } from '../../../shared/telemetry-model';
 
@@ -41,8 +42,4 @@ export function markerForEntry(entry: JournalEntry, titles: ActionTitles): Marke
     default:
       return null;
   }
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -9,40 +9,20 @@ import type { ReportGraph as Graph } from '../../../shared/report-model';
 import type { Threshold } from '../../../shared/runbook-model';
 import type { Marker } from '../../../shared/telemetry-model';
 import { bandsFor } from '../views/telemetry/bands';
-import { formatValue, valueDomain } from '../views/telemetry/graph-data';
+import { formatValue } from '../../../shared/format';
+import { valueDomain } from '../views/telemetry/graph-data';
 import { Axes, BaselineLines, Bands, Markers } from '../views/telemetry/graph-parts';
 
 const WIDTH = 680;
 const HEIGHT = 170;
 const SERIES_CLASSES = 6;
-/** Marker lines a printed graph can show apart; the report's tables list every event. */
-const MAX_MARKERS = 24;
-
-/**
- * Merges markers that would print on top of each other: the window is cut
- * into MAX_MARKERS slots and each slot with events keeps its first, labelled
- * with how many more happened there. Also what keeps a window of thousands
- * of events quick to draw.
- */
-export function thinMarkers(markers: readonly Marker[], start: number, end: number): Marker[] {
-  if (markers.length <= MAX_MARKERS) return [...markers];
-  const slot = Math.max(1, (end - start) / MAX_MARKERS);
-  const slots = new Map<number, { first: Marker; count: number }>();
-  for (const marker of markers) {
-    const key = Math.floor((marker.at - start) / slot);
-    const seen = slots.get(key);
-    if (seen) seen.count++;
-    else slots.set(key, { first: marker, count: 1 });
-  }
-  return [...slots.values()].map(({ first, count }) => (count === 1 ? first : { ...first, label: `${first.label} +${count - 1} more` }));
-}
-
 export function ReportGraph({ graph, thresholds, markers, start, end }: { graph: Graph; thresholds: readonly Threshold[]; markers: readonly Marker[]; start: number; end: number }) {
   const plan = bandsFor(graph.metric, graph.unit, thresholds, graph.series.map((s) => s.probe).join(' '));
   const values = graph.series.flatMap((s) => s.points.map((p) => p[1]).filter((v): v is number => v !== null));
   const [lo, hi] = valueDomain([...values, ...Object.values(graph.baseline)], plan.bands, graph.unit);
   const baseline = Object.keys(graph.baseline).length > 0 ? { at: start, by: null, values: graph.baseline } : null;
-  const inWindow = thinMarkers(markers.filter((m) => m.at >= start && m.at <= end), start, end);
+  // Markers (graph-parts) draws one line per few pixels and merges labels that would overlap.
+  const inWindow = markers.filter((m) => m.at >= start && m.at <= end);
   const span = Math.max(end - start, 60_000);
   return (
     <figure className="report-graph" data-metric={graph.metric}>
@@ -54,7 +34,8 @@ export function ReportGraph({ graph, thresholds, markers, start, end }: { graph:
         <CartesianGrid vertical={false} className="grid" />
         <Axes start={start} end={start + span} lo={lo} hi={hi} unit={graph.unit} withSeconds={span <= 900_000} />
         <Bands bands={plan.bands} lo={lo} hi={hi} />
-        <Markers markers={inWindow} />
+        {/* report.css sets marker labels in 7pt: 9.33 CSS pixels. */}
+        <Markers markers={inWindow} fontPx={(7 * 96) / 72} />
         <BaselineLines baseline={baseline} ids={graph.series.map((s) => s.id).join('\n')} />
         {graph.series.map((s, i) => (
           <Line

@@ -6,6 +6,7 @@
  * cockpit's own components, never as HTML.
  */
 import type { ReactNode } from 'react';
+import { formatBytes, formatDuration, formatSeconds } from '../../../shared/format';
 import type { ReportData, ReportItem, ReportPhase } from '../../../shared/report-model';
 import { Heading } from '../components/Heading';
 import { InlineText } from '../components/InlineText';
@@ -28,19 +29,35 @@ function fingerprint(hex: string): string {
   return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
 }
 
-export function duration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return h > 0 ? `${h} h ${pad(m)} min` : `${m} min ${pad(Math.round(seconds % 60))} s`;
-}
-
 function timeZone(): string {
   const offset = -new Date().getTimezoneOffset();
   if (offset === 0) return 'UTC';
   const sign = offset > 0 ? '+' : '-';
   return `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/**
+ * The widths of a table's columns (report.css, col.col-NAME). The tables
+ * are laid out fixed: a column keeps its width whatever its longest token,
+ * so a narrow column is never squeezed until a word like "fail" or
+ * "captured" breaks inside.
+ */
+function Columns({ names }: { names: readonly string[] }) {
+  return (
+    <colgroup>
+      {names.map((name) => (
+        <col key={name} className={`col-${name}`} />
+      ))}
+    </colgroup>
+  );
+}
+
+/**
+ * Text with a no-break space between each number and its unit, so a line
+ * never ends in "2.00" with the "%" starting the next.
+ */
+export function keepUnits(text: string): string {
+  return text.replace(/(\d) (?=(?:%|ms|s|min|h|d|B|KiB|MiB|GiB|TiB)(?![\p{L}\d]))/gu, '$1\u00a0');
 }
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
@@ -71,7 +88,7 @@ export function ReportView({ data }: { data: ReportData }) {
           <dd>{data.session.id}</dd>
           <dt>Window</dt>
           <dd>
-            {stamp(data.session.startedAt)} to {stamp(data.session.endedAt)} ({duration(data.session.durationSeconds)}){data.session.closed ? '' : ', session still open'}
+            {stamp(data.session.startedAt)} to {stamp(data.session.endedAt)} ({formatSeconds(data.session.durationSeconds)}){data.session.closed ? '' : ', session still open'}
           </dd>
           <dt>Items</dt>
           <dd>
@@ -100,6 +117,7 @@ export function ReportView({ data }: { data: ReportData }) {
           <p className="empty">The runbook asks for no sign-off and none was recorded.</p>
         ) : (
           <table className="report-table signoffs">
+            <Columns names={['role', 'name', 'date', 'signature']} />
             <thead>
               <tr>
                 <th>Role</th>
@@ -141,7 +159,8 @@ export function ReportView({ data }: { data: ReportData }) {
                 <strong className={`decision decision-${gate.decision}`}>{gate.decision.toUpperCase()}</strong> {gate.gateId} · {stamp(gate.at)} by {gate.by ?? 'unnamed operator'}
                 {gate.reason && <span> · {gate.reason}</span>}
               </p>
-              <table className="report-table">
+              <table className="report-table criteria">
+                <Columns names={['status', 'criterion', 'evidence']} />
                 <tbody>
                   {gate.criteria.map((c, j) => (
                     <tr key={j}>
@@ -150,7 +169,7 @@ export function ReportView({ data }: { data: ReportData }) {
                         {c.text}
                         {c.line !== null && <span className="line-ref"> (line {c.line})</span>}
                       </td>
-                      <td>{c.evidence}</td>
+                      <td>{keepUnits(c.evidence)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -169,6 +188,7 @@ export function ReportView({ data }: { data: ReportData }) {
       {data.actions.length > 0 && (
         <Section title="Actions: flags, commands, backups, rollback steps" id="actions">
           <table className="report-table actions">
+            <Columns names={['when', 'action', 'outcome', 'took']} />
             <thead>
               <tr>
                 <th>Started</th>
@@ -189,14 +209,14 @@ export function ReportView({ data }: { data: ReportData }) {
                     {action.output && <pre className="output">{action.outputTruncated ? `…${action.output}` : action.output}</pre>}
                   </td>
                   <td className={`outcome outcome-${action.outcome}`}>
-                    {action.outcome}: {action.message}
+                    {action.outcome}: {keepUnits(action.message)}
                     {action.settled && (
                       <div>
                         settled {action.settled.outcome} at {stamp(action.settled.at)}: {action.settled.message}
                       </div>
                     )}
                   </td>
-                  <td className="when">{action.durationMs === null ? '—' : `${(action.durationMs / 1000).toFixed(1)} s`}</td>
+                  <td className="when">{action.durationMs === null ? '—' : formatDuration(action.durationMs)}</td>
                 </tr>
               ))}
             </tbody>
@@ -206,7 +226,8 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.backups.length > 0 && (
         <Section title="Backups" id="backups">
-          <table className="report-table">
+          <table className="report-table backups">
+            <Columns names={['when', 'backup']} />
             <thead>
               <tr>
                 <th>Verified</th>
@@ -218,7 +239,7 @@ export function ReportView({ data }: { data: ReportData }) {
                 <tr key={i}>
                   <td className="when">{stamp(b.at)}</td>
                   <td>
-                    {b.name} ({b.engine}), {b.files} files, {b.bytes} bytes{b.by ? ` · ${b.by}` : ''}
+                    {b.name} ({b.engine}), {b.files} files, {formatBytes(b.bytes)}{b.by ? ` · ${b.by}` : ''}
                     <div className="hash">manifest sha256 {b.manifestSha256}</div>
                     <div className="inputs">{b.location}</div>
                     {b.checks.length > 0 && <div className="inputs">{b.checks.join(' · ')}</div>}
@@ -232,7 +253,8 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.rollbacks.length > 0 && (
         <Section title="Rollbacks" id="rollbacks">
-          <table className="report-table">
+          <table className="report-table rollbacks">
+            <Columns names={['when', 'plan', 'outcome']} />
             <tbody>
               {data.rollbacks.map((r) => (
                 <tr key={r.runId}>
@@ -243,7 +265,7 @@ export function ReportView({ data }: { data: ReportData }) {
                   </td>
                   <td className={`outcome outcome-${r.outcome}`}>
                     {r.outcome}: {r.message}
-                    {r.pressToVerifiedMs !== null && <div>press to verified: {(r.pressToVerifiedMs / 1000).toFixed(1)} s</div>}
+                    {r.pressToVerifiedMs !== null && <div>press to verified: {formatDuration(r.pressToVerifiedMs)}</div>}
                   </td>
                 </tr>
               ))}
@@ -254,14 +276,15 @@ export function ReportView({ data }: { data: ReportData }) {
 
       {data.events.length > 0 && (
         <Section title="Other events" id="events">
-          <table className="report-table">
+          <table className="report-table events">
+            <Columns names={['when', 'kind', 'text']} />
             <tbody>
               {data.events.map((e, i) => (
                 <tr key={i}>
                   <td className="when">{stamp(e.at)}</td>
-                  <td>{e.kind}</td>
+                  <td className="event-kind">{e.kind}</td>
                   <td>
-                    {e.text}
+                    {keepUnits(e.text)}
                     {e.by && <span className="by"> · {e.by}</span>}
                   </td>
                 </tr>
@@ -292,6 +315,7 @@ function PhaseTable({ phase }: { phase: ReportPhase }) {
         <p className="empty">No checklist items.</p>
       ) : (
         <table className="report-table checklist">
+          <Columns names={['box', 'text', 'who']} />
           <tbody>
             {phase.items.map((item) => (
               <ItemRow key={item.id} item={item} />

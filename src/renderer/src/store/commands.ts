@@ -6,6 +6,7 @@
 import type { Cockpit } from '../../../shared/contract';
 import { LIMITS } from '../../../shared/contract-names';
 import { FlightdeckError } from '../../../shared/errors';
+import { formatBytesOver } from '../../../shared/format';
 import { isChecked } from '../../../shared/session-state';
 import { api } from '../api';
 import { NOT_CONNECTED_REASON, useConnection } from './connection';
@@ -103,7 +104,8 @@ export async function openFile(file: File): Promise<void> {
     return;
   }
   if (file.size > LIMITS.runbookBytes) {
-    store().showError(new FlightdeckError('too-large', `is ${(file.size / 1048576).toFixed(1)} MB; a runbook may be at most ${LIMITS.runbookBytes / 1048576} MB.`, { file: file.name }));
+    const [is, limit] = formatBytesOver(file.size, LIMITS.runbookBytes);
+    store().showError(new FlightdeckError('too-large', `is ${is}; a runbook may be at most ${limit}.`, { file: file.name }));
     return;
   }
   adopt(

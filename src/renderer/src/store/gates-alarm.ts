@@ -5,7 +5,7 @@
  * functions, so they can never disagree about whether there is an alarm.
  */
 import type { GatesState, TriggerView } from '../../../shared/gate-model';
-import { secondsText, valueText } from './gates-format';
+import { formatSeconds, formatValue } from '../../../shared/format';
 
 /** Triggers that sound the alarm: red, firing and not acknowledged (a yellow flag is a warning, not an alarm). */
 export function alarmingTriggers(state: GatesState | null): TriggerView[] {
@@ -28,7 +28,7 @@ export function alarmIds(state: GatesState | null): Set<string> {
 
 /** "error_rate 4.31 % for 6 s (fires after 5 s)": the value and how long it has held, for the banner and the notification. */
 export function alarmDetail(trigger: TriggerView): string {
-  return `${trigger.metric} ${valueText(trigger.value, trigger.unit)} for ${secondsText(trigger.heldSeconds)} (fires after ${secondsText(trigger.forSeconds)})`;
+  return `${trigger.metric} ${formatValue(trigger.value, trigger.unit)} for ${formatSeconds(trigger.heldSeconds)} (fires after ${formatSeconds(trigger.forSeconds)})`;
 }
 
 /** The notification: the condition as the runbook says it, then the value and the time. */
@@ -44,9 +44,9 @@ export function triggerStateText(trigger: TriggerView): string {
     case 'unknown':
       return 'unknown: no data';
     case 'pending':
-      return `holding ${secondsText(trigger.heldSeconds)} of ${secondsText(trigger.forSeconds)}`;
+      return `holding ${formatSeconds(trigger.heldSeconds)} of ${formatSeconds(trigger.forSeconds)}`;
     case 'firing':
-      if (trigger.severity === 'yellow') return `yellow flag for ${secondsText(trigger.heldSeconds)}`;
-      return trigger.acknowledged ? `firing for ${secondsText(trigger.heldSeconds)}, acknowledged` : `FIRING for ${secondsText(trigger.heldSeconds)}`;
+      if (trigger.severity === 'yellow') return `yellow flag for ${formatSeconds(trigger.heldSeconds)}`;
+      return trigger.acknowledged ? `firing for ${formatSeconds(trigger.heldSeconds)}, acknowledged` : `FIRING for ${formatSeconds(trigger.heldSeconds)}`;
   }
 }

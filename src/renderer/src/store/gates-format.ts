@@ -2,36 +2,10 @@
  * Gate and trigger numbers as a release manager reads them at 2 a.m.:
  * a value with its unit, a held time against the stated duration, the
  * time in a phase against the runbook's plan. Plain functions, so the
- * words the alarm uses are tested without a window.
+ * words the alarm uses are tested without a window. Values and durations
+ * are spelled by the shared format module.
  */
-
-/**
- * "4.31 %", "2.00 %", "512 ms", "—" when nothing could be measured.
- * Trailing zeros stay (only a whole number drops them): 2.004 % beside a
- * 2 % line reads "2.00 %", not "2 %", which would look like no breach.
- */
-export function valueText(value: number | null, unit: string | null): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(digits);
-  if (!unit) return text;
-  return unit === '%' ? `${text} %` : `${text} ${unit}`;
-}
-
-/** "45 s", "5 min 3 s", "2 h 05 min": whole seconds, the largest units first. */
-export function secondsText(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) {
-    const rest = s % 60;
-    return rest === 0 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 60)} min ${rest} s`;
-  }
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  if (hours >= 48) return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-  return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-}
+import { formatSeconds } from '../../../shared/format';
 
 export interface PhaseTiming {
   elapsedSeconds: number;
@@ -46,9 +20,9 @@ export interface PhaseTiming {
 export function phaseTiming(enteredAt: number | null, plannedSeconds: number | null, nowMs: number): PhaseTiming | null {
   if (enteredAt === null) return null;
   const elapsedSeconds = Math.max(0, (nowMs - enteredAt) / 1000);
-  if (plannedSeconds === null) return { elapsedSeconds, plannedSeconds, over: false, text: `${secondsText(elapsedSeconds)} in phase (the runbook states no duration)` };
+  if (plannedSeconds === null) return { elapsedSeconds, plannedSeconds, over: false, text: `${formatSeconds(elapsedSeconds)} in phase (the runbook states no duration)` };
   const over = elapsedSeconds > plannedSeconds;
-  return { elapsedSeconds, plannedSeconds, over, text: `${secondsText(elapsedSeconds)} of ${secondsText(plannedSeconds)} planned${over ? ': over time' : ''}` };
+  return { elapsedSeconds, plannedSeconds, over, text: `${formatSeconds(elapsedSeconds)} of ${formatSeconds(plannedSeconds)} planned${over ? ': over time' : ''}` };
 }
 
 /** Whole seconds left of a countdown (rounded up, so "1 s" shows until it runs out), never below 0. */

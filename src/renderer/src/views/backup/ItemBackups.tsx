@@ -15,7 +15,7 @@ import { copyText } from '../../store/commands';
 import { useControl } from '../../store/control-store';
 import { errorText } from '../../store/feedback-slice';
 import { formatClock } from '../control/format';
-import { formatBytes } from '../../../../shared/format-bytes';
+import { formatBytes } from '../../../../shared/format';
 import { fractionDone, PHASE_TEXT, progressText } from './format';
 import './backup.css';
 

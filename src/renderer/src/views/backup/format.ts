@@ -1,6 +1,6 @@
 /** Sizes, counts and time left as a backup row shows them. */
 import type { BackupProgressView } from '../../../../shared/control-model';
-import { formatBytes } from '../../../../shared/format-bytes';
+import { formatBytes } from '../../../../shared/format';
 
 /** "12.4 MB · 40,000 / 120,000 rows · about 8 s left". */
 export function progressText(progress: BackupProgressView): string {

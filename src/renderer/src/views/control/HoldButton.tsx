@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { advance, HOLD_MS, holdProgress, IDLE, press, release, type HoldInput, type HoldState } from './hold';
-import { formatDuration } from './format';
+import { formatDuration } from '../../../../shared/format';
 
 interface Props {
   label: string;

@@ -1,6 +1,7 @@
 /** The recent actions, newest first: when, who, what, and the honest outcome with what is known. */
 import type { ActionRecord } from '../../../../shared/control-model';
-import { formatClock, formatDuration } from './format';
+import { formatClock } from './format';
+import { formatDuration } from '../../../../shared/format';
 import { OutcomeBadge, outcomeSentence } from './Outcome';
 
 const SHOWN = 20;

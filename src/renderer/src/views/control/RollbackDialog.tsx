@@ -15,7 +15,8 @@ import { NotConnectedNote } from '../connection/NotConnectedNote';
 import { useStore } from '../../store/store';
 import { errorText } from '../../store/feedback-slice';
 import { ControlModal } from './ControlModal';
-import { formatClock, formatDuration } from './format';
+import { formatClock } from './format';
+import { formatDuration } from '../../../../shared/format';
 import { HoldButton } from './HoldButton';
 import { RollbackTimeline } from './RollbackTimeline';
 

@@ -4,7 +4,8 @@
  * step. Fed by rollbackProgress events, so it moves while main works.
  */
 import type { RollbackRun } from '../../../../shared/control-model';
-import { between, formatClock, formatDuration } from './format';
+import { between, formatClock } from './format';
+import { formatDuration } from '../../../../shared/format';
 import { OutcomeBadge, outcomeSentence } from './Outcome';
 
 export function RollbackTimeline({ run }: { run: RollbackRun }) {

@@ -1,12 +1,5 @@
-/** Durations and clock times as the control panel shows them: short, exact enough to compare rollbacks. */
+/** Clock times and command lines as the control panel shows them; durations come from the shared format module. */
 import { clockTime } from '../../lib/format-time';
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
-}
 
 /** "02:14:07", local time: actions are compared to the second in a deployment window. */
 export function formatClock(iso: string): string {

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { CriterionView } from '../../../../shared/gate-model';
 import { LIMITS } from '../../../../shared/contract-names';
 import { answerCriterion } from '../../store/gates-calls';
-import { valueText } from '../../store/gates-format';
+import { formatValue } from '../../../../shared/format';
 import { errorText } from '../../store/feedback-slice';
 import { formatClock } from '../control/format';
 import { StatusWord } from './StatusWord';
@@ -22,7 +22,7 @@ export function CriterionRow({ gateId, criterion }: { gateId: string; criterion:
         <span className="criterion-text">{c.text}</span>
         {c.value !== null && (
           <span className="criterion-value mono" data-testid="criterion-value">
-            {valueText(c.value, c.unit)}
+            {formatValue(c.value, c.unit)}
           </span>
         )}
       </div>

@@ -12,7 +12,7 @@ import { useId, useState } from 'react';
 import type { GateView, GatesState } from '../../../../shared/gate-model';
 import { currentGate } from '../../store/gates-decision';
 import { triggerStateText } from '../../store/gates-alarm';
-import { valueText } from '../../store/gates-format';
+import { formatValue } from '../../../../shared/format';
 import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
 import { NotifyButton } from './AlarmEffects';
@@ -84,7 +84,7 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
   const worst = worstTrigger(state.triggers);
   const allQuiet = worst !== null && worst.state === 'quiet';
   const urgent = worst !== null && (worst.state === 'pending' || worst.state === 'firing');
-  const triggerLine = worst ? (allQuiet ? `all ${state.triggers.length} triggers quiet` : `${triggerStateText(worst)}: ${worst.text} (${valueText(worst.value, worst.unit)})`) : null;
+  const triggerLine = worst ? (allQuiet ? `all ${state.triggers.length} triggers quiet` : `${triggerStateText(worst)}: ${worst.text} (${formatValue(worst.value, worst.unit)})`) : null;
   const hover = [
     phase ? `Phase: ${phase}` : 'No phase started',
     gate ? `${gate.title}: ${gate.status.toUpperCase()}, ${decisionText(gate)}` : null,
@@ -102,7 +102,7 @@ function Summary({ state, gate }: { state: GatesState; gate: GateView | null }) 
         triggerLine
       ) : (
         <>
-          {triggerStateText(worst)}: {worst.text} <span className="mono">{valueText(worst.value, worst.unit)}</span>
+          {triggerStateText(worst)}: {worst.text} <span className="mono">{formatValue(worst.value, worst.unit)}</span>
         </>
       )}
     </span>

@@ -5,7 +5,7 @@
  */
 import type { TriggerView } from '../../../../shared/gate-model';
 import { triggerStateText } from '../../store/gates-alarm';
-import { valueText } from '../../store/gates-format';
+import { formatValue } from '../../../../shared/format';
 
 export function TriggerList({ triggers }: { triggers: TriggerView[] }) {
   if (triggers.length === 0) return null;
@@ -22,7 +22,7 @@ export function TriggerList({ triggers }: { triggers: TriggerView[] }) {
               {t.text}
               {t.condition && <span className="trigger-condition mono"> ({t.condition})</span>}
             </span>
-            <span className="trigger-value mono">{valueText(t.value, t.unit)}</span>
+            <span className="trigger-value mono">{formatValue(t.value, t.unit)}</span>
             {t.autoRollback && <span className="trigger-auto">auto-rollback</span>}
             {t.line !== null && <span className="criterion-line">line {t.line}</span>}
           </li>

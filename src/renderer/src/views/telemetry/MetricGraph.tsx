@@ -22,7 +22,8 @@ import { drawScheduler } from '../../store/telemetry-app';
 import type { SeriesBuffer } from '../../store/telemetry-buffer';
 import { telemetryStore, useTelemetry, type TelemetryState } from '../../store/telemetry-store';
 import { bandOf, type Band, type BandPlan } from './bands';
-import { formatClock, formatValue, valueDomain, type MetricGroup } from './graph-data';
+import { formatValue } from '../../../../shared/format';
+import { formatClock, valueDomain, type MetricGroup } from './graph-data';
 import { Axes, BaselineLines, Bands, Markers } from './graph-parts';
 
 interface Props {
@@ -65,7 +66,7 @@ export const MetricGraph = memo(function MetricGraph({ group, plan }: Props) {
             <CartesianGrid vertical={false} className="grid" />
             <Axes start={start} end={end} lo={lo} hi={hi} unit={group.unit} withSeconds={rangeSeconds <= 900} />
             <Bands bands={plan.bands} lo={lo} hi={hi} />
-            <Markers markers={markers} />
+            <Markers markers={markers} fontPx={10.5} />
             <BaselineLines baseline={baseline} ids={idsKey} />
             <GraphTooltip group={group} />
             <SeriesPaths group={group} idsKey={idsKey} sectionRef={sectionRef} />

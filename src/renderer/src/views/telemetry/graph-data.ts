@@ -93,45 +93,6 @@ export function timeTicks(start: number, end: number, maxTicks = 5): number[] {
   return ticks;
 }
 
-/** A reading as the big number beside a graph's title: "0.42 %", "312 ms", "38 d". */
-export function formatValue(value: number | null, unit: string): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  switch (unit) {
-    case '%':
-      return `${round(value)} %`;
-    case 'ms':
-      return value >= 10_000 ? `${round(value / 1000)} s` : `${round(value)} ms`;
-    case 's':
-      if (Math.abs(value) >= 2 * 86_400) return `${Math.floor(value / 86_400)} d`;
-      if (Math.abs(value) >= 2 * 3600) return `${Math.floor(value / 3600)} h`;
-      return `${round(value)} s`;
-    case 'bytes':
-      return formatBytes(value);
-    case 'count':
-      return String(Math.round(value));
-    default:
-      return unit ? `${round(value)} ${unit}` : round(value);
-  }
-}
-
-/** Three significant digits at most, never more than two decimals: "0.42", "12.3", "312". */
-function round(value: number): string {
-  const abs = Math.abs(value);
-  const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  return String(Number(value.toFixed(decimals)));
-}
-
-function formatBytes(value: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = value;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${round(v)} ${units[i]}`;
-}
-
 /** Local time on the axis and in tooltips: "02:14", or "02:14:05" for short ranges. */
 export function formatClock(t: number, withSeconds: boolean): string {
   return clockTime(new Date(t), withSeconds);

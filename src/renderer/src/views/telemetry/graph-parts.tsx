@@ -4,10 +4,12 @@
  * the completion report's printed graphs draw them the same way.
  */
 import { memo, useCallback } from 'react';
-import { ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
+import { ReferenceArea, ReferenceLine, XAxis, YAxis, usePlotArea, useXAxisScale } from 'recharts';
 import type { Baseline, Marker } from '../../../../shared/telemetry-model';
 import type { Band } from './bands';
+import { formatAxisValue as axisValue } from '../../../../shared/format';
 import { formatClock, timeTicks, valueTicks } from './graph-data';
+import { labelMetrics, layoutMarkerLabels } from './marker-layout';
 
 export const Axes = memo(function Axes({ start, end, lo, hi, unit, withSeconds }: { start: number; end: number; lo: number; hi: number; unit: string; withSeconds: boolean }) {
   const formatTime = useCallback((t: number) => formatClock(t, withSeconds), [withSeconds]);
@@ -58,16 +60,51 @@ export const MARKER_TEXT: Record<Marker['kind'], string> = {
   backup: 'Backup',
 };
 
-export const Markers = memo(function Markers({ markers }: { markers: readonly Marker[] }) {
-  return markers.map((marker, i) => (
-    <ReferenceLine
-      key={`${marker.at}-${i}`}
-      x={marker.at}
-      className={`marker marker-${marker.kind}`}
-      // To the left of the line: recent markers sit at the right edge.
-      label={{ value: shorten(markerText(marker)), position: 'insideTopRight', className: 'marker-label' }}
-    />
-  ));
+/** Marker lines closer than this many pixels are drawn as one: thousands of events stay quick to draw. */
+const LINE_PX = 3;
+
+/**
+ * Every marker's dashed line, and labels placed by marker-layout so none
+ * overlaps another (staggered into rows, merged as "+N" when the rows are
+ * full). Drawn with the chart's own x scale, inside the plot area.
+ */
+/** fontPx: the label type's size in CSS pixels (telemetry.css, report.css), for placing labels apart. */
+export const Markers = memo(function Markers({ markers, fontPx }: { markers: readonly Marker[]; fontPx: number }) {
+  const x = useXAxisScale();
+  const area = usePlotArea();
+  if (!x || !area || markers.length === 0) return null;
+  const left = area.x;
+  const right = area.x + area.width;
+  const positioned = markers.map((marker) => ({ marker, x: Number(x(marker.at)), text: markerText(marker) })).filter((m) => Number.isFinite(m.x) && m.x >= left && m.x <= right);
+  const lines = new Map<number, (typeof positioned)[number]>();
+  for (const m of positioned) {
+    const key = Math.round(m.x / LINE_PX);
+    if (!lines.has(key)) lines.set(key, m);
+  }
+  const metrics = labelMetrics(fontPx);
+  const labels = layoutMarkerLabels(positioned, left, right, metrics);
+  const top = area.y;
+  return (
+    <g className="markers">
+      {[...lines.values()].map(({ marker, x: at }) => (
+        <g key={`${marker.at}-${marker.kind}-${at}`} className={`marker marker-${marker.kind}`}>
+          <line x1={at} x2={at} y1={top} y2={top + area.height} />
+        </g>
+      ))}
+      {labels.map((label) => (
+        <text
+          key={`${label.x}-${label.row}`}
+          className="marker-label"
+          data-count={label.count}
+          x={label.side === 'left' ? label.x - 3 : label.x + 3}
+          y={top + metrics.rowPx * (label.row + 1) - 2}
+          textAnchor={label.side === 'left' ? 'end' : 'start'}
+        >
+          {label.text}
+        </text>
+      ))}
+    </g>
+  );
 });
 
 /** ids: the graph's series ids joined by newlines, a string so memo compares it by value. */
@@ -84,14 +121,4 @@ export const BaselineLines = memo(function BaselineLines({ baseline, ids }: { ba
 export function markerText(marker: Marker): string {
   const kind = MARKER_TEXT[marker.kind];
   return marker.label.toLowerCase().startsWith(kind.toLowerCase()) ? marker.label : `${kind}: ${marker.label}`;
-}
-
-export function shorten(text: string): string {
-  return text.length > 28 ? `${text.slice(0, 27)}…` : text;
-}
-
-export function axisValue(v: number, unit: string): string {
-  if (unit === 'ms' && v >= 1000) return `${Number((v / 1000).toFixed(1))}s`;
-  if (Math.abs(v) >= 10_000) return `${Number((v / 1000).toFixed(0))}k`;
-  return String(Number(v.toFixed(Math.abs(v) < 10 ? 2 : 0)));
 }
