@@ -28,7 +28,7 @@ describe('flightdeck parse', () => {
     const result = flightdeck(['parse', join(SHARED_RUNBOOKS, 'tradesense-kubernetes.md')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('83 items (0 checked)');
-    expect(result.stdout).toContain('line 117: error_rate < 0.10 %');
+    expect(result.stdout).toContain('line 117: error_rate < 0.1 %');
   });
 
   it('exits 2 naming the file and line for bad input', () => {

@@ -149,6 +149,6 @@ describe('finding the profile', () => {
     dirs.push(dir);
     const file = join(dir.path, 'huge.flightdeck.yaml');
     writeFileSync(file, `environment: prod\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
-    await expect(loadProfileFile(file)).rejects.toMatchObject({ code: 'too-large', file, message: 'is 2.0 MB; Flightdeck reads a profile up to 1.0 MB.' });
+    await expect(loadProfileFile(file)).rejects.toMatchObject({ code: 'too-large', file, message: 'is 2.0 MiB; Flightdeck reads a profile up to 1 MiB.' });
   });
 });

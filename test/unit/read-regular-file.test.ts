@@ -93,7 +93,7 @@ describe('readRegularFile', () => {
     const file = path.join(dir, 'big.yaml');
     fs.writeFileSync(file, Buffer.alloc(2 * 1024 * 1024 + 1));
     const error = await refusal(readRegularFile(file, { maxBytes: 1024 * 1024, what: 'a profile', label: 'big.yaml' }));
-    expect(error).toMatchObject({ code: 'too-large', file: 'big.yaml', message: 'is 2.0 MB; Flightdeck reads a profile up to 1.0 MB.' });
+    expect(error).toMatchObject({ code: 'too-large', file: 'big.yaml', message: 'is 2.0 MiB; Flightdeck reads a profile up to 1 MiB.' });
     // One byte over still says so, in bytes, rather than "1.0 MB; up to 1.0 MB".
     fs.truncateSync(file, 1024 * 1024 + 1);
     expect(syncRefusal(() => readRegularFileSync(file, { maxBytes: 1024 * 1024 })).message).toBe('is 1048577 bytes; Flightdeck reads this file up to 1048576 bytes.');
