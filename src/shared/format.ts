@@ -105,7 +105,9 @@ export function formatBytes(bytes: number): string {
  */
 export function formatBytesOver(size: number, limit: number): [size: string, limit: string] {
   const [is, max] = [formatBytes(size), formatBytes(limit)];
-  return is === max ? [`${size} bytes`, `${limit} bytes`] : [is, max];
+  // "1.0 MiB" and "1 MiB" read the same to a person.
+  const plain = (text: string) => text.replace(/\.0 /, ' ');
+  return plain(is) === plain(max) ? [`${size} bytes`, `${limit} bytes`] : [is, max];
 }
 
 /**
