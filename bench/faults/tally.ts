@@ -13,8 +13,12 @@ export interface FaultScope {
   fault(): void;
   /** One reported outcome compared with what really happened; `honest` false counts it as dishonest, with why. */
   check(honest: boolean, what: string): void;
-  /** Awaits `work`, counting a hang when it takes longer than HANG_MS. */
-  timed<T>(what: string, work: Promise<T>): Promise<T>;
+  /**
+   * Awaits `work`, counting a hang when it takes longer than `limitMs`
+   * (HANG_MS unless given: a longer limit is for work that is slow by its
+   * nature, such as pg_restore reading a whole dump, never for an answer).
+   */
+  timed<T>(what: string, work: Promise<T>, limitMs?: number): Promise<T>;
   sample(name: string, ms: number): void;
 }
 
@@ -53,16 +57,13 @@ export class FaultTally {
           this.problem(`${where}: dishonest: ${what}`);
         }
       },
-      timed: async (what, work) => {
+      timed: async (what, work, limitMs = HANG_MS) => {
         const started = performance.now();
         try {
           return await work;
         } finally {
           const ms = performance.now() - started;
-          if (ms > HANG_MS) {
-            this.hangs++;
-            this.problem(`${where}: ${what} took ${Math.round(ms)} ms`);
-          }
+          if (ms > limitMs) this.hang(`${where}: ${what} took ${Math.round(ms)} ms`);
         }
       },
       sample: (name, ms) => {
@@ -71,6 +72,12 @@ export class FaultTally {
         this.samples.set(name, list);
       },
     };
+  }
+
+  /** A hang seen outside an awaited step (the event loop stalled). */
+  hang(why: string): void {
+    this.hangs++;
+    this.problem(why);
   }
 
   death(why: string): void {

@@ -1,0 +1,20 @@
+/**
+ * The cockpit runs in the benchmark's own process (the groups build the
+ * app in-process), so an event loop blocked for longer than HANG_MS is the
+ * cockpit not answering, whatever was awaited at the time: a FIFO read
+ * synchronously, say. A timer that fires late by that much says so.
+ */
+import { HANG_MS } from './tally';
+
+/** Calls `onStall` with the stall's length whenever the loop was blocked longer than HANG_MS; returns the stop. */
+export function watchStalls(onStall: (ms: number) => void, intervalMs = 250): () => void {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - intervalMs;
+    last = now;
+    if (late > HANG_MS) onStall(late);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
