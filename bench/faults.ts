@@ -50,9 +50,15 @@ async function main(): Promise<void> {
     contexts.push({ group, state: await group.setup() });
     process.stderr.write(`${group.name}: set up in ${Math.round(performance.now() - started)} ms\n`);
   }
-  let current = 'between scenarios';
+  // What ran when: a stall is seen only once the loop runs again, maybe in the next scenario; it is named for the one it began in.
+  const timeline: Array<{ at: number; what: string }> = [];
+  const mark = (what: string) => {
+    timeline.push({ at: performance.now(), what });
+    if (timeline.length > 20) timeline.shift();
+  };
+  const runningAt = (at: number) => [...timeline].reverse().find((t) => t.at <= at)?.what ?? 'between scenarios';
   // Started after the setups, which block the loop on purpose (psql filling a database).
-  const stopWatch = watchStalls((ms) => tally.hang(`${current}: the event loop stalled ${Math.round(ms)} ms`));
+  const stopWatch = watchStalls((from, to) => tally.hang(`${runningAt(from)}: the event loop stalled ${Math.round(to - from)} ms`, from, to));
   const endAt = performance.now() + seconds * 1000;
   // Turns: each group runs its next scenario in turn, so every group has its share of a short run too.
   const turnsPerRound = Math.max(...contexts.map(({ group }) => group.scenarios.length));
@@ -62,14 +68,14 @@ async function main(): Promise<void> {
       for (const { group, state } of contexts) {
         const scenario = group.scenarios[turn % group.scenarios.length]!;
         if (performance.now() >= endAt) break;
-        current = `${group.name}/${scenario.name}`;
+        mark(`${group.name}/${scenario.name}`);
         try {
           await scenario.run(state, tally.scope(group.name, scenario.name));
         } catch (error) {
           // A scenario that throws is a bench fault, not Flightdeck's; it is shown, not counted as dishonest.
           process.stderr.write(`${group.name}/${scenario.name}: ${String(error)}\n`);
         }
-        current = 'between scenarios';
+        mark('between scenarios');
       }
       if (turn % turnsPerRound === turnsPerRound - 1) {
         round++;
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
   }
   const groups: Record<string, Record<string, number | null>> = {};
   for (const { group } of contexts) groups[group.name] = group.figures(tally);
-  process.stdout.write(`${JSON.stringify({ bench: 'faults', seconds, rounds: round, ...tally.totals(), ...Object.assign({}, ...Object.values(groups)), problems: tally.problems.slice(0, 20) })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'faults', seconds, rounds: round, ...tally.totals(), ...Object.assign({}, ...Object.values(groups)), byGroup: tally.byGroup(), problems: tally.problems.slice(0, 20) })}\n`);
 }
 
 main().then(

@@ -30,7 +30,7 @@ export function startApp(prefix: string): AppRig {
 
 /** A contract call as a renderer makes it, under the hang rule; its result, ok or not. */
 export function timedCall<T>(scope: FaultScope, app: App, name: string, input: unknown = {}): Promise<CallResult<T>> {
-  return scope.timed(`the ${name} call`, app.call(name, input) as Promise<CallResult<T>>);
+  return scope.timed(`the ${name} call`, () => app.call(name, input) as Promise<CallResult<T>>);
 }
 
 /** One checked outcome: the cockpit answers, under the hang rule, with a runbook open. */

@@ -118,7 +118,7 @@ const killedMidDump = {
   async run(state: BackupState, scope: FaultScope): Promise<void> {
     const { app } = state.rig;
     const before = new Set(entries(state.dumps));
-    const started = await scope.timed('the startBackup call', call<ActionRecord>(app, 'startBackup', { backup: 'db' }));
+    const started = await scope.timed('the startBackup call', () => call<ActionRecord>(app, 'startBackup', { backup: 'db' }));
     let killed = false;
     try {
       await until("pg_dump's first bytes", () => dumpInFlight(state.dumps), FIRST_BYTES_MS, 5);
@@ -127,13 +127,13 @@ const killedMidDump = {
       killed = true;
       scope.fault();
       const killedAt = performance.now();
-      const last = await scope.timed('the backup ending once PostgreSQL was dead', until('the backup to end', () => ended(app, started.id), 60_000, 20));
+      const last = await scope.timed('the backup ending once PostgreSQL was dead', () => until('the backup to end', () => ended(app, started.id), 60_000, 20));
       scope.sample('kill-to-end', performance.now() - killedAt);
       const kept = entries(state.dumps).filter((d) => !before.has(d));
       if (last.outcome === 'ok') {
         // The dump won the race with the kill: "ok" is honest only for a whole, verified backup.
         const dir = kept.find((d) => !d.endsWith('.partial'));
-        const held = dir ? await scope.timed('verifying a backup that finished before the kill', verify(join(state.dumps, dir)), VERIFY_LIMIT_MS) : null;
+        const held = dir ? await scope.timed('verifying a backup that finished before the kill', () => verify(join(state.dumps, dir)), VERIFY_LIMIT_MS) : null;
         scope.check(held?.code === 0, `backup ok (${last.message}) after PostgreSQL was killed mid-dump, but ${dir ? `it does not verify: ${held?.stderr.trim()}` : 'no backup directory was kept'}`);
         process.stderr.write(`backups: the dump finished before the kill (${last.message})\n`);
       } else {
@@ -153,7 +153,7 @@ const killedMidDump = {
 const damagedDump = {
   name: 'damaged dump, SHA256SUMS recomputed',
   async run(state: BackupState, scope: FaultScope): Promise<void> {
-    const intact = await scope.timed('verifying the intact backup', verify(state.intact), VERIFY_LIMIT_MS);
+    const intact = await scope.timed('verifying the intact backup', () => verify(state.intact), VERIFY_LIMIT_MS);
     scope.check(intact.code === 0, `the intact backup was refused: ${intact.stderr.trim()}`);
     for (const [how, damage] of [
       ['a flipped byte', flipMiddleByte],
@@ -162,7 +162,7 @@ const damagedDump = {
       const dir = await damagedCopy(state, damage);
       try {
         scope.fault();
-        const result = await scope.timed(`verifying a dump with ${how}`, verify(dir), VERIFY_LIMIT_MS);
+        const result = await scope.timed(`verifying a dump with ${how}`, () => verify(dir), VERIFY_LIMIT_MS);
         scope.check(result.code === 1, `a dump with ${how} under recomputed sums was not refused (exit ${result.code}): ${result.stdout.trim()}`);
         scope.check(REFUSED_BECAUSE.test(result.stderr), `the refusal of a dump with ${how} does not name the table: ${result.stderr.trim()}`);
       } finally {

@@ -15,10 +15,10 @@
  *   in `session status`, every acknowledged tick kept, the next entry on a
  *   clean line.
  *
- * Every step is under the 5 s rule. A FIFO is never opened for writing by
- * anyone but a release guard (RELEASE_AFTER_MS later): if a regression
- * waited on a FIFO, even blocking the event loop, the wait ends and is
- * counted as a hang instead of freezing the benchmark.
+ * Every step is under the 5 s rule. A FIFO is never written to; a release
+ * guard opens and closes it every RELEASE_AFTER_MS, so if a regression
+ * waited on it, even blocking the event loop, the wait ends and is counted
+ * as a hang instead of freezing the benchmark.
  *
  * Figure: fileFifoRefusalP95Ms (opening a runbook with a FIFO profile, or
  * a FIFO runbook, to the cockpit's answer).
@@ -63,12 +63,12 @@ async function mkfifo(path: string): Promise<void> {
 }
 
 /**
- * A child that opens the FIFO read-write and closes it after RELEASE_AFTER_MS: a reader stuck
- * waiting for a writer gets end-of-file. A child, not a timer here, because a synchronous read of
- * the FIFO would block this process's timers.
+ * A child that opens the FIFO read-write and closes it again every RELEASE_AFTER_MS, until stopped:
+ * each reader stuck waiting for a writer then gets end-of-file. A child, not a timer here, because a
+ * synchronous read of the FIFO would block this process's timers.
  */
 function releaseGuard(fifo: string): { stop(): void } {
-  const script = `setTimeout(() => { const fs = require('node:fs'); try { fs.closeSync(fs.openSync(process.argv[1], fs.constants.O_RDWR | fs.constants.O_NONBLOCK)); } catch {} }, Number(process.argv[2]));`;
+  const script = `setInterval(() => { const fs = require('node:fs'); try { fs.closeSync(fs.openSync(process.argv[1], fs.constants.O_RDWR | fs.constants.O_NONBLOCK)); } catch {} }, Number(process.argv[2]));`;
   const child = spawn(process.execPath, ['-e', script, fifo, String(RELEASE_AFTER_MS)], { stdio: 'ignore' });
   child.on('error', () => undefined);
   return { stop: () => void child.kill() };
@@ -144,7 +144,7 @@ const fifoProfile = {
         scope.check(tick.ok, `a tick after the FIFO profile failed: ${describe(tick)}`);
       }
       scope.fault();
-      const flag = await scope.timed('flightdeck flag get --profile FIFO', cli(state, 'flag', 'get', '--profile', fifo, '--flag', 'checkout_v2'));
+      const flag = await scope.timed('flightdeck flag get --profile FIFO', () => cli(state, 'flag', 'get', '--profile', fifo, '--flag', 'checkout_v2'));
       scope.check(flag.code === 2 && flag.stderr.includes(`${fifo}: is a FIFO (named pipe), not a regular file`), `flightdeck flag get with a FIFO profile: exit ${flag.code}: ${flag.stderr.trim()}`);
     } finally {
       guard.stop();
@@ -172,7 +172,7 @@ const fifoRunbook = {
       const now = await checkAnswering(scope, app, 'after a FIFO runbook');
       scope.check(now?.runbook?.source.path === before, `the open runbook changed from ${before} to ${now?.runbook?.source.path} on a refused FIFO`);
       scope.fault();
-      const parsed = await scope.timed('flightdeck parse FIFO', cli(state, 'parse', fifo));
+      const parsed = await scope.timed('flightdeck parse FIFO', () => cli(state, 'parse', fifo));
       scope.check(parsed.code !== 0 && parsed.stderr.includes(fifo) && parsed.stderr.includes('FIFO'), `flightdeck parse of a FIFO: exit ${parsed.code}: ${parsed.stderr.trim()}`);
     } finally {
       guard.stop();
@@ -194,7 +194,7 @@ const editedLastLine = {
     const edited = readFileSync(journal);
     scope.fault();
 
-    const status = await scope.timed('flightdeck session status', cli(state, 'session', 'status', sessionDir));
+    const status = await scope.timed('flightdeck session status', () => cli(state, 'session', 'status', sessionDir));
     scope.check(status.code === 2 && status.stderr.includes(`journal.jsonl line ${line}: hash mismatch`), `session status of an edited last line: exit ${status.code}: ${status.stderr.trim()}`);
 
     const opened = await timedCall<CockpitState>(scope, app, 'openRunbookPath', { path: runbook });
@@ -218,7 +218,7 @@ const tornTail = {
     appendFileSync(journal, torn);
     scope.fault();
 
-    const status = await scope.timed('flightdeck session status', cli(state, 'session', 'status', sessionDir));
+    const status = await scope.timed('flightdeck session status', () => cli(state, 'session', 'status', sessionDir));
     scope.check(status.code === 0 && /warning: the journal ends in an unfinished line \(line \d+, 20 bytes/.test(status.stderr), `session status of a torn tail: exit ${status.code}: ${status.stderr.trim()}`);
 
     const opened = await timedCall<CockpitState>(scope, app, 'openRunbookPath', { path: runbook });

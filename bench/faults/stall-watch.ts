@@ -6,15 +6,20 @@
  */
 import { HANG_MS } from './tally';
 
-/** Calls `onStall` with the stall's length whenever the loop was blocked longer than HANG_MS; returns the stop. */
-export function watchStalls(onStall: (ms: number) => void, intervalMs = 250): () => void {
+/** Calls `onStall` with when the stall began and ended whenever the loop was blocked longer than HANG_MS; returns the stop. */
+export function watchStalls(onStall: (from: number, to: number) => void, intervalMs = 250): () => void {
   let last = performance.now();
-  const timer = setInterval(() => {
+  const check = () => {
     const now = performance.now();
     const late = now - last - intervalMs;
     last = now;
-    if (late > HANG_MS) onStall(late);
-  }, intervalMs);
+    if (late > HANG_MS) onStall(now - late, now);
+  };
+  const timer = setInterval(check, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    // A stall just before the stop, with no timer run since, counts too.
+    check();
+    clearInterval(timer);
+  };
 }
