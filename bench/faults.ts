@@ -59,7 +59,12 @@ async function main(): Promise<void> {
   const runningAt = (at: number) => [...timeline].reverse().find((t) => t.at <= at)?.what ?? 'between scenarios';
   // Started after the setups, which block the loop on purpose (psql filling a database).
   const stopWatch = watchStalls((from, to) => tally.hang(`${runningAt(from)}: the event loop stalled ${Math.round(to - from)} ms`, from, to));
-  const endAt = performance.now() + seconds * 1000;
+  let endAt = performance.now() + seconds * 1000;
+  // Ctrl-C ends the run after the scenario under way, so the servers are stopped and the temp directories removed.
+  process.once('SIGINT', () => {
+    process.stderr.write('stopping after this scenario (Ctrl-C)\n');
+    endAt = 0;
+  });
   // Turns: each group runs its next scenario in turn, so every group has its share of a short run too.
   const turnsPerRound = Math.max(...contexts.map(({ group }) => group.scenarios.length));
   let round = 0;
