@@ -132,13 +132,13 @@ const fifoProfile = {
       const started = performance.now();
       const opened = await timedCall<CockpitState>(scope, app, 'openRunbookPath', { path: runbook });
       scope.sample('fifo-refusal', performance.now() - started);
-      const state_ = opened.ok ? opened.value : null;
-      scope.check(state_?.runbook?.source.path === runbook, `the runbook beside a FIFO profile did not open: ${describe(opened)}`);
+      const view = opened.ok ? opened.value : null;
+      scope.check(view?.runbook?.source.path === runbook, `the runbook beside a FIFO profile did not open: ${describe(opened)}`);
       scope.check(
-        state_?.notices.some((n) => n.level === 'error' && n.message.includes(`${fifo}: is a FIFO (named pipe), not a regular file`)) === true,
-        `the FIFO profile was not refused naming it: ${noticesText(state_?.notices)}`,
+        view?.notices.some((n) => n.level === 'error' && n.message.includes(`${fifo}: is a FIFO (named pipe), not a regular file`)) === true,
+        `the FIFO profile was not refused naming it: ${noticesText(view?.notices)}`,
       );
-      const item = state_?.runbook?.items[0];
+      const item = view?.runbook?.items[0];
       if (item) {
         const tick = await timedCall(scope, app, 'tickItem', { itemId: item.id, checked: true });
         scope.check(tick.ok, `a tick after the FIFO profile failed: ${describe(tick)}`);
