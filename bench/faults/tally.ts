@@ -13,8 +13,14 @@ export interface FaultScope {
   fault(): void;
   /** One reported outcome compared with what really happened; `honest` false counts it as dishonest, with why. */
   check(honest: boolean, what: string): void;
-  /** Awaits `work`, counting a hang when it takes longer than HANG_MS. */
-  timed<T>(what: string, work: Promise<T>): Promise<T>;
+  /**
+   * Awaits `work`, counting a hang when it takes longer than `limitMs`
+   * (HANG_MS unless given: a longer limit is for work that is slow by its
+   * nature, such as pg_restore reading a whole dump, never for an answer).
+   * Give a function to start the work within the timing: the time it
+   * blocks before its first await counts too.
+   */
+  timed<T>(what: string, work: Promise<T> | (() => Promise<T>), limitMs?: number): Promise<T>;
   sample(name: string, ms: number): void;
 }
 
@@ -41,28 +47,34 @@ export class FaultTally {
   private hangs = 0;
   readonly problems: string[] = [];
   private readonly samples = new Map<string, number[]>();
+  private readonly hangWindows: Array<[number, number]> = [];
+  /** Faults and checks per group: that each group had its share of the run. */
+  private readonly perGroup = new Map<string, { faults: number; checked: number }>();
 
   scope(group: string, scenario: string): FaultScope {
     const where = `${group}/${scenario}`;
+    const mine = this.perGroup.get(group) ?? { faults: 0, checked: 0 };
+    this.perGroup.set(group, mine);
     return {
-      fault: () => void this.faults++,
+      fault: () => {
+        this.faults++;
+        mine.faults++;
+      },
       check: (honest, what) => {
         this.checked++;
+        mine.checked++;
         if (!honest) {
           this.dishonest++;
           this.problem(`${where}: dishonest: ${what}`);
         }
       },
-      timed: async (what, work) => {
+      timed: async (what, work, limitMs = HANG_MS) => {
         const started = performance.now();
         try {
-          return await work;
+          return await (typeof work === 'function' ? work() : work);
         } finally {
-          const ms = performance.now() - started;
-          if (ms > HANG_MS) {
-            this.hangs++;
-            this.problem(`${where}: ${what} took ${Math.round(ms)} ms`);
-          }
+          const ended = performance.now();
+          if (ended - started > limitMs) this.hang(`${where}: ${what} took ${Math.round(ended - started)} ms`, started, ended);
         }
       },
       sample: (name, ms) => {
@@ -73,6 +85,23 @@ export class FaultTally {
     };
   }
 
+  /**
+   * One hang, from `from` to `to` (performance.now()). A blocked event loop
+   * is seen by the stall watch and by the step it blocked: a hang that
+   * overlaps one already counted is the same hang, shown but not counted.
+   */
+  hang(why: string, from: number, to: number): void {
+    const same = this.hangWindows.some(([a, b]) => from < b && a < to);
+    this.hangWindows.push([from, to]);
+    if (this.hangWindows.length > 100) this.hangWindows.shift();
+    if (same) {
+      this.problem(`${why} (the same hang)`);
+      return;
+    }
+    this.hangs++;
+    this.problem(why);
+  }
+
   death(why: string): void {
     this.deaths++;
     this.problem(why);
@@ -80,6 +109,10 @@ export class FaultTally {
 
   totals(): { faultsInjected: number; outcomesChecked: number; dishonestOutcomes: number; processDeaths: number; hangsOver5s: number } {
     return { faultsInjected: this.faults, outcomesChecked: this.checked, dishonestOutcomes: this.dishonest, processDeaths: this.deaths, hangsOver5s: this.hangs };
+  }
+
+  byGroup(): Record<string, { faults: number; checked: number }> {
+    return Object.fromEntries(this.perGroup);
   }
 
   percentile(name: string, p: number): number | null {
