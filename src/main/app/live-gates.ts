@@ -18,6 +18,8 @@ import { GateJournal } from '../services/gates/gate-journal';
 import type { GatePlan, TriggerDef } from '../services/gates/gate-plan';
 import { extractGatePlan } from '../services/gates/extract-plan';
 import { phaseFlow } from '../services/gates/phase-flow';
+import { flagHolds } from '../services/gates/gate-policy';
+import { holdsOnWrite, type FlagHold } from '../../shared/flag-holds';
 import type { Activation, Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
 import type { LiveTelemetry } from './live-telemetry';
@@ -107,6 +109,9 @@ export class LiveGates {
         countdownEndsAt: this.countdowns.get(trigger.id)?.endsAt ?? null,
       };
     });
+    const holds = this.holds();
+    const next = flow.nextStep;
+    const nextHold = next ? holdsOnWrite(holds, next.flag, this.journal.flags.get(next.flag)?.percent ?? null, next.percent)[0] : undefined;
     return {
       revision: this.revision,
       phases: plan.phases.map((p) => ({ id: p.id, title: p.title, line: p.line, plannedSeconds: p.plannedSeconds, enteredAt: flow.enteredAt.get(p.id) ?? null, flagStep: p.flagStep ? { flag: p.flagStep.flag, percent: p.flagStep.percent } : null })),
@@ -114,9 +119,20 @@ export class LiveGates {
       gates,
       triggers,
       nextStep: flow.nextStep,
-      nextStepBlockedBy: flow.nextStepBlockedBy,
+      nextStepBlockedBy: nextHold?.reason ?? flow.nextStepBlockedBy,
       live: this.deps.telemetry.current.active,
+      flagHolds: holds,
+      enforce: this.enforced(),
     };
+  }
+
+  /**
+   * What holds a write of `flag` from `from` to `to` now (gate-policy.ts);
+   * empty when nothing does, or when the profile makes gates advisory
+   * (gates.enforce: false). Live control asks before every flag write.
+   */
+  holdsOnWrite(flag: string, from: unknown, to: number): FlagHold[] {
+    return this.enforced() ? holdsOnWrite(this.holds(), flag, from, to) : [];
   }
 
   answer(gateId: string, criterionId: string, answer: 'yes' | 'no', note: string): GatesState {
@@ -301,11 +317,26 @@ export class LiveGates {
     };
   }
 
+  private enforced(): boolean {
+    return this.activation?.profile?.profile.gates.enforce ?? true;
+  }
+
+  private holds(): FlagHold[] {
+    const plan = this.evaluator.plan;
+    const firingRed = plan.triggers
+      .filter((t) => t.severity === 'red' && this.evaluator.triggerState(t.id).state === 'true')
+      .map((trigger) => {
+        const value = this.evaluator.triggerState(trigger.id).value;
+        return { trigger, value: value === null ? null : formatValue(value, trigger.condition.unit) };
+      });
+    const flags = this.activation?.profile?.profile.flags.map((f) => f.name) ?? [];
+    return flagHolds({ plan, currentIndex: this.flow().currentIndex, decisions: this.journal.decisions, firingRed, flags });
+  }
+
   private flow() {
     const runbook = this.activation?.runbook;
     return phaseFlow(this.evaluator.plan, {
       flags: this.journal.flags,
-      decisions: this.journal.decisions,
       phaseDone: (phaseId) => (runbook ? runbook.items.filter((i) => i.phaseId === phaseId).every((i) => this.journal.ticked.get(i.id) ?? i.checked) : false),
     });
   }
