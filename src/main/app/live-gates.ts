@@ -11,7 +11,7 @@
 import { FlightdeckError } from '../../shared/errors';
 import type { CriterionView, GatesState, TriggerView } from '../../shared/gate-model';
 import { METRIC_NAMES, METRICS, type MetricName } from '../../shared/metrics';
-import type { JournalEntry } from '../../shared/session-model';
+import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
 import { describeCondition, formatValue, worse } from '../services/gates/conditions';
 import { GateEvaluator, type CriteriaContext, type TriggerChange } from '../services/gates/gate-evaluator';
 import { GateJournal } from '../services/gates/gate-journal';
@@ -198,7 +198,8 @@ export class LiveGates {
     const now = this.clock();
     try {
       const changes: TriggerChange[] = [];
-      const store = this.deps.telemetry.current.store;
+      const telemetry = this.deps.telemetry.current;
+      const store = telemetry.store;
       const staleMs = this.evaluator.plan.settings.staleSeconds * 1000;
       const byMetric = new Map<MetricName, string[]>();
       for (const id of store.ids()) {
@@ -209,7 +210,8 @@ export class LiveGates {
         let combined: number | null = null;
         for (const id of ids) {
           const latest = store.latest(id);
-          if (!latest || latest.value === null || now - latest.t > staleMs) continue;
+          // A rate whose window is still filling after a start or reconnect is shown, not judged.
+          if (!latest || latest.value === null || now - latest.t > staleMs || latest.t < telemetry.judgedFrom(id)) continue;
           combined = combined === null ? latest.value : worse(metric, combined, latest.value);
         }
         changes.push(...this.evaluator.point(now, metric, combined).triggers);
@@ -279,20 +281,30 @@ export class LiveGates {
 
   private follow(entry: JournalEntry, live = true): void {
     this.journal.add(entry);
-    if (entry.type === 'baseline.captured') this.setBaseline((entry.data as { values: Record<string, number> }).values);
+    if (entry.type === 'baseline.captured') {
+      const data = entry.data as EntryDataOf<'baseline.captured'>;
+      this.setBaseline(data.values, data.noise ?? {});
+    }
     if (live && entry.type !== 'trigger.fired' && entry.type !== 'trigger.cleared') this.emitIfChanged();
   }
 
-  /** The baseline per metric: the worst of the probes' means, the same rule as live readings. */
-  private setBaseline(values: Record<string, number>): void {
+  /**
+   * The baseline per metric: the worst of the probes' means, the same rule as
+   * live readings, with that probe's noise (none in journals before issue 14).
+   */
+  private setBaseline(values: Record<string, number>, noiseOf: Record<string, number>): void {
     const baseline: Partial<Record<MetricName, number>> = {};
+    const noise: Partial<Record<MetricName, number>> = {};
     for (const [id, value] of Object.entries(values)) {
       const metric = id.slice(id.indexOf('/') + 1) as MetricName;
       if (!(METRIC_NAMES as string[]).includes(metric)) continue;
       const previous = baseline[metric];
       baseline[metric] = previous === undefined ? value : worse(metric, previous, value);
+      if (baseline[metric] !== value) continue;
+      if (noiseOf[id] === undefined) delete noise[metric];
+      else noise[metric] = noiseOf[id];
     }
-    this.evaluator.setBaseline(baseline);
+    this.evaluator.setBaseline(baseline, noise);
   }
 
   private context(): CriteriaContext {
