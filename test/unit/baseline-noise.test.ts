@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { GateEvaluator, REPLAY_CONTEXT } from '../../src/main/services/gates/gate-evaluator';
 import { DEFAULT_SETTINGS, type GatePlan } from '../../src/main/services/gates/gate-plan';
+import { parseMetricHistory } from '../../src/main/services/gates/metric-history';
 import { allowedDrift, compareWithBaseline, NOISE_SIGMAS, noiseOf } from '../../src/main/services/gates/tolerance';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -108,5 +109,15 @@ describe('the noise floor under "unchanged or lower"', () => {
     expect(noiseOf([0.4])).toBeNull();
     expect(noiseOf([1, 1, 1])).toBe(0);
     expect(noiseOf([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138, 3);
+  });
+
+  it('a rehearsal history gives the noise on its baseline line; anywhere else it is refused with the line', () => {
+    const history = parseMetricHistory('{"baseline": true, "metric": "error_rate", "value": 0.05, "noise": 0.017}\n{"ts": "2026-01-01T10:00:00Z", "metric": "error_rate", "value": 0.08}\n', 'h.jsonl');
+    expect(history.noise).toEqual({ error_rate: 0.017 });
+    const evaluator = new GateEvaluator(plan);
+    evaluator.setBaseline(history.baseline, history.noise);
+    evaluator.point(history.points[0]!.at, 'error_rate', 0.08);
+    expect(evaluator.judgeGate(plan.gates[0]!, REPLAY_CONTEXT).criteria[0]!.status).toBe('pass');
+    expect(() => parseMetricHistory('{"ts": "2026-01-01T10:00:00Z", "metric": "error_rate", "value": 0.08, "noise": 1}', 'h.jsonl')).toThrow(/noise must be a number of 0 or more, on a baseline line/);
   });
 });
