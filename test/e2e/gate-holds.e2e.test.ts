@@ -42,6 +42,14 @@ function journal(): Array<{ type: string; by: string | null; data: Record<string
 const flagControl = () => page.locator(`[data-testid="flag-control"][data-flag="${FLAG}"]`);
 const step = (percent: number) => flagControl().locator(`[data-testid="flag-step"][data-percent="${percent}"]`);
 
+/** The gate panel, unfolded (it opens folded to its one-line summary). */
+async function unfoldGates() {
+  const panel = page.getByTestId('gate-panel');
+  await panel.waitFor();
+  if ((await panel.getByTestId('gate-toggle').getAttribute('aria-expanded')) === 'false') await panel.getByTestId('gate-toggle').click();
+  return panel;
+}
+
 beforeAll(async () => {
   browser = await launchChromium();
   env = await startDemoEnv({ args: ['--rate', '60'] });
@@ -71,9 +79,7 @@ afterAll(async () => {
 
 describe('gates that hold, in the renderer', () => {
   it('while a red trigger fires, the next step and the raise buttons are disabled with the trigger named; the way down is open', async () => {
-    const panel = page.getByTestId('gate-panel');
-    await panel.waitFor();
-    await panel.getByTestId('gate-toggle').click();
+    const panel = await unfoldGates();
     const trigger = panel.locator('[data-testid="trigger"]').filter({ hasText: TRIGGER });
     await expect.poll(() => trigger.getAttribute('data-state'), { timeout: 60_000, interval: 200 }).toBe('firing');
 
@@ -131,8 +137,12 @@ describe('gates that hold, in the renderer', () => {
   });
 
   it('a new session starts with clean panels: no flag outcome, no half-written gate form', async () => {
-    // The write above left its outcome beside the flag; a reason is half typed at the gate.
+    // A write leaves its outcome beside the flag (0 again: the way down is never held); a reason is half typed at the gate.
+    await flagControl().waitFor();
+    await step(0).click();
+    await page.getByTestId('flag-confirm').getByTestId('flag-confirm-apply').click();
     await expect.poll(() => flagControl().getByTestId('action-outcome').count()).toBe(1);
+    await unfoldGates();
     const card = page.getByTestId('gate-card');
     await card.getByTestId('decide-hold').click();
     await card.getByTestId('decision-reason').fill('half a thought about the old session');
@@ -142,8 +152,7 @@ describe('gates that hold, in the renderer', () => {
     await expect.poll(() => readdirSync(join(demo.dir, 'data', 'sessions'), { withFileTypes: true }).filter((d) => d.isDirectory()).length).toBe(2);
 
     await expect.poll(() => flagControl().getByTestId('action-outcome').count()).toBe(0);
-    const panel = page.getByTestId('gate-panel');
-    if ((await panel.getByTestId('gate-toggle').getAttribute('aria-expanded')) === 'false') await panel.getByTestId('gate-toggle').click();
+    const panel = await unfoldGates();
     await panel.getByTestId('gate-card').waitFor();
     expect(await panel.getByTestId('decision-reason').count()).toBe(0);
   });

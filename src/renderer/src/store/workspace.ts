@@ -19,11 +19,15 @@ export function workspaceKey(cockpit: Pick<Cockpit, 'runbook' | 'session'> | nul
   return `${source.origin}:${source.path ?? source.name}|${cockpit?.session?.id ?? ''}`;
 }
 
-/** Takes a cockpit from main; if it is another runbook or session than before, resets every panel first. */
-export function replaceCockpit(next: Cockpit): void {
-  const previous = useStore.getState().cockpit;
-  if (previous !== null && workspaceKey(previous) !== workspaceKey(next)) resetPanels();
-  useStore.getState().replaceCockpit(next);
+/**
+ * Resets every panel whenever the cockpit in the store moves to another
+ * runbook or session, whoever put it there (an event, a resync, the answer
+ * to "new session" or "open"). Returns the unsubscribe.
+ */
+export function watchWorkspace(): () => void {
+  return useStore.subscribe((state, previous) => {
+    if (previous.cockpit !== null && state.cockpit !== previous.cockpit && workspaceKey(previous.cockpit) !== workspaceKey(state.cockpit)) resetPanels();
+  });
 }
 
 /** What the panels remember of the runbook or session before: results, banners, forms, open dialogs. */
