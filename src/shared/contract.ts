@@ -161,9 +161,16 @@ export const calls = {
     'Which test accounts would be inside the rollout at this percentage.',
   ),
   setFlag: call(
-    z.object({ flag: z.string().min(1).max(128), percent: z.number().min(0).max(100) }).strict(),
+    z
+      .object({
+        flag: z.string().min(1).max(128),
+        percent: z.number().min(0).max(100),
+        /** Goes past what holds a raise (a red trigger firing, a gate without a go); journaled as gate.overridden. */
+        override: z.object({ reason: z.string().trim().min(1, 'say why the gate is overridden').max(LIMITS.reasonChars) }).strict().optional(),
+      })
+      .strict(),
     ActionRecordSchema,
-    'Write a flag and read it back; answers with the honest outcome (ok, failed or unknown).',
+    'Write a flag and read it back; answers with the honest outcome (ok, failed or unknown). A raise a gate holds is refused unless it carries an override with a reason.',
   ),
   runCommand: call(z.object({ commandId: z.string().min(1).max(200) }).strict(), ActionRecordSchema, 'Run an allowlisted command; output streams as commandOutput events.'),
   startRollback: call(

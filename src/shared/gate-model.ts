@@ -97,12 +97,20 @@ export const GatesStateSchema = z.object({
   gates: z.array(GateViewSchema),
   triggers: z.array(TriggerViewSchema),
   /**
-   * The next flag step, offered only after a go at the gate before it;
-   * null otherwise, with the reason in `nextStepBlockedBy`.
+   * The next flag step; null when there is none, with the reason in
+   * `nextStepBlockedBy`. While a hold applies to it (a gate without a go, a
+   * red trigger firing) it is still named, with the hold in `nextStepBlockedBy`.
    */
   nextStep: z.object({ phaseId: z.string(), flag: z.string(), percent: z.number() }).nullable(),
   nextStepBlockedBy: z.string().nullable(),
   /** Whether the evaluator has live data (a profile with probes) or only the runbook. */
   live: z.boolean(),
+  /**
+   * Flag raises held now (shared/flag-holds.ts): by a firing red trigger or a
+   * gate without a go. Main refuses such a write unless it carries an override
+   * with a reason; `enforce` false (the profile's gates.enforce) makes them advisory.
+   */
+  flagHolds: z.array(z.object({ flag: z.string(), above: z.number(), kind: z.enum(['trigger', 'gate']), reason: z.string() })).optional(),
+  enforce: z.boolean().optional(),
 });
 export type GatesState = z.infer<typeof GatesStateSchema>;

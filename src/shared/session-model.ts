@@ -73,7 +73,11 @@ export const EntryData = {
   /** A re-read found a flag holding another value than Flightdeck last wrote (changed outside Flightdeck, or lost). */
   'flag.drifted': z.object({ flag: z.string(), expected: z.string(), seen: z.string(), message: z.string() }),
   /** Series id to value: what "unchanged or lower" compares against. */
-  'baseline.captured': z.object({ values: z.record(z.string(), z.number()) }),
+  'baseline.captured': z.object({
+    values: z.record(z.string(), z.number()),
+    /** Series id to its noise over the baseline window (standard deviation); absent in journals before issue 14. */
+    noise: z.record(z.string(), z.number()).optional(),
+  }),
   /**
    * An exception main did not catch (app/fault-handler.ts), redacted; the action it ended, if it could tell;
    * fatal when main stopped because of it.
@@ -138,6 +142,14 @@ export const EntryData = {
     autoRollback: z.boolean(),
   }),
   'trigger.acknowledged': z.object({ triggerId: z.string(), reason: z.string() }),
+  /** A flag raise that a gate held, made anyway by a person with a reason (issue 14); `from` as read back, null when unknown. */
+  'gate.overridden': z.object({
+    flag: z.string(),
+    from: z.string().nullable(),
+    to: z.number(),
+    reason: z.string(),
+    heldBy: z.array(z.object({ kind: z.enum(['trigger', 'gate']), reason: z.string() })),
+  }),
   'trigger.cleared': z.object({ triggerId: z.string() }),
   'autorollback.cancelled': z.object({ triggerId: z.string(), reason: z.string() }),
 

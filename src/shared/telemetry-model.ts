@@ -53,6 +53,8 @@ export const BaselineSchema = z.object({
   by: z.string().nullable(),
   /** Series id to value at capture time (the mean of the last minute). */
   values: z.record(z.string(), z.number()),
+  /** Series id to its standard deviation over the same minute: the noise floor of "unchanged or lower". */
+  noise: z.record(z.string(), z.number()).optional(),
 });
 export type Baseline = z.infer<typeof BaselineSchema>;
 

@@ -91,7 +91,7 @@ describe('backups from the checklist', () => {
 
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 120_000 }).toBe('verified');
     const seen = await page.evaluate<string[]>('window.seenProgress');
-    expect(seen.some((text) => /Dumping: .*(KB|MB).*rows/.test(text))).toBe(true);
+    expect(seen.some((text) => /Dumping: .*(KiB|MiB).*rows/.test(text))).toBe(true);
 
     const checksum = row.getByTestId('backup-checksum');
     const sha256 = (await checksum.getAttribute('data-sha256'))!;

@@ -76,7 +76,9 @@ describe('controls against the demo environment', () => {
     await flagControl().waitFor();
     await expect.poll(() => flagControl().getByTestId('flag-value').getAttribute('data-value')).toBe('0');
 
-    await flagControl().locator('[data-testid="flag-step"][data-percent="50"]').click();
+    // 50 % lies past the Phase 1 gate, which has no go yet: its step is held, and the override is the way (gate-holds.e2e.test.ts).
+    expect(await flagControl().locator('[data-testid="flag-step"][data-percent="50"]').isDisabled()).toBe(true);
+    await flagControl().getByTestId('flag-override-open').click();
     const confirm = page.getByTestId('flag-confirm');
     await expect.poll(() => confirm.getByTestId('flag-change').textContent()).toMatch(/^0%.*→.*50%$/);
 
@@ -89,6 +91,7 @@ describe('controls against the demo environment', () => {
     expect(await texts(confirm.locator('[data-testid="preview-outside"] li'))).toEqual(TEST_USERS.filter((u) => !inside.includes(u)));
     expect(await adminPercent()).toBe(0); // nothing written before the confirmation
 
+    await confirm.getByTestId('flag-override-reason').fill('the test raises it straight to 50 %');
     await confirm.getByTestId('flag-confirm-apply').click();
     await expect.poll(() => flagControl().getByTestId('action-outcome').getAttribute('data-outcome')).toBe('ok');
     expect(await adminPercent()).toBe(50);

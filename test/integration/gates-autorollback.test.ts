@@ -39,7 +39,8 @@ afterAll(async () => {
 
 describe('the automatic rollback', () => {
   it('runs the plan without a hold, restores the flag, and journals "automatic" with the reason, not the operator', async () => {
-    const set = await call<ActionRecord>(app, 'setFlag', { flag: 'checkout_v2', percent: 50 });
+    // Straight past the Phase 1 gate, which holds it (gate-holds.test.ts): the override is the deliberate act.
+    const set = await call<ActionRecord>(app, 'setFlag', { flag: 'checkout_v2', percent: 50, override: { reason: 'the test needs the faulty flag at 50 %' } });
     expect(set.outcome).toBe('ok');
     expect(await shopPercent()).toBe(50);
 

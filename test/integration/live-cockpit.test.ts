@@ -84,7 +84,8 @@ describe('the cockpit with a deployment profile', () => {
       const preview = await call<{ inside: string[]; outside: string[] }>(app, 'previewFlag', { flag: 'checkout_v2', percent: 50 });
       expect(preview.inside.length + preview.outside.length).toBe(8);
 
-      const set = await call<{ outcome: string }>(app, 'setFlag', { flag: 'checkout_v2', percent: 50 });
+      // Past the Phase 1 gate, which holds it until a go (gate-holds.test.ts): the override says why.
+      const set = await call<{ outcome: string }>(app, 'setFlag', { flag: 'checkout_v2', percent: 50, override: { reason: 'the test raises it straight to 50 %' } });
       expect(set.outcome).toBe('ok');
       expect(await demoFlag()).toBe(50);
 

@@ -75,7 +75,7 @@ describe('live gates on the demo environment', () => {
     expect(state.phases.map((p) => p.flagStep?.percent ?? null)).toEqual([null, 10, 50, 100, null, null]);
   });
 
-  it('offers the next flag step only after a go, and journals the decision with its evidence', async () => {
+  it('holds the next flag step until a go, and journals the decision with its evidence', async () => {
     await call(app, 'captureBaseline');
     await call(app, 'setFlag', { flag: 'checkout_v2', percent: 10 });
     let state = await waitFor('phase 1 current', async () => {
@@ -83,7 +83,7 @@ describe('live gates on the demo environment', () => {
       return s.currentPhaseId === s.phases[1]!.id && s;
     });
     const gate = state.gates[0]!;
-    expect(state.nextStep).toBeNull();
+    expect(state.nextStep).toEqual({ phaseId: state.phases[2]!.id, flag: 'checkout_v2', percent: 50 });
     expect(state.nextStepBlockedBy).toBe('Waiting for a go at "Go/No-Go Decision".');
     expect(state.phases[1]!.enteredAt).toEqual(expect.any(Number));
 
@@ -100,6 +100,7 @@ describe('live gates on the demo environment', () => {
     expect(state.nextStepBlockedBy).toBe(`Held at "Go/No-Go Decision" by ${app.cockpit.operator()}: waiting for the payments team`);
     state = await call<GatesState>(app, 'decideGate', { gateId: gate.id, decision: 'go', reason: 'payments team agreed' });
     expect(state.nextStep).toEqual({ phaseId: state.phases[2]!.id, flag: 'checkout_v2', percent: 50 });
+    expect(state.nextStepBlockedBy).toBeNull();
     expect(state.gates[0]!.decision).toMatchObject({ decision: 'go', reason: 'payments team agreed' });
 
     const decided = ofType('gate.decided');
@@ -111,14 +112,15 @@ describe('live gates on the demo environment', () => {
       [70, 'measured'],
       [71, 'person'],
     ]);
-    expect(evidence[0]!.evidence).toMatch(/^error_rate [\d.]+ % [≤>] baseline [\d.]+ % \+ 0\.3 %$/);
+    expect(evidence[0]!.evidence).toMatch(/^error_rate [\d.]+ % [≤>] baseline [\d.]+ % \+ 0\.30? %$/);
     expect(evidence[0]!.value).toEqual(expect.any(Number));
     expect(evidence[3]).toMatchObject({ status: 'pass', evidence: expect.stringContaining('answered yes') });
   });
 
   it('fires the 2 % trigger after its duration at 50 %, and a cancel stops the automatic rollback', async () => {
     const seen = states.length;
-    await call(app, 'setFlag', { flag: 'checkout_v2', percent: 50 });
+    // A noisy run may fire the 1 % red line at 10 %, which holds any raise (gate-holds.test.ts): the override says why.
+    await call(app, 'setFlag', { flag: 'checkout_v2', percent: 50, override: { reason: 'the test raises the faulty flag to fire the 2 % line' } });
     const firing = await waitFor('the red line firing', () => {
       const t = redLine(app.gates.state());
       return t.state === 'firing' && t;
@@ -152,7 +154,8 @@ describe('live gates on the demo environment', () => {
     await waitFor('the trigger cleared', () => ofType('trigger.cleared').length > 0 && redLine(app.gates.state()).state === 'quiet', { timeoutMs: 45_000, intervalMs: 100, lastSeen: () => JSON.stringify(redLine(app.gates.state())) });
     expect(redLine(app.gates.state()).acknowledged).toBe(false);
 
-    await call(app, 'setFlag', { flag: 'checkout_v2', percent: 50 });
+    // The 1 % red line may still be firing as the rate falls: it holds the raise, so the test overrides it with a reason.
+    await call(app, 'setFlag', { flag: 'checkout_v2', percent: 50, override: { reason: 'the test raises the faulty flag again' } });
     const firing = await waitFor('firing again with a countdown', () => {
       const t = redLine(app.gates.state());
       return t.state === 'firing' && t.countdownEndsAt !== null && t;

@@ -240,6 +240,8 @@ describe('Telemetry', () => {
     const baseline = telemetry.captureBaseline('maria');
     expect(baseline.by).toBe('maria');
     expect(baseline.values).toEqual({ 'shop/error_rate': expect.closeTo(0.4, 9), 'shop/latency_p95': expect.closeTo(120, 9) });
+    // Each series' noise over the same minute, the floor of "unchanged or lower": a steady target has none.
+    expect(baseline.noise).toEqual({ 'shop/error_rate': expect.closeTo(0, 9), 'shop/latency_p95': expect.closeTo(0, 9) });
     const flag = telemetry.addMarker('flag', 'checkout_v2 0% → 10% (maria)');
     const withBoth = await waitFor('batch with baseline and markers', () => batches.find((b) => b.batch.baseline && b.batch.markers.length === 2));
     expect(withBoth.batch.baseline).toEqual(baseline);

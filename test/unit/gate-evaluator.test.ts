@@ -130,7 +130,7 @@ describe('baseline comparisons', () => {
     expect(compareWithBaseline('error_rate', 0.45, 0.4, tolerance).evidence).toBe('error_rate 0.45 % > baseline 0.40 % + 0.04 %');
   });
 
-  it('an absolute tolerance per metric replaces the relative one (a 0 % baseline allows nothing otherwise)', () => {
+  it('an absolute tolerance per metric is a floor under the relative one (a 0 % baseline allows nothing otherwise)', () => {
     expect(compareWithBaseline('error_rate', 0.05, 0, tolerance).pass).toBe(false);
     expect(compareWithBaseline('error_rate', 0.05, 0, { relativePercent: 10, absolute: { error_rate: 0.1 } }).pass).toBe(true);
   });

@@ -12,6 +12,7 @@ import type { SafeStorageLike } from '../services/vault/safe-storage-key';
 import { Vault } from '../services/vault/vault';
 import { VAULT_FILE_NAME } from '../services/vault/vault-file';
 import type { CallResult } from '../../shared/errors';
+import type { FlagHold } from '../../shared/flag-holds';
 import { dispatchCall } from './dispatch';
 import { LiveControl } from './live-control';
 import { LiveGates } from './live-gates';
@@ -113,8 +114,9 @@ export function createApp(options: AppOptions): App {
     backupsDir: join(options.dataDir, 'backups'),
   });
   const telemetry: LiveTelemetry = new LiveTelemetry({ cockpit, events, scope, log: options.log });
-  const control = new LiveControl({ cockpit, events, vault, scope });
-  const gates = new LiveGates({
+  // Every flag write asks the gates first (gates is built just below; the call comes later).
+  const control: LiveControl = new LiveControl({ cockpit, events, vault, scope, holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to) });
+  const gates: LiveGates = new LiveGates({
     cockpit,
     events,
     telemetry,

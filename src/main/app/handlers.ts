@@ -57,7 +57,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     deleteSecret: ({ name }) => live.control.deleteSecret(name),
     readFlag: ({ flag }) => live.control.readFlag(flag),
     previewFlag: ({ flag, percent }) => live.control.previewFlag(flag, percent),
-    setFlag: ({ flag, percent }) => live.control.setFlag(flag, percent),
+    setFlag: ({ flag, percent, override }) => live.control.setFlag(flag, percent, override),
     runCommand: ({ commandId }) => live.control.runCommand(commandId),
     startRollback: ({ plan, confirmation }) => live.control.startRollback({ plan, confirmation }),
     // backups (issue 5)

@@ -7,6 +7,7 @@
  */
 import type { ActionRecord, ControlState, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
+import type { FlagHold } from '../../shared/flag-holds';
 import type { BackupRequest } from '../services/backups/backup-service';
 import type { Profile } from '../services/profile/profile-schema';
 import { checkPlanConfirmation, confirmModeOf, type RollbackRequest } from '../services/rollback/rollback-service';
@@ -23,6 +24,13 @@ export interface LiveControlDeps {
   events: EventHub;
   vault: Vault;
   scope: LiveScope;
+  /** What holds a flag write now (LiveGates.holdsOnWrite, gate-policy.ts); absent: nothing does. */
+  holds?: (flag: string, from: unknown, to: number) => FlagHold[];
+}
+
+/** A deliberate override of the holds on a flag raise: the person's reason, journaled as gate.overridden. */
+export interface GateOverride {
+  reason: string;
 }
 
 const RECENT_ACTIONS = 50;
@@ -104,8 +112,31 @@ export class LiveControl {
     return this.deps.scope.require().flags.preview(flag, percent);
   }
 
-  setFlag(flag: string, percent: number): Promise<ActionRecord> {
-    return this.deps.scope.require().flags.set(flag, percent, this.deps.cockpit.operator());
+  /**
+   * A flag write. A raise a gate holds (a red trigger firing, a gate with no
+   * go) is refused unless it carries an override with a reason; the override
+   * is journaled (gate.overridden: the flag, from, to, the reason and what
+   * held it) before the write starts. Lowering is never held.
+   */
+  async setFlag(flag: string, percent: number, override?: GateOverride): Promise<ActionRecord> {
+    const s = this.deps.scope.require();
+    const from = s.flags.views().find((f) => f.name === flag)?.value ?? null;
+    const holds = this.deps.holds?.(flag, from, percent) ?? [];
+    if (holds.length > 0) {
+      const why = holds.map((h) => h.reason).join(' ');
+      const reason = override?.reason.trim() ?? '';
+      if (reason === '') {
+        throw new FlightdeckError('conflict', `Raising ${flag} to ${percent}% is held: ${why} Decide at the gate, or override with a reason.`, { field: 'override' });
+      }
+      this.deps.cockpit.activation()?.journal.record('gate.overridden', this.deps.cockpit.operator(), {
+        flag,
+        from: from === null ? null : String(from),
+        to: percent,
+        reason,
+        heldBy: holds.map((h) => ({ kind: h.kind, reason: h.reason })),
+      });
+    }
+    return s.flags.set(flag, percent, this.deps.cockpit.operator());
   }
 
   runCommand(commandId: string): Promise<ActionRecord> {

@@ -11,7 +11,7 @@
 import { FlightdeckError } from '../../shared/errors';
 import type { CriterionView, GatesState, TriggerView } from '../../shared/gate-model';
 import { METRIC_NAMES, METRICS, type MetricName } from '../../shared/metrics';
-import type { JournalEntry } from '../../shared/session-model';
+import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
 import { formatValue } from '../../shared/format';
 import { describeCondition, worse } from '../services/gates/conditions';
 import { GateEvaluator, type CriteriaContext, type TriggerChange } from '../services/gates/gate-evaluator';
@@ -19,6 +19,8 @@ import { GateJournal } from '../services/gates/gate-journal';
 import type { GatePlan, TriggerDef } from '../services/gates/gate-plan';
 import { extractGatePlan } from '../services/gates/extract-plan';
 import { phaseFlow } from '../services/gates/phase-flow';
+import { flagHolds } from '../services/gates/gate-policy';
+import { holdsOnWrite, type FlagHold } from '../../shared/flag-holds';
 import type { Activation, Cockpit } from './cockpit';
 import type { EventHub } from './event-hub';
 import type { LiveTelemetry } from './live-telemetry';
@@ -108,6 +110,9 @@ export class LiveGates {
         countdownEndsAt: this.countdowns.get(trigger.id)?.endsAt ?? null,
       };
     });
+    const holds = this.holds();
+    const next = flow.nextStep;
+    const nextHold = next ? holdsOnWrite(holds, next.flag, this.journal.flags.get(next.flag)?.percent ?? null, next.percent)[0] : undefined;
     return {
       revision: this.revision,
       phases: plan.phases.map((p) => ({ id: p.id, title: p.title, line: p.line, plannedSeconds: p.plannedSeconds, enteredAt: flow.enteredAt.get(p.id) ?? null, flagStep: p.flagStep ? { flag: p.flagStep.flag, percent: p.flagStep.percent } : null })),
@@ -115,9 +120,20 @@ export class LiveGates {
       gates,
       triggers,
       nextStep: flow.nextStep,
-      nextStepBlockedBy: flow.nextStepBlockedBy,
+      nextStepBlockedBy: nextHold?.reason ?? flow.nextStepBlockedBy,
       live: this.deps.telemetry.current.active,
+      flagHolds: holds,
+      enforce: this.enforced(),
     };
+  }
+
+  /**
+   * What holds a write of `flag` from `from` to `to` now (gate-policy.ts);
+   * empty when nothing does, or when the profile makes gates advisory
+   * (gates.enforce: false). Live control asks before every flag write.
+   */
+  holdsOnWrite(flag: string, from: unknown, to: number): FlagHold[] {
+    return this.enforced() ? holdsOnWrite(this.holds(), flag, from, to) : [];
   }
 
   answer(gateId: string, criterionId: string, answer: 'yes' | 'no', note: string): GatesState {
@@ -183,7 +199,8 @@ export class LiveGates {
     const now = this.clock();
     try {
       const changes: TriggerChange[] = [];
-      const store = this.deps.telemetry.current.store;
+      const telemetry = this.deps.telemetry.current;
+      const store = telemetry.store;
       const staleMs = this.evaluator.plan.settings.staleSeconds * 1000;
       const byMetric = new Map<MetricName, string[]>();
       for (const id of store.ids()) {
@@ -194,7 +211,8 @@ export class LiveGates {
         let combined: number | null = null;
         for (const id of ids) {
           const latest = store.latest(id);
-          if (!latest || latest.value === null || now - latest.t > staleMs) continue;
+          // A rate whose window is still filling after a start or reconnect is shown, not judged.
+          if (!latest || latest.value === null || now - latest.t > staleMs || latest.t < telemetry.judgedFrom(id)) continue;
           combined = combined === null ? latest.value : worse(metric, combined, latest.value);
         }
         changes.push(...this.evaluator.point(now, metric, combined).triggers);
@@ -264,20 +282,30 @@ export class LiveGates {
 
   private follow(entry: JournalEntry, live = true): void {
     this.journal.add(entry);
-    if (entry.type === 'baseline.captured') this.setBaseline((entry.data as { values: Record<string, number> }).values);
+    if (entry.type === 'baseline.captured') {
+      const data = entry.data as EntryDataOf<'baseline.captured'>;
+      this.setBaseline(data.values, data.noise ?? {});
+    }
     if (live && entry.type !== 'trigger.fired' && entry.type !== 'trigger.cleared') this.emitIfChanged();
   }
 
-  /** The baseline per metric: the worst of the probes' means, the same rule as live readings. */
-  private setBaseline(values: Record<string, number>): void {
+  /**
+   * The baseline per metric: the worst of the probes' means, the same rule as
+   * live readings, with that probe's noise (none in journals before issue 14).
+   */
+  private setBaseline(values: Record<string, number>, noiseOf: Record<string, number>): void {
     const baseline: Partial<Record<MetricName, number>> = {};
+    const noise: Partial<Record<MetricName, number>> = {};
     for (const [id, value] of Object.entries(values)) {
       const metric = id.slice(id.indexOf('/') + 1) as MetricName;
       if (!(METRIC_NAMES as string[]).includes(metric)) continue;
       const previous = baseline[metric];
       baseline[metric] = previous === undefined ? value : worse(metric, previous, value);
+      if (baseline[metric] !== value) continue;
+      if (noiseOf[id] === undefined) delete noise[metric];
+      else noise[metric] = noiseOf[id];
     }
-    this.evaluator.setBaseline(baseline);
+    this.evaluator.setBaseline(baseline, noise);
   }
 
   private context(): CriteriaContext {
@@ -302,11 +330,26 @@ export class LiveGates {
     };
   }
 
+  private enforced(): boolean {
+    return this.activation?.profile?.profile.gates.enforce ?? true;
+  }
+
+  private holds(): FlagHold[] {
+    const plan = this.evaluator.plan;
+    const firingRed = plan.triggers
+      .filter((t) => t.severity === 'red' && this.evaluator.triggerState(t.id).state === 'true')
+      .map((trigger) => {
+        const value = this.evaluator.triggerState(trigger.id).value;
+        return { trigger, value: value === null ? null : formatValue(value, trigger.condition.unit) };
+      });
+    const flags = this.activation?.profile?.profile.flags.map((f) => f.name) ?? [];
+    return flagHolds({ plan, currentIndex: this.flow().currentIndex, decisions: this.journal.decisions, firingRed, flags });
+  }
+
   private flow() {
     const runbook = this.activation?.runbook;
     return phaseFlow(this.evaluator.plan, {
       flags: this.journal.flags,
-      decisions: this.journal.decisions,
       phaseDone: (phaseId) => (runbook ? runbook.items.filter((i) => i.phaseId === phaseId).every((i) => this.journal.ticked.get(i.id) ?? i.checked) : false),
     });
   }

@@ -54,7 +54,7 @@ export class LiveTelemetry {
   captureBaseline(): Baseline {
     const by = this.deps.cockpit.operator();
     const baseline = this.telemetry.captureBaseline(by);
-    this.activation?.journal.record('baseline.captured', by, { values: baseline.values });
+    this.activation?.journal.record('baseline.captured', by, { values: baseline.values, ...(baseline.noise ? { noise: baseline.noise } : {}) });
     return baseline;
   }
 
@@ -119,7 +119,8 @@ export class LiveTelemetry {
       const marker = markerForEntry(entry, this.titles);
       if (marker) this.telemetry.addMarker(marker.kind, marker.label, marker.at);
       if (entry.type === 'baseline.captured') {
-        baseline = { at: Date.parse(entry.ts), by: entry.by, values: (entry.data as EntryDataOf<'baseline.captured'>).values };
+        const data = entry.data as EntryDataOf<'baseline.captured'>;
+        baseline = { at: Date.parse(entry.ts), by: entry.by, values: data.values, ...(data.noise ? { noise: data.noise } : {}) };
       }
     }
     if (baseline) this.telemetry.setBaseline(baseline);

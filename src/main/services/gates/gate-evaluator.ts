@@ -71,6 +71,7 @@ export class GateEvaluator {
   /** Metrics that have reported at least once: a threshold on a metric nobody measures is left out of "targets". */
   private readonly seen = new Set<MetricName>();
   private baseline: Partial<Record<MetricName, number>> | null = null;
+  private noise: Partial<Record<MetricName, number>> = {};
   private now = 0;
 
   constructor(readonly plan: GatePlan) {
@@ -96,8 +97,10 @@ export class GateEvaluator {
     return this.now;
   }
 
-  setBaseline(values: Partial<Record<MetricName, number>> | null): void {
+  /** `noise`: each metric's standard deviation over the baseline window, the floor of "unchanged" (tolerance.ts). */
+  setBaseline(values: Partial<Record<MetricName, number>> | null, noise: Partial<Record<MetricName, number>> = {}): void {
     this.baseline = values;
+    this.noise = noise;
   }
 
   /** A reading of one metric at `at`; returns the trigger and threshold changes it caused, in time order. */
@@ -173,7 +176,7 @@ export class GateEvaluator {
         }
         const baseline = this.baseline?.[metric];
         if (baseline === undefined) return { ...base, source: 'measured', value, unit, status: 'unknown', evidence: `${metric} ${formatValue(value, unit)}, but no baseline was captured for it` };
-        const verdict = compareWithBaseline(metric, value, baseline, this.plan.settings.tolerance);
+        const verdict = compareWithBaseline(metric, value, baseline, this.plan.settings.tolerance, this.noise[metric]);
         return { ...base, source: 'measured', value, unit, status: verdict.pass ? 'pass' : 'fail', evidence: verdict.evidence };
       }
       case 'targets':

@@ -51,7 +51,7 @@ const TRIGGER_STATE = { true: 'fired', pending: 'pending', false: 'cleared', unk
 
 export function replay(plan: GatePlan, history: MetricHistory): ReplayResult {
   const evaluator = new GateEvaluator(plan);
-  evaluator.setBaseline(history.baseline);
+  evaluator.setBaseline(history.baseline, history.noise);
   const fired = new Set<string>();
   const context: CriteriaContext = { ...REPLAY_CONTEXT, firedInPhase: () => [...fired] };
   const events: ReplayEvent[] = [];

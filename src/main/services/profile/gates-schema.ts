@@ -64,6 +64,12 @@ export type TriggerConfig = z.infer<typeof TriggerConfigSchema>;
 
 export const GatesConfigSchema = z
   .object({
+    /**
+     * Gates hold (issue 14): main refuses to raise a flag while a red trigger
+     * fires or a gate before the step has no go, unless the write carries an
+     * override with a reason. false makes the holds advisory (shown, not enforced).
+     */
+    enforce: z.boolean().default(true),
     tolerance: z
       .object({
         /** "Unchanged" allows this drift from the baseline, in percent of it. */

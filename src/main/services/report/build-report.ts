@@ -106,6 +106,11 @@ export function buildReport(input: ReportInput): ReportData {
         events.push({ at: entry.ts, by: entry.by, kind: 'trigger fired', text: `${d.text}${d.line !== null ? ` (line ${d.line})` : ''}: ${d.metric} ${d.value === null ? 'no data' : formatValue(d.value, unitOfMetric(d.metric))} for ${formatSeconds(d.heldSeconds)}${d.autoRollback ? ', automatic rollback armed' : ''}` });
         break;
       }
+      case 'gate.overridden': {
+        const d = entry.data as EntryDataOf<'gate.overridden'>;
+        events.push({ at: entry.ts, by: entry.by, kind: 'gate overridden', text: `${d.flag} ${d.from ?? '?'} → ${d.to}%: ${d.reason} (held: ${d.heldBy.map((h) => h.reason).join(' ')})` });
+        break;
+      }
       case 'trigger.acknowledged':
       case 'trigger.cleared':
       case 'autorollback.cancelled': {

@@ -11,6 +11,7 @@
 import { FlightdeckError } from '../../../shared/errors';
 import { MARKER_KINDS, type Baseline, type Marker, type ProbeStatus, type SeriesInfo, type TelemetryBatch, type TelemetrySnapshot } from '../../../shared/telemetry-model';
 import { MetricStore } from '../metrics/metric-store';
+import { noiseOf } from '../gates/tolerance';
 import type { ProbeConfig } from '../profile/probes-schema';
 import type { Probe, ProbeReading } from '../probes/probe';
 import { BatchMerger } from './batch-merger';
@@ -63,6 +64,8 @@ export class Telemetry {
   private readonly pending = new BatchMerger({ pointsPerSeries: 256, markers: 200 });
   private markers: Marker[] = [];
   private currentBaseline: Baseline | null = null;
+  /** Per rate-computing probe: since when it has answered without a break (null while down). */
+  private readonly upSince = new Map<string, number | null>();
   private emitTimer: NodeJS.Timeout | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
 
@@ -203,14 +206,18 @@ export class Telemetry {
   captureBaseline(by: string | null): Baseline {
     const now = this.clock();
     const values: Record<string, number> = {};
+    // Each series' own jitter over the same minute: the floor under "unchanged or lower" (gates/tolerance.ts).
+    const noise: Record<string, number> = {};
     for (const id of this.series.keys()) {
       const mean = this.store.meanOver(id, BASELINE_WINDOW_MS, now);
       if (mean !== null) values[id] = mean;
+      const spread = noiseOf(this.store.range(id, now - BASELINE_WINDOW_MS, now).flatMap(([, v]) => (v === null ? [] : [v])));
+      if (mean !== null && spread !== null) noise[id] = spread;
     }
     if (Object.keys(values).length === 0) {
       throw new FlightdeckError('not-found', this.active ? 'No probe has reported a value in the last minute yet, so there is nothing to take as a baseline. Try again once the graphs show data.' : 'There are no probes in the profile, so there is nothing to take as a baseline.');
     }
-    const baseline: Baseline = { at: now, by, values };
+    const baseline: Baseline = { at: now, by, values, noise };
     this.setBaseline(baseline);
     this.addMarker('baseline', by ? `Baseline captured by ${by}` : 'Baseline captured', now);
     return baseline;
@@ -222,7 +229,24 @@ export class Telemetry {
     this.pending.add({ at: this.clock(), series: [], points: {}, probes: [], markers: [], baseline });
   }
 
+  /**
+   * From when a series' readings may be judged (epoch ms). A Prometheus
+   * probe's rates cover its window (windowSeconds): right after a start or
+   * a reconnect they cover a few seconds, where one failed request is a
+   * false spike. Its points still show on the graphs, but the gates treat
+   * them as not yet judged until the window has filled since it came up.
+   * Other probes read the present: judged at once. Infinity while down.
+   */
+  judgedFrom(seriesId: string): number {
+    const probe = seriesId.slice(0, Math.max(0, seriesId.lastIndexOf('/')));
+    const config = this.options.probes.find((p) => p.name === probe);
+    if (!config || config.kind !== 'prometheus') return Number.NEGATIVE_INFINITY;
+    const since = this.upSince.get(probe);
+    return since === undefined || since === null ? Number.POSITIVE_INFINITY : since + config.windowSeconds * 1000;
+  }
+
   private record(config: ProbeConfig, runner: ProbeRunner, reading: ProbeReading, at: number): void {
+    if (config.kind === 'prometheus') this.upSince.set(config.name, reading.health === 'down' ? null : (this.upSince.get(config.name) ?? at));
     const status: ProbeStatus = {
       name: config.name,
       kind: config.kind,

@@ -39,9 +39,12 @@ export function previewFlag(flag: string, percent: number): Promise<FlagPreview>
   return api.previewFlag({ flag, percent });
 }
 
-/** Writes the flag; the answer is the honest outcome (main reads it back and sends the new value with controlChanged). */
-export async function setFlag(flag: string, percent: number): Promise<ActionRecord> {
-  const record = await api.setFlag({ flag, percent });
+/**
+ * Writes the flag; the answer is the honest outcome (main reads it back and sends the new value with controlChanged).
+ * `overrideReason` goes past a gate that holds the raise (main journals it); without one main refuses a held raise.
+ */
+export async function setFlag(flag: string, percent: number, overrideReason?: string): Promise<ActionRecord> {
+  const record = await api.setFlag(overrideReason === undefined ? { flag, percent } : { flag, percent, override: { reason: overrideReason } });
   control().setFlagOutcome(flag, record);
   return record;
 }

@@ -7,6 +7,7 @@ import type { JournalEntry } from '../../../shared/session-model';
 import { api } from '../api';
 import { onReconnect } from './connection';
 import { useStore } from './store';
+import { watchWorkspace } from './workspace';
 
 let resyncing: Promise<void> | null = null;
 /** Entries that arrived before the first cockpit; folded (or dropped as duplicates) once it is in. */
@@ -43,6 +44,8 @@ export function startSync(): () => void {
   const unsubscribe = [
     api.on('sessionEntry', (payload) => receiveEntry(payload.entry, payload.sessionId)),
     api.on('cockpitReplaced', (cockpit) => useStore.getState().replaceCockpit(cockpit)),
+    // Another runbook or session: every panel's results, banners and forms go.
+    watchWorkspace(),
     api.on('prefsChanged', (prefs) => useStore.getState().setPrefs(prefs)),
     // Main was gone or restarted: entries may have been missed, so read the whole cockpit again.
     onReconnect(() => void resync()),

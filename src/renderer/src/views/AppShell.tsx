@@ -9,6 +9,7 @@ import { ShortcutsHelp } from '../components/ShortcutsHelp';
 import { useShortcuts } from '../keyboard/useShortcuts';
 import { useStore } from '../store/store';
 import { startSync } from '../store/sync';
+import { workspaceKey } from '../store/workspace';
 import { startTelemetry } from '../store/telemetry-app';
 import { startControlSync } from '../store/control-sync';
 import { startBackupSync } from '../store/backup-progress';
@@ -34,6 +35,8 @@ export function AppShell() {
   const title = useStore((s) => s.cockpit?.runbook?.title);
   const hasRunbook = useStore((s) => Boolean(s.cockpit?.runbook));
   const connection = useConnection((s) => s.state);
+  // Another runbook or session: the workspace remounts, so no panel keeps a result, banner or form of the one before.
+  const workspace = useStore((s) => workspaceKey(s.cockpit));
   const dragging = useFileDrop();
   useShortcuts();
 
@@ -63,11 +66,11 @@ export function AppShell() {
     <div className="app" data-connection={connection}>
       {/* One grid row: the alarm sits right under the top bar, across the whole window. */}
       <div className="app-top">
-        <TopBar />
+        <TopBar key={`top-${workspace}`} />
         <ConnectionBanner />
-        <AlarmBanner />
+        <AlarmBanner key={`alarm-${workspace}`} />
       </div>
-      <div className={hasRunbook ? 'workspace' : 'workspace no-outline'}>
+      <div key={workspace} className={hasRunbook ? 'workspace' : 'workspace no-outline'}>
         <Sidebar />
         <MainColumn />
         <aside className="live-column" aria-label="Live capability">

@@ -4,6 +4,10 @@
  * by the same bucketing the application uses (the write waits until the
  * preview is on screen, or has failed and says so). Confirming writes the flag;
  * the answer (ok, failed or unknown) shows on the flag's control.
+ *
+ * A raise a gate holds (a red trigger firing, a gate without a go) says
+ * what holds it and asks for the reason to override it: a labelled,
+ * focused box; main refuses the write without one and journals it with one.
  */
 import { useEffect, useState } from 'react';
 import type { FlagPreview, FlagView } from '../../../../shared/control-model';
@@ -13,6 +17,8 @@ import { ControlModal } from './ControlModal';
 import { useConnected } from '../../store/connection';
 import { NotConnectedNote } from '../connection/NotConnectedNote';
 import { flagValueText } from './FlagValue';
+import { useFlagHold } from '../gates/useFlagHold';
+import { useReasonField } from '../gates/useReasonField';
 
 interface Props {
   flag: FlagView;
@@ -26,6 +32,8 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
   const [writing, setWriting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const connected = useConnected();
+  const hold = useFlagHold(flag.name, preview ? preview.from : flag.value, percent);
+  const override = useReasonField();
 
   useEffect(() => {
     let current = true;
@@ -39,10 +47,15 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
   }, [flag.name, percent]);
 
   const apply = async () => {
+    const reason = override.reason.trim();
+    if (hold.held && reason === '') {
+      override.setProblem('Say why the gate is overridden: the reason goes into the journal and the report.');
+      return;
+    }
     setWriting(true);
     setError(null);
     try {
-      await setFlag(flag.name, percent);
+      await setFlag(flag.name, percent, hold.held ? reason : undefined);
       onClose();
     } catch (err) {
       setError(errorText(err));
@@ -77,6 +90,27 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
           </>
         )}
       </div>
+      {hold.advisory && (
+        <p className="flag-hold-advisory" data-testid="flag-hold-advisory">
+          The gates say wait (advisory in this profile): {hold.advisory}
+        </p>
+      )}
+      {hold.held && (
+        <div className="flag-override" data-testid="flag-override">
+          <p className="control-error" data-testid="flag-override-held">
+            Held: {hold.held}
+          </p>
+          <label className="decision-label" {...override.labelProps}>
+            Override the gate, because…
+          </label>
+          <input className="decision-reason" data-testid="flag-override-reason" data-autofocus autoComplete="off" {...override.fieldProps} />
+          {override.problem && (
+            <p className="control-error" role="alert">
+              {override.problem}
+            </p>
+          )}
+        </div>
+      )}
       {error && (
         <p className="control-error" role="alert">
           {error}
@@ -88,7 +122,7 @@ export function FlagConfirm({ flag, percent, onClose }: Props) {
           Cancel
         </button>
         <button type="button" className="btn btn-primary" data-testid="flag-confirm-apply" disabled={writing || !connected || (!preview && !previewError)} onClick={() => void apply()}>
-          {writing ? 'Writing…' : `Set ${flag.name} to ${percent}%`}
+          {writing ? 'Writing…' : hold.held ? `Override and set ${flag.name} to ${percent}%` : `Set ${flag.name} to ${percent}%`}
         </button>
       </div>
     </ControlModal>

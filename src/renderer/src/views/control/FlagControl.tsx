@@ -3,6 +3,9 @@
  * buttons, a field for another percentage, and the outcome of the last
  * write said honestly. Every change goes through a confirmation that shows
  * who it reaches; a percentage outside 0–100 never leaves this component.
+ * A step a gate holds (main's gate policy: a red trigger firing, a gate
+ * without a go) is disabled with the reason shown, and "Override…" opens
+ * the confirmation for the first held step, which asks for a reason.
  */
 import { useState } from 'react';
 import type { FlagView } from '../../../../shared/control-model';
@@ -15,6 +18,8 @@ import { FlagValue } from './FlagValue';
 import { formatClock } from './format';
 import { OutcomeBadge, outcomeSentence } from './Outcome';
 import { parsePercent } from './percent';
+import { useGates } from '../../store/gates-store';
+import { flagHoldOf } from '../gates/useFlagHold';
 
 export function FlagControl({ flag }: { flag: FlagView }) {
   const outcome = useControl((s) => s.flagOutcomes[flag.name]);
@@ -24,6 +29,9 @@ export function FlagControl({ flag }: { flag: FlagView }) {
   const [reading, setReading] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
   const connected = useConnected();
+  const gates = useGates((s) => s.gates);
+  const holdOf = (step: number) => flagHoldOf(gates, flag.name, flag.value, step).held;
+  const firstHeld = flag.steps.find((step) => holdOf(step) !== null) ?? null;
 
   const reread = async () => {
     setReading(true);
@@ -77,14 +85,23 @@ export function FlagControl({ flag }: { flag: FlagView }) {
             data-testid="flag-step"
             data-percent={step}
             aria-pressed={flag.value === step}
-            disabled={!connected}
-            title={connected ? undefined : NOT_CONNECTED_REASON}
+            disabled={!connected || holdOf(step) !== null}
+            data-held={holdOf(step) !== null}
+            title={connected ? (holdOf(step) ?? undefined) : NOT_CONNECTED_REASON}
             onClick={() => setTarget(step)}
           >
             {step}%
           </button>
         ))}
       </div>
+      {firstHeld !== null && (
+        <p className="flag-held" data-testid="flag-held">
+          <span>Raising is held: {holdOf(firstHeld)}</span>{' '}
+          <button type="button" className="btn btn-small" data-testid="flag-override-open" disabled={!connected} onClick={() => setTarget(firstHeld)}>
+            Override…
+          </button>
+        </p>
+      )}
       <form
         className="flag-custom"
         noValidate
