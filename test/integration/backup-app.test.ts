@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRecord, BackupProgressEvent, ControlState } from '../../src/shared/control-model';
 import type { JournalEntry } from '../../src/shared/session-model';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startRedis, type RedisServer } from '../support/servers';
 import { waitFor } from '../support/wait';
 
@@ -59,8 +59,7 @@ describe('backups in the app', () => {
     });
     try {
       await call(app, 'setOperator', { name: 'Dana' });
-      const opened = await app.cockpit.openPath(runbookPath);
-      await trustOpenRunbook(app);
+      const opened = await openTrusted(app, runbookPath);
       const itemId = (text: string) => opened.runbook!.items.find((i) => i.text === text)!.id;
       const control = await call<ControlState>(app, 'getControl');
       expect(control.backups.map((b) => [b.name, b.itemId])).toEqual([
@@ -105,8 +104,7 @@ describe('backups in the app', () => {
     const app = testApp(join(dir.path, 'data-2'));
     try {
       await call(app, 'setOperator', { name: 'Dana' });
-      const opened = await app.cockpit.openPath(runbookPath);
-      await trustOpenRunbook(app);
+      const opened = await openTrusted(app, runbookPath);
       const itemId = (text: string) => opened.runbook!.items.find((i) => i.text === text)!.id;
       const ticked = (id: string) => app.cockpit.state().session?.ticks[id];
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRecord } from '../../src/shared/control-model';
 import type { App } from '../../src/main/app/create-app';
 import { AUTOMATIC_BY } from '../../src/main/app/live-control';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 let demo: DemoEnv;
@@ -26,8 +26,7 @@ beforeAll(async () => {
   demo = await startDemoEnv();
   dir = tempDir('flightdeck-autorollback-');
   app = testApp(join(dir.path, 'data'));
-  await app.cockpit.openPath(demo.profileFor(dir.path));
-  await trustOpenRunbook(app);
+  await openTrusted(app, demo.profileFor(dir.path));
   await call(app, 'setOperator', { name: 'Dana Release' });
 });
 

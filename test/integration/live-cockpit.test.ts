@@ -13,7 +13,7 @@ import type { ControlState, RollbackRun, VaultStatus } from '../../src/shared/co
 import type { CallResult } from '../../src/shared/errors';
 import type { TelemetrySnapshot } from '../../src/shared/telemetry-model';
 import type { App } from '../../src/main/app/create-app';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { waitFor } from '../support/wait';
 
@@ -51,8 +51,7 @@ describe('the cockpit with a deployment profile', () => {
   it('shows live probes, moves a flag, rolls back, and keeps the evidence across a restart', async () => {
     let app = startApp();
     try {
-      await app.cockpit.openPath(runbookPath);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbookPath);
       let last: TelemetrySnapshot | undefined;
       const live = await waitFor(
         'both probes up with error-rate data',
@@ -108,8 +107,7 @@ describe('the cockpit with a deployment profile', () => {
     // A restart: the same session reopens with its baseline and markers.
     app = startApp();
     try {
-      await app.cockpit.openPath(runbookPath);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbookPath);
       const reopened = await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 300 });
       expect(reopened.baseline?.values['shop-metrics/error_rate']).toBeGreaterThanOrEqual(0);
       expect(reopened.markers.map((m) => m.kind)).toEqual(expect.arrayContaining(['baseline', 'flag', 'rollback']));
@@ -123,8 +121,7 @@ describe('the cockpit with a deployment profile', () => {
   it('keeps a canary secret out of events, answers, errors, logs and the journal', async () => {
     const app = startApp();
     try {
-      await app.cockpit.openPath(runbookPath);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbookPath);
       await call(app, 'unlockVault', { passphrase: 'correct horse battery' });
       const status = await call<VaultStatus>(app, 'putSecret', { name: 'api-token', value: CANARY, scope: ['https://API.example.com'] });
       expect(status.names).toContain('api-token');
@@ -165,8 +162,7 @@ describe('the cockpit with a deployment profile', () => {
       const path = join(broken.path, 'rollout.md');
       writeFileSync(path, '# Rollout\n\n- [ ] Flag to 10%\n');
       writeFileSync(join(broken.path, 'rollout.flightdeck.yaml'), 'flags:\n  - name: f\n    backend: { type: redis, url: "redis://127.0.0.1:1", key: f }\n    steps: [0, 150]\n');
-      const state = await app.cockpit.openPath(path);
-      await trustOpenRunbook(app);
+      const state = await openTrusted(app, path);
       expect(state.runbook?.items).toHaveLength(1);
       const notice = state.notices.find((n) => n.level === 'error');
       expect(notice?.message).toContain('rollout.flightdeck.yaml:4');

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatesState, TriggerView } from '../../src/shared/gate-model';
 import type { EntryDataOf, EntryType, JournalEntry } from '../../src/shared/session-model';
 import type { App } from '../../src/main/app/create-app';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { waitFor } from '../support/wait';
 
@@ -55,8 +55,7 @@ gates:
   );
   app = testApp(join(dir.path, 'data'));
   app.gates.onChange((state) => states.push(state));
-  await app.cockpit.openPath(runbookPath);
-  await trustOpenRunbook(app);
+  await openTrusted(app, runbookPath);
   await waitFor('the error rate measured', () => app.gates.state().triggers.every((t) => t.state === 'quiet'), { timeoutMs: 30_000, intervalMs: 100, lastSeen: () => JSON.stringify(app.gates.state().triggers) });
 }, 60_000);
 

@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRecord, ControlState, RollbackRun } from '../../src/shared/control-model';
 import type { JournalEntry } from '../../src/shared/session-model';
 import type { App } from '../../src/main/app/create-app';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startFaultyFlagApi, type FaultyFlagApi } from '../support/flag-faults';
 import { waitFor } from '../support/wait';
 
@@ -61,8 +61,7 @@ async function open(options: { settleSeconds?: number; watchSeconds?: number; et
     ].join('\n'),
   );
   app = testApp(join(dir.path, 'data'));
-  await app.cockpit.openPath(join(dir.path, 'rollout.md'));
-  await trustOpenRunbook(app);
+  await openTrusted(app, join(dir.path, 'rollout.md'));
   const opened = app;
   await waitFor('the panel to read the flag', async () => (await call<ControlState>(opened, 'getControl')).flags[0]?.value === 10);
   return { api, app: opened };

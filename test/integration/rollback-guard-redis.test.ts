@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRecord, ControlState, RollbackRun } from '../../src/shared/control-model';
 import type { App } from '../../src/main/app/create-app';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { startRedis, type RedisServer } from '../support/servers';
 import { waitFor } from '../support/wait';
 
@@ -59,8 +59,7 @@ beforeEach(async () => {
     ].join('\n'),
   );
   app = testApp(join(dir.path, 'data'));
-  await app.cockpit.openPath(join(dir.path, 'rollout.md'));
-  await trustOpenRunbook(app);
+  await openTrusted(app, join(dir.path, 'rollout.md'));
   await waitFor('the panel to read the flag', async () => (await call<ControlState>(app, 'getControl')).flags[0]?.value === '10');
 });
 

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RollbackRun } from '../../src/shared/control-model';
 import type { CallResult } from '../../src/shared/errors';
 import type { App } from '../../src/main/app/create-app';
-import { tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { tempDir, testApp, openTrusted } from '../support/app';
 import { waitFor } from '../support/wait';
 
 interface AdminApi {
@@ -97,8 +97,7 @@ beforeEach(async () => {
     ].join('\n'),
   );
   app = testApp(join(dir.path, 'data'));
-  await app.cockpit.openPath(join(dir.path, 'rollout.md'));
-  await trustOpenRunbook(app);
+  await openTrusted(app, join(dir.path, 'rollout.md'));
 });
 
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlState, RollbackRun } from '../../src/shared/control-model';
-import { call, tempDir, testApp, trustOpenRunbook } from '../support/app';
+import { call, tempDir, testApp, openTrusted } from '../support/app';
 import { writeProgram } from '../support/command-programs';
 import { startRedis, type RedisServer } from '../support/servers';
 import { waitFor } from '../support/wait';
@@ -73,14 +73,12 @@ rollback:
     const app = testApp(join(dir.path, 'data'));
     try {
       const runbook = join(dir.path, 'runbook.md');
-      await app.cockpit.openPath(runbook);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbook);
       const press = call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
       await waitFor('the first step to start', () => existsSync(started));
 
       // The same runbook opened again: every live service is rebuilt for the same session.
-      await app.cockpit.openPath(runbook);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbook);
       const during = await call<ControlState>(app, 'getControl');
       expect(during.rollback?.outcome).toBe('running');
       const second = call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 1600 } });
@@ -93,8 +91,7 @@ rollback:
       expect(await client.get('flags:checkout_v2')).toBe('0');
       // Give a wrongly resumed second run the chance to show itself before counting.
       await waitFor('the panel to show the run ended', async () => (await call<ControlState>(app, 'getControl')).rollback?.outcome === 'ok');
-      await app.cockpit.openPath(runbook);
-      await trustOpenRunbook(app);
+      await openTrusted(app, runbook);
       expect(readFileSync(effects, 'utf8')).toBe('notified\n');
       expect(readFileSync(started, 'utf8')).toBe('x');
       const journal = app.cockpit.activation()!.journal.entries();

@@ -55,6 +55,13 @@ export async function call<T>(app: App, name: string, input: unknown = {}): Prom
   return result.value;
 }
 
+/** Opens a runbook by path and approves it, as an operator does before flying it; answers the cockpit as it stands then. */
+export async function openTrusted(app: App, path: string): Promise<ReturnType<App['cockpit']['state']>> {
+  await app.cockpit.openPath(path);
+  await trustOpenRunbook(app);
+  return app.cockpit.state();
+}
+
 /**
  * Approves what the open runbook would do, as a person does on the "Review
  * and trust" screen: exactly the manifest the cockpit shows. Tests that fly

@@ -118,7 +118,6 @@ export function createApp(options: AppOptions): App {
   const control: LiveControl = new LiveControl({ cockpit, events, vault, scope, holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to) });
   const gates: LiveGates = new LiveGates({
     cockpit,
-    events,
     telemetry,
     log: options.log,
     // Main builds the automatic confirmation itself; the journal records it as automatic, with why, and not in the operator's name.

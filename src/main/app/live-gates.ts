@@ -22,7 +22,6 @@ import { phaseFlow } from '../services/gates/phase-flow';
 import { flagHolds } from '../services/gates/gate-policy';
 import { holdsOnWrite, type FlagHold } from '../../shared/flag-holds';
 import type { Activation, Cockpit } from './cockpit';
-import type { EventHub } from './event-hub';
 import type { LiveTelemetry } from './live-telemetry';
 import type { Logger } from './log';
 
@@ -33,7 +32,6 @@ export type StartAutoRollback = (plan: string, reason: string) => Promise<unknow
 
 export interface LiveGatesDeps {
   cockpit: Cockpit;
-  events: EventHub;
   telemetry: LiveTelemetry;
   log: Logger;
   startAutoRollback: StartAutoRollback;

@@ -134,22 +134,31 @@ export class RedisFlagBackend implements FlagBackend {
     let command: Promise<unknown>;
     if (text === null) command = field ? client.hdel(key, field) : client.del(key);
     else command = field ? client.hset(key, field, text) : client.set(key, text);
+    await this.sendWrite(client, command, signal);
+  }
+
+  /**
+   * Sends one write on `client` and says what its answer proves: no answer
+   * by the deadline is unknown; a connection that could not take it sent
+   * nothing; an error reply or an answer means the server executed it, and
+   * everything before it on this connection too.
+   */
+  private async sendWrite<T>(client: Redis, command: Promise<T>, signal: AbortSignal): Promise<T> {
     const earlierUnanswered = this.unanswered.has(client);
     this.unanswered.add(client);
     try {
-      await untilAborted(command, signal, this.target);
+      const answer = await untilAborted(command, signal, this.target);
+      this.unanswered.delete(client);
+      return answer;
     } catch (error) {
       if (isUnanswered(error, signal)) throw new WriteOutcomeUnknown(`${this.target}: ${signal.aborted ? abortReason(signal, this.target).message : messageOf(error)}`);
       if (isNotWritable(error)) {
         if (!earlierUnanswered) this.unanswered.delete(client);
         throw new FlightdeckError('conflict', `${this.target}: not connected; nothing was sent`);
       }
-      // An error reply: the server executed this command, so everything before it on this connection too.
       this.unanswered.delete(client);
       throw new FlightdeckError('conflict', `${this.target}: ${messageOf(error)}`);
     }
-    // Answered: so was every earlier command on this connection.
-    this.unanswered.delete(client);
   }
 
   async writeIf(expected: FlagValue, value: FlagValue, signal: AbortSignal): Promise<boolean> {
@@ -186,21 +195,7 @@ export class RedisFlagBackend implements FlagBackend {
     else if (text === null) multi.del(key);
     else if (field) multi.hset(key, field, text);
     else multi.set(key, text);
-    const earlierUnanswered = this.unanswered.has(client);
-    this.unanswered.add(client);
-    let result: Array<[Error | null, unknown]> | null;
-    try {
-      result = await untilAborted(multi.exec(), signal, this.target);
-    } catch (error) {
-      if (isUnanswered(error, signal)) throw new WriteOutcomeUnknown(`${this.target}: ${signal.aborted ? abortReason(signal, this.target).message : messageOf(error)}`);
-      if (isNotWritable(error)) {
-        if (!earlierUnanswered) this.unanswered.delete(client);
-        throw new FlightdeckError('conflict', `${this.target}: not connected; nothing was sent`);
-      }
-      this.unanswered.delete(client);
-      throw new FlightdeckError('conflict', `${this.target}: ${messageOf(error)}`);
-    }
-    this.unanswered.delete(client);
+    const result: Array<[Error | null, unknown]> | null = await this.sendWrite(client, multi.exec(), signal);
     if (result === null) throw new WriteConflict(`${this.target} changed between the check and the write (WATCH); nothing was written`);
     const failed = result.find(([error]) => error !== null);
     if (failed) throw new FlightdeckError('conflict', `${this.target}: ${messageOf(failed[0])}`);
