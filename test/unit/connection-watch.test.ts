@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_INTERVAL_MS, LOST_AFTER_MS } from '../../src/shared/connection';
-import { onReconnect, startConnectionWatch, useConnection } from '../../src/renderer/src/store/connection';
+import { onReconnect, startConnectionWatch, useConnection } from '../../src/renderer/src/features/connection/connection';
 
 type Beat = { bootId: string; at: number };
 

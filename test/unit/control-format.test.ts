@@ -1,6 +1,6 @@
 /** How the control panel writes times and command lines: a copied command must paste back as the same argv. */
 import { describe, expect, it } from 'vitest';
-import { argvText, between } from '../../src/renderer/src/views/control/format';
+import { argvText, between } from '../../src/renderer/src/features/control/format';
 
 describe('control panel formatting', () => {
   it('the time between two moments is in milliseconds, or null when one is missing', () => {

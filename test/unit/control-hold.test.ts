@@ -1,6 +1,6 @@
 /** The press-and-hold that guards the rollback: only a full hold starts it. */
 import { describe, expect, it } from 'vitest';
-import { advance, HOLD_MS, holdProgress, IDLE, press, release, type HoldState } from '../../src/renderer/src/views/control/hold';
+import { advance, HOLD_MS, holdProgress, IDLE, press, release, type HoldState } from '../../src/renderer/src/features/control/hold';
 
 describe('hold to confirm', () => {
   it('needs the full 1.5 s: a frame before that keeps holding, a frame at it completes with the measured time', () => {

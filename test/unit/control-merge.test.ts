@@ -1,7 +1,7 @@
 /** Events and call answers can cross: the control store keeps the newest truth. */
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord, ControlState, RollbackRun } from '../../src/shared/control-model';
-import { ACTIONS_KEPT, fresherRun, mergeControl, upsertAction } from '../../src/renderer/src/store/control-merge';
+import { ACTIONS_KEPT, fresherRun, mergeControl, upsertAction } from '../../src/renderer/src/features/control/control-merge';
 
 const action = (id: string, outcome: ActionRecord['outcome'], message = ''): ActionRecord => ({
   id,

@@ -1,6 +1,6 @@
 /** Command output kept by the panel: bounded to the last ~200 KB, whole lines, order and streams kept. */
 import { describe, expect, it } from 'vitest';
-import { appendOutput, EMPTY_OUTPUT, OUTPUT_LIMIT, type OutputBuffer } from '../../src/renderer/src/store/control-output';
+import { appendOutput, EMPTY_OUTPUT, OUTPUT_LIMIT, type OutputBuffer } from '../../src/renderer/src/features/control/control-output';
 
 const text = (buffer: OutputBuffer) => buffer.chunks.map((c) => c.text).join('');
 

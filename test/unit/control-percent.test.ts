@@ -1,6 +1,6 @@
 /** The custom percentage field: only 0 to 100 reaches setFlag, anything else is explained. */
 import { describe, expect, it } from 'vitest';
-import { parsePercent } from '../../src/renderer/src/views/control/percent';
+import { parsePercent } from '../../src/renderer/src/features/control/percent';
 
 describe('flag percentage validation', () => {
   it('accepts 0 to 100, with an optional % sign, spaces and up to two decimals', () => {

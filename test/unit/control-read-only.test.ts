@@ -1,6 +1,6 @@
 /** Which commands run without asking: only those that plainly just look. */
 import { describe, expect, it } from 'vitest';
-import { isReadOnly } from '../../src/renderer/src/views/control/read-only';
+import { isReadOnly } from '../../src/renderer/src/features/control/read-only';
 
 const ro = (argv: string[], native: 'probe' | 'command' | null = null) => isReadOnly({ argv, native });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldEntry } from '../../src/renderer/src/store/fold-entry';
+import { foldEntry } from '../../src/renderer/src/features/checklist/store/fold-entry';
 import type { CockpitSession } from '../../src/shared/contract';
 import { GENESIS_HASH, type JournalEntry } from '../../src/shared/session-model';
 

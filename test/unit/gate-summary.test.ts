@@ -1,7 +1,7 @@
 /** The folded gate panel's one line names the trigger closest to a rollback, and a gate's decision in words. */
 import { describe, expect, it } from 'vitest';
 import type { GateView, TriggerView } from '../../src/shared/gate-model';
-import { decisionText, worstTrigger } from '../../src/renderer/src/views/gates/gate-summary';
+import { decisionText, worstTrigger } from '../../src/renderer/src/features/gates/gate-summary';
 
 function trigger(id: string, over: Partial<TriggerView> = {}): TriggerView {
   return {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ControlState } from '../../src/shared/control-model';
 import type { GatesState, TriggerView } from '../../src/shared/gate-model';
-import { alarmDetail, alarmIds, alarmingTriggers, alarmNotice, newAlarms, triggerStateText } from '../../src/renderer/src/store/gates-alarm';
+import { alarmDetail, alarmIds, alarmingTriggers, alarmNotice, newAlarms, triggerStateText } from '../../src/renderer/src/features/gates/gates-alarm';
 import { alarmStep, watchAlarms } from '../../src/main/electron/alarm-watch';
 import type { EventListener } from '../../src/main/app/event-hub';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CriterionView, GateView, GatesState } from '../../src/shared/gate-model';
-import { currentGate, decisionProblem, unmetCriteria } from '../../src/renderer/src/store/gates-decision';
+import { currentGate, decisionProblem, unmetCriteria } from '../../src/renderer/src/features/gates/gates-decision';
 
 function criterion(id: string, status: CriterionView['status']): CriterionView {
   return { id, text: `criterion ${id}`, line: 10, source: 'measured', status, value: 0.3, unit: '%', evidence: 'error_rate 0.3 % < 1 %', answer: null };

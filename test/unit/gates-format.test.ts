@@ -4,9 +4,9 @@
  * 0 s while the rollback has not yet started.
  */
 import { describe, expect, it } from 'vitest';
-import { phaseTiming, secondsLeft } from '../../src/renderer/src/store/gates-format';
-import { readMuted, writeMuted } from '../../src/renderer/src/store/gates-mute';
-import { newerGates } from '../../src/renderer/src/store/gates-store';
+import { phaseTiming, secondsLeft } from '../../src/renderer/src/features/gates/gates-format';
+import { readMuted, writeMuted } from '../../src/renderer/src/features/gates/gates-mute';
+import { newerGates } from '../../src/renderer/src/features/gates/gates-store';
 import type { GatesState } from '../../src/shared/gate-model';
 
 describe('gate numbers', () => {

@@ -4,7 +4,7 @@
  * then merge with a "+N" that counts every marker.
  */
 import { describe, expect, it } from 'vitest';
-import { labelMetrics, layoutMarkerLabels, MARKER_ROWS, type PlacedLabel } from '../../src/renderer/src/views/telemetry/marker-layout';
+import { labelMetrics, layoutMarkerLabels, MARKER_ROWS, type PlacedLabel } from '../../src/renderer/src/features/telemetry/marker-layout';
 
 const metrics = labelMetrics(10.5);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { bandOf, bandsFor, type BandPlan } from '../../src/renderer/src/views/telemetry/bands';
+import { bandOf, bandsFor, type BandPlan } from '../../src/renderer/src/features/telemetry/bands';
 import type { Threshold } from '../../src/shared/runbook-model';
 import { DEMO_RUNBOOK, parseFile, parseText, SHARED_RUNBOOKS } from '../support/runbooks';
 

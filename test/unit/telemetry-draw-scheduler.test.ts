@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDrawScheduler } from '../../src/renderer/src/views/telemetry/draw-scheduler';
+import { createDrawScheduler } from '../../src/renderer/src/features/telemetry/draw-scheduler';
 
 /** A clock the graphs' draws advance, and frames the test runs by hand. */
 function harness(budgetMs: number) {

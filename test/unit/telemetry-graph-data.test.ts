@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bandsFor } from '../../src/renderer/src/views/telemetry/bands';
-import { groupByMetric, niceCeil, valueDomain } from '../../src/renderer/src/views/telemetry/graph-data';
+import { bandsFor } from '../../src/renderer/src/features/telemetry/bands';
+import { groupByMetric, niceCeil, valueDomain } from '../../src/renderer/src/features/telemetry/graph-data';
 import type { SeriesInfo } from '../../src/shared/telemetry-model';
 import { DEMO_RUNBOOK, parseFile } from '../support/runbooks';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_POINTS_PER_SERIES, resolutionFor, SeriesBuffer } from '../../src/renderer/src/store/telemetry-buffer';
-import { createTelemetryStore } from '../../src/renderer/src/store/telemetry-store';
-import { startTelemetrySync } from '../../src/renderer/src/store/telemetry-sync';
+import { MAX_POINTS_PER_SERIES, resolutionFor, SeriesBuffer } from '../../src/renderer/src/features/telemetry/telemetry-buffer';
+import { createTelemetryStore } from '../../src/renderer/src/features/telemetry/telemetry-store';
+import { startTelemetrySync } from '../../src/renderer/src/features/telemetry/telemetry-sync';
 import { FlightdeckError } from '../../src/shared/errors';
 import type { Point, ProbeStatus, SeriesInfo, TelemetryBatch, TelemetrySnapshot } from '../../src/shared/telemetry-model';
 

@@ -4,7 +4,7 @@
  * bridge is built over HTTP. Either way calls throw FlightdeckError.
  */
 import { toApi, type FlightdeckApi, type FlightdeckBridge } from '../../shared/api';
-import { createBrowserBridge } from '../../preload/browser-transport';
+import { createBrowserBridge } from './browser-transport';
 
 declare global {
   interface Window {

@@ -1,9 +1,9 @@
 /** Renderer entry: mounts the app shell on #root. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { LinkOpener } from './components/link-opener';
-import { openExternal } from './store/commands';
-import { AppShell } from './views/AppShell';
+import { LinkOpener } from './features/checklist/blocks/link-opener';
+import { openExternal } from './features/checklist/store/commands';
+import { AppShell } from './features/shell/AppShell';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -1,0 +1,22 @@
+/**
+ * Progress of running backups, per action id, fed by backupProgress
+ * events. Kept out of the control store: a backup reports up to ten times a
+ * second and only its own row needs to redraw.
+ */
+import { create } from 'zustand';
+import type { BackupProgressView } from '../../../../shared/control-model';
+import { api } from '../../api';
+
+interface BackupProgressStore {
+  byAction: Record<string, BackupProgressView>;
+  apply(actionId: string, progress: BackupProgressView): void;
+}
+
+export const useBackupProgress = create<BackupProgressStore>()((set) => ({
+  byAction: {},
+  apply: (actionId, progress) => set((s) => ({ byAction: { ...s.byAction, [actionId]: progress } })),
+}));
+
+export function startBackupSync(): () => void {
+  return api.on('backupProgress', ({ actionId, progress }) => useBackupProgress.getState().apply(actionId, progress));
+}

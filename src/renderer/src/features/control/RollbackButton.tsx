@@ -1,0 +1,37 @@
+/**
+ * The rollback button in the top bar: large, red, always there. It only
+ * opens the dialog, where the deliberate act happens, so brushing it
+ * changes nothing. It pulses while a rollback runs, and while a rollback
+ * trigger alarms (gates-alarm.ts).
+ */
+import { useControl } from './control-store';
+import { alarmingTriggers } from '../gates/gates-alarm';
+import { useGates } from '../gates/gates-store';
+import { RollbackDialog } from './RollbackDialog';
+import './control.css';
+
+export function RollbackButton() {
+  const running = useControl((s) => s.control?.rollback?.outcome === 'running');
+  const open = useControl((s) => s.rollbackOpen);
+  const alarm = useGates((s) => alarmingTriggers(s.gates).length > 0);
+  return (
+    <>
+      <button
+        type="button"
+        className={`rollback-button${running ? ' running' : ''}${alarm && !running ? ' alarm' : ''}`}
+        data-testid="rollback-button"
+        data-running={running ? 'true' : 'false'}
+        data-alarm={alarm ? 'true' : 'false'}
+        aria-haspopup="dialog"
+        title="Roll back: opens the plan and asks you to hold to confirm (Shift+R)"
+        onClick={() => useControl.getState().setRollbackOpen(true)}
+      >
+        <span className="rollback-icon" aria-hidden="true">
+          ⟲
+        </span>
+        {running ? 'Rolling back…' : 'Rollback'}
+      </button>
+      {open && <RollbackDialog />}
+    </>
+  );
+}
