@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { BackupProgressView } from '../../../../shared/control-model';
 import { api } from '../../api';
+import { liveState } from '../../lib/live-state';
 
 interface BackupProgressStore {
   byAction: Record<string, BackupProgressView>;
@@ -17,6 +18,11 @@ export const useBackupProgress = create<BackupProgressStore>()((set) => ({
   apply: (actionId, progress) => set((s) => ({ byAction: { ...s.byAction, [actionId]: progress } })),
 }));
 
+/** Progress has nothing to read back from main: only its events, through the one sync mechanism (lib/live-state.ts). */
 export function startBackupSync(): () => void {
-  return api.on('backupProgress', ({ actionId, progress }) => useBackupProgress.getState().apply(actionId, progress));
+  const sync = liveState(api, {
+    events: { backupProgress: ({ actionId, progress }) => useBackupProgress.getState().apply(actionId, progress) },
+    invalidateOn: [],
+  });
+  return () => sync.stop();
 }

@@ -1,50 +1,28 @@
 /**
- * Keeps the control store in step with main, the way the checklist sync
- * does: subscribe to the four control events first, then read the state
- * once, so nothing emitted in between is lost; read it again when another
- * runbook (and so another profile) is opened.
+ * Keeps the control store in step with main through the one sync
+ * mechanism (lib/live-state.ts): the four control events as they come, the
+ * whole state read at start, after a reconnect and when another runbook
+ * (and so another profile) is opened.
  */
+import type { ControlState } from '../../../../shared/control-model';
 import { api } from '../../api';
+import { liveState } from '../../lib/live-state';
 import { toErrorInfo } from '../shell/feedback-slice';
-import { onReconnect } from '../connection/connection';
 import { useControl } from './control-store';
-
-let fetching: Promise<void> | null = null;
-let fetchAgain = false;
-
-/** Reads the whole control state; a request made while one is in flight runs once more after it. */
-function refetchControl(): Promise<void> {
-  if (fetching) {
-    fetchAgain = true;
-    return fetching;
-  }
-  fetching = api
-    .getControl()
-    .then((state) => useControl.getState().replaceControl(state))
-    .catch((err: unknown) => useControl.getState().setLoadError(toErrorInfo(err)))
-    .finally(() => {
-      fetching = null;
-      if (fetchAgain) {
-        fetchAgain = false;
-        void refetchControl();
-      }
-    });
-  return fetching;
-}
 
 export function startControlSync(): () => void {
   const control = () => useControl.getState();
-  const unsubscribe = [
-    api.on('controlChanged', (state) => control().replaceControl(state)),
-    api.on('actionUpdated', (record) => control().applyAction(record)),
-    api.on('commandOutput', ({ actionId, stream, text }) => control().applyOutput(actionId, { stream, text })),
-    // Main reads the flags again when a rollback ends and sends them with controlChanged.
-    api.on('rollbackProgress', (run) => control().applyRollback(run)),
-    api.on('cockpitReplaced', () => void refetchControl()),
-    onReconnect(() => void refetchControl()),
-  ];
-  void refetchControl();
-  return () => {
-    for (const off of unsubscribe) off();
-  };
+  const sync = liveState<ControlState>(api, {
+    read: () => api.getControl(),
+    apply: (state) => control().replaceControl(state),
+    fail: (err) => control().setLoadError(toErrorInfo(err)),
+    events: {
+      controlChanged: (state) => control().replaceControl(state),
+      actionUpdated: (record) => control().applyAction(record),
+      commandOutput: ({ actionId, stream, text }) => control().applyOutput(actionId, { stream, text }),
+      // Main reads the flags again when a rollback ends and sends them with controlChanged.
+      rollbackProgress: (run) => control().applyRollback(run),
+    },
+  });
+  return () => sync.stop();
 }

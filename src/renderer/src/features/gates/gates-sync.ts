@@ -1,26 +1,22 @@
 /**
- * Keeps the gates store in step with main like the control sync does:
- * subscribe to gatesChanged first, then read the state once, so nothing
- * emitted in between is lost; read it again, whatever its revision, when
- * another runbook is opened.
+ * Keeps the gates store in step with main through the one sync mechanism
+ * (lib/live-state.ts): gatesChanged as it comes, the whole state read at
+ * start, after a reconnect and when another runbook is opened. The newest
+ * read's answer is taken whatever its revision (another runbook, or a main
+ * that restarted, counts from zero again); events on top keep the newer.
  */
+import type { GatesState } from '../../../../shared/gate-model';
 import { api } from '../../api';
+import { liveState } from '../../lib/live-state';
 import { toErrorInfo } from '../shell/feedback-slice';
-import { onReconnect } from '../connection/connection';
 import { useGates } from './gates-store';
 
-async function refetch(reset: boolean): Promise<void> {
-  try {
-    useGates.getState().apply(await api.getGates(), reset);
-  } catch (err) {
-    useGates.getState().setLoadError(toErrorInfo(err));
-  }
-}
-
 export function startGatesSync(): () => void {
-  const unsubscribe = [api.on('gatesChanged', (state) => useGates.getState().apply(state)), api.on('cockpitReplaced', () => void refetch(true)), onReconnect(() => void refetch(true))];
-  void refetch(false);
-  return () => {
-    for (const off of unsubscribe) off();
-  };
+  const sync = liveState<GatesState>(api, {
+    read: () => api.getGates(),
+    apply: (state) => useGates.getState().apply(state, true),
+    fail: (err) => useGates.getState().setLoadError(toErrorInfo(err)),
+    events: { gatesChanged: (state) => useGates.getState().apply(state) },
+  });
+  return () => sync.stop();
 }

@@ -1,8 +1,8 @@
 /**
- * Keeps the telemetry store in step with main: subscribe to telemetryBatch
- * first, then fetch a snapshot (so nothing emitted in between is lost), and
- * fetch again when the range changes or another runbook (and so another
- * profile) is opened.
+ * Keeps the telemetry store in step with main through the one sync
+ * mechanism (lib/live-state.ts): the snapshot for the chosen range read at
+ * start, after a reconnect, when another runbook (and so another profile)
+ * is opened and when the range changes; telemetryBatch events folded on top.
  *
  * Batches are queued and folded into the store at most once per animation
  * frame: at 50 series and 20 samples a second the panel re-renders once per
@@ -11,8 +11,8 @@
  */
 import type { FlightdeckApi } from '../../../../shared/api';
 import { FlightdeckError, messageOf } from '../../../../shared/errors';
-import type { TelemetryBatch } from '../../../../shared/telemetry-model';
-import { onReconnect } from '../connection/connection';
+import type { TelemetryBatch, TelemetrySnapshot } from '../../../../shared/telemetry-model';
+import { liveState } from '../../lib/live-state';
 import type { RangeSeconds, TelemetryStore } from './telemetry-store';
 
 export interface FrameScheduler {
@@ -32,60 +32,41 @@ type TelemetryApi = Pick<FlightdeckApi, 'on' | 'getTelemetry' | 'captureBaseline
 export function startTelemetrySync(api: TelemetryApi, store: TelemetryStore, schedule: FrameScheduler): TelemetrySync {
   let queue: TelemetryBatch[] = [];
   let cancelFrame: (() => void) | null = null;
-  /** Batches wait in the queue while a snapshot is on its way; they are folded on top of it. */
-  let fetching = false;
-  /** Numbers the requests, so only the newest answer is applied. */
-  let latest = 0;
   let stopped = false;
 
   const flush = () => {
     cancelFrame = null;
-    if (fetching || stopped) return;
+    if (stopped) return;
     const batches = queue;
     queue = [];
     store.getState().applyBatches(batches);
   };
   const requestFlush = () => {
-    if (cancelFrame === null && !fetching) cancelFrame = schedule(flush);
+    if (cancelFrame === null) cancelFrame = schedule(flush);
   };
 
-  const fetchSnapshot = async () => {
-    const rangeSeconds = store.getState().rangeSeconds;
-    const request = ++latest;
-    fetching = true;
-    cancelFrame?.();
-    cancelFrame = null;
-    try {
-      const snapshot = await api.getTelemetry({ rangeSeconds });
-      // A newer request (another range) supersedes this answer.
-      if (stopped || request !== latest) return;
-      store.getState().applySnapshot(snapshot, rangeSeconds);
-    } catch (error) {
-      if (stopped || request !== latest) return;
+  const live = liveState<{ snapshot: TelemetrySnapshot; rangeSeconds: RangeSeconds }>(api, {
+    read: async () => {
+      const rangeSeconds = store.getState().rangeSeconds;
+      return { snapshot: await api.getTelemetry({ rangeSeconds }), rangeSeconds };
+    },
+    apply: ({ snapshot, rangeSeconds }) => store.getState().applySnapshot(snapshot, rangeSeconds),
+    fail: (error) => {
       const unavailable = error instanceof FlightdeckError && error.code === 'unsupported';
       store.getState().fail(unavailable ? 'unavailable' : store.getState().phase, messageOf(error));
-    } finally {
-      if (request === latest) {
-        fetching = false;
-        if (queue.length > 0) requestFlush();
-      }
-    }
-  };
-
-  const unsubscribe = [
-    api.on('telemetryBatch', (batch) => {
-      queue.push(batch);
-      requestFlush();
-    }),
-    api.on('cockpitReplaced', () => void fetchSnapshot()),
-    onReconnect(() => void fetchSnapshot()),
-  ];
-  void fetchSnapshot();
+    },
+    events: {
+      telemetryBatch: (batch) => {
+        queue.push(batch);
+        requestFlush();
+      },
+    },
+  });
 
   return {
     setRange(rangeSeconds) {
       store.getState().setRange(rangeSeconds);
-      return fetchSnapshot();
+      return live.refresh();
     },
     async captureBaseline() {
       store.getState().setCapturing(true);
@@ -100,7 +81,7 @@ export function startTelemetrySync(api: TelemetryApi, store: TelemetryStore, sch
       cancelFrame?.();
       cancelFrame = null;
       queue = [];
-      for (const off of unsubscribe) off();
+      live.stop();
     },
   };
 }

@@ -1,62 +1,60 @@
 /**
- * Keeps the store in step with main: subscribe to the three events, fetch
- * the cockpit once, fold entries as they come, and fetch the whole cockpit
- * again when an entry shows that some were missed.
+ * Keeps the checklist store in step with main through the one sync
+ * mechanism (lib/live-state.ts): the cockpit is read at start and after a
+ * reconnect; journal entries are folded as they come, and an entry showing
+ * that some were missed reads the whole cockpit again. cockpitReplaced
+ * carries the whole cockpit, so it is applied, not a reason to read.
  */
 import type { JournalEntry } from '../../../../../shared/session-model';
+import type { Cockpit } from '../../../../../shared/contract';
 import { api } from '../../../api';
-import { onReconnect } from '../../connection/connection';
+import { liveState, type LiveState } from '../../../lib/live-state';
 import { useStore } from './store';
 import { watchWorkspace } from '../../shell/workspace';
 
-let resyncing: Promise<void> | null = null;
-/** Entries that arrived before the first cockpit; folded (or dropped as duplicates) once it is in. */
-let earlyEntries: Array<{ entry: JournalEntry; sessionId: string | null }> = [];
+let live: LiveState | null = null;
 
-/** Fetch the whole cockpit; concurrent requests share one call. */
+/** Reads the whole cockpit again (a gap in the journal, or the operator's "Try again"). */
 export function resync(): Promise<void> {
-  resyncing ??= api
-    .getCockpit()
-    .then((cockpit) => useStore.getState().replaceCockpit(cockpit))
-    .catch((err: unknown) => useStore.getState().showError(err))
-    .finally(() => {
-      resyncing = null;
-    });
-  return resyncing;
+  return live?.refresh() ?? Promise.resolve();
+}
+
+function foldEntry(entry: JournalEntry, sessionId: string | null): void {
+  const store = useStore.getState();
+  // Nothing to fold into yet: the cockpit's first read holds it, or will be read again.
+  if (!store.cockpit) return;
+  if (store.applyJournalEntry(entry, sessionId) === 'resync') void resync();
 }
 
 /**
  * Folds an entry, from an event (with its session id) or from the answer
  * to our own call (without). Entries seen twice are dropped by seq; a gap
- * or a chain that does not line up triggers a resync.
+ * or a chain that does not line up reads the cockpit again.
  */
 export function receiveEntry(entry: JournalEntry, sessionId: string | null): void {
-  const store = useStore.getState();
-  if (!store.cockpit) {
-    earlyEntries.push({ entry, sessionId });
-    return;
-  }
-  if (store.applyJournalEntry(entry, sessionId) === 'resync') void resync();
+  if (live) live.afterRead(() => foldEntry(entry, sessionId));
+  else foldEntry(entry, sessionId);
 }
 
 /** Subscribes, then loads. Returns the cleanup for a useEffect. */
 export function startSync(): () => void {
-  const unsubscribe = [
-    api.on('sessionEntry', (payload) => receiveEntry(payload.entry, payload.sessionId)),
-    api.on('cockpitReplaced', (cockpit) => useStore.getState().replaceCockpit(cockpit)),
-    // Another runbook or session: every panel's results, banners and forms go.
-    watchWorkspace(),
-    api.on('prefsChanged', (prefs) => useStore.getState().setPrefs(prefs)),
-    // Main was gone or restarted: entries may have been missed, so read the whole cockpit again.
-    onReconnect(() => void resync()),
-  ];
-  // Subscribing first means nothing emitted after the cockpit was read is lost.
-  void resync().then(() => {
-    const early = earlyEntries;
-    earlyEntries = [];
-    for (const { entry, sessionId } of early) receiveEntry(entry, sessionId);
+  const sync = liveState<Cockpit>(api, {
+    read: () => api.getCockpit(),
+    apply: (cockpit) => useStore.getState().replaceCockpit(cockpit),
+    fail: (err) => useStore.getState().showError(err),
+    events: {
+      sessionEntry: (payload) => foldEntry(payload.entry, payload.sessionId),
+      cockpitReplaced: (cockpit) => useStore.getState().replaceCockpit(cockpit),
+      prefsChanged: (prefs) => useStore.getState().setPrefs(prefs),
+    },
+    invalidateOn: [],
   });
+  live = sync;
+  // Another runbook or session: every panel's results, banners and forms go.
+  const stopWatching = watchWorkspace();
   return () => {
-    for (const off of unsubscribe) off();
+    stopWatching();
+    sync.stop();
+    if (live === sync) live = null;
   };
 }
