@@ -6,6 +6,7 @@
 export const ERROR_CODES = [
   'bad-input', // the caller sent something malformed or out of range
   'not-found', // a file, item or session that does not exist
+  'no-runbook', // the call needs an open runbook and none is open (always through noRunbookOpen)
   'too-large', // a file over the size limit
   'encoding', // a file that is not UTF-8
   'too-complex', // nesting or line length past what the parser accepts
@@ -57,6 +58,16 @@ export class FlightdeckError extends Error {
   static fromInfo(info: ErrorInfo): FlightdeckError {
     return new FlightdeckError(info.code, info.message, info);
   }
+}
+
+/**
+ * "No runbook is open": the one error for a call that needs an open
+ * runbook (and its session) when there is none, the same code and words
+ * from the cockpit, the gates, the scope and the report, in the desktop
+ * window, browser mode and the CLI alike. `why` says what needed it.
+ */
+export function noRunbookOpen(why?: string): FlightdeckError {
+  return new FlightdeckError('no-runbook', why ? `No runbook is open: ${why}.` : 'No runbook is open.');
 }
 
 /** The message of anything thrown, Error or not. */

@@ -4,7 +4,7 @@
  * browser bridge drive this one object, so the two modes behave the same.
  */
 import { LIMITS, type AppInfo, type Cockpit as CockpitState, type NoteResult, type Notice, type Prefs } from '../../shared/contract';
-import { FlightdeckError } from '../../shared/errors';
+import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type JournalEntry } from '../../shared/session-model';
 import type { PrefsStore } from '../services/prefs/prefs-store';
@@ -472,7 +472,7 @@ export class Cockpit {
   }
 
   private requireOpen(): Open {
-    if (!this.open) throw new FlightdeckError('bad-input', 'No runbook is open.');
+    if (!this.open) throw noRunbookOpen();
     return this.open;
   }
 

@@ -8,7 +8,7 @@
  * GatesState through the change listener. Answers, decisions,
  * acknowledgements and cancellations are journaled before they count.
  */
-import { FlightdeckError } from '../../shared/errors';
+import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import type { CriterionView, GatesState, TriggerView } from '../../shared/gate-model';
 import { METRIC_NAMES, METRICS, type MetricName } from '../../shared/metrics';
 import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
@@ -368,7 +368,7 @@ export class LiveGates {
   }
 
   private require(): Activation {
-    if (!this.activation) throw new FlightdeckError('not-found', 'No runbook is open.');
+    if (!this.activation) throw noRunbookOpen();
     return this.activation;
   }
 

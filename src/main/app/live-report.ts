@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { FlightdeckError } from '../../shared/errors';
+import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import { BUNDLE_SUFFIX, PDF_SUFFIX, type VerifyReportResult } from '../../shared/report-bundle';
 import type { ExportResult, FinishState, PaperSize } from '../../shared/report-model';
 import type { EntryDataOf, JournalEntry } from '../../shared/session-model';
@@ -135,7 +135,7 @@ export class LiveReport {
 
   private open(): Activation {
     const activation = this.deps.cockpit.activation();
-    if (!activation) throw new FlightdeckError('not-found', 'Open a runbook first: sign-offs and reports belong to a session.');
+    if (!activation) throw noRunbookOpen('sign-offs and reports belong to a session');
     return activation;
   }
 }

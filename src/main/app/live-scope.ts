@@ -11,7 +11,7 @@
  * it has ended.
  */
 import type { ActionRecord, RollbackRun } from '../../shared/control-model';
-import { FlightdeckError } from '../../shared/errors';
+import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import { isChecked } from '../../shared/session-model';
 import { bindBackupItems } from '../services/backups/backup-items';
 import { closeInterruptedBackups, type BackupRequest } from '../services/backups/backup-service';
@@ -79,7 +79,7 @@ export class LiveScope {
   /** The scope, or a refusal that says why there is none. */
   require(): SessionScope {
     if (this.scope) return this.scope;
-    if (!this.activation) throw new FlightdeckError('bad-input', 'No runbook is open.');
+    if (!this.activation) throw noRunbookOpen();
     const trust = this.activation.trust.view;
     if (trust.state === 'untrusted' || trust.state === 'changed') {
       throw new FlightdeckError('forbidden', `Review mode: ${this.activation.runbook.source.name} is not trusted${trust.state === 'changed' ? ' since it changed' : ''}, so nothing in it may act. Review and trust it first.`);
