@@ -1,21 +1,20 @@
-/** Sizes, counts and time left as a backup row shows them. */
+/** A backup row's progress in words; sizes, counts and time left are spelled by the shared format module. */
 import type { BackupProgressView } from '../../../../shared/control-model';
-import { formatBytes } from '../../../../shared/format';
+import { formatBytes, formatSeconds, formatValue } from '../../../../shared/format';
 
-/** "12.4 MB · 40,000 / 120,000 rows · about 8 s left". */
+/** "12.4 MiB · 40,000 / 120,000 rows · about 8 s left". */
 export function progressText(progress: BackupProgressView): string {
   const parts = [progress.estimatedBytes ? `${formatBytes(progress.bytes)} of about ${formatBytes(progress.estimatedBytes)}` : formatBytes(progress.bytes)];
   if (progress.unit && progress.done !== null) {
-    parts.push(`${progress.done.toLocaleString('en-US')}${progress.total !== null ? ` / ${progress.total.toLocaleString('en-US')}` : ''} ${progress.unit}`);
+    parts.push(`${formatValue(progress.done, 'count')}${progress.total !== null ? ` / ${formatValue(progress.total, 'count')}` : ''} ${progress.unit}`);
   }
   if (progress.secondsLeft !== null) parts.push(`about ${formatSecondsLeft(progress.secondsLeft)} left`);
   return parts.join(' · ');
 }
 
+/** Rounded up, and never "0 s" while something is still left. */
 export function formatSecondsLeft(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  return formatSeconds(Math.max(1, Math.ceil(seconds)));
 }
 
 /** What fraction is done, for the bar: rows or documents when counted, else bytes against the estimate. */

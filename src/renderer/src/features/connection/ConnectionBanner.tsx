@@ -4,6 +4,7 @@
  * and acts wait. It says since when, and that it reconnects by itself, so
  * nobody reloads the tab (or reaches for a second window) at 2 a.m.
  */
+import { formatSeconds } from '../../../../shared/format';
 import { useConnection } from './connection';
 import { useNow } from '../gates/useNow';
 import './connection.css';
@@ -25,5 +26,5 @@ export function ConnectionBanner() {
 
 function LostFor({ since }: { since: number }) {
   const now = useNow(1000);
-  return <>for {Math.max(0, Math.round((now - since) / 1000))} s</>;
+  return <>for {formatSeconds((now - since) / 1000)}</>;
 }

@@ -10,6 +10,7 @@ import { runCommand } from './control-calls';
 import { useControl } from './control-store';
 import { errorText } from '../shell/feedback-slice';
 import { ControlModal } from './ControlModal';
+import { formatBytes } from '../../../../shared/format';
 import { argvText } from './format';
 import { OutcomeBadge, outcomeSentence } from './Outcome';
 import { isReadOnly } from './read-only';
@@ -123,7 +124,7 @@ function CommandOutput() {
         <span>{record?.title ?? 'Output'}</span>
         {record && <OutcomeBadge outcome={record.outcome} />}
       </div>
-      {buffer.dropped > 0 && <div className="command-output-dropped muted">… {Math.round(buffer.dropped / 1024)} KB of earlier output not shown</div>}
+      {buffer.dropped > 0 && <div className="command-output-dropped muted">… {formatBytes(buffer.dropped)} of earlier output not shown</div>}
       <pre className="command-output">
         {buffer.chunks.map((chunk, i) => (
           <span key={i} className={chunk.stream === 'stderr' ? 'stderr' : undefined}>

@@ -67,7 +67,7 @@ export function FlagControl({ flag }: { flag: FlagView }) {
       {readError && <p className="control-error">{readError}</p>}
       {flag.guard && (
         <p className="flag-guard" data-testid="flag-guard">
-          Guarded at {flag.guard.value} by rollback {flag.guard.runId} until {new Date(flag.guard.until).toLocaleTimeString()}: {flag.guard.watching.length} earlier write
+          Guarded at {flag.guard.value} by rollback {flag.guard.runId} until {formatClock(flag.guard.until)}: {flag.guard.watching.length} earlier write
           {flag.guard.watching.length === 1 ? ' is' : 's are'} still unknown.
         </p>
       )}
