@@ -7,7 +7,8 @@
  * its peak resident memory and its ratio to `node -e 0`. Runs the built CLI
  * (npm run build first). Peak memory comes from GNU time (/usr/bin/time -f
  * %M) when present, otherwise from a small wrapper that reads the child's
- * process.resourceUsage(). Targets (issue 15): --version under 100 ms and
+ * process.resourceUsage(); CPU time (user plus system) is
+ * printed too, being steadier than wall time on a loaded machine. Targets (issue 15): --version under 100 ms and
  * 60 MB, parse under 300 ms. The last line is one JSON object.
  */
 import { spawn } from 'node:child_process';
@@ -24,11 +25,13 @@ const GNU_TIME = '/usr/bin/time';
 const RUN_DEADLINE_MS = 30_000;
 
 /** Without GNU time: preloaded into the measured node process, prints its exit status and peak RSS (kB) as stderr's last line. */
-const REPORT_RSS = `process.on('exit', (code) => process.stderr.write('\\n' + code + ' ' + process.resourceUsage().maxRSS + '\\n'));\n`;
+const REPORT_RSS = `process.on('exit', (code) => { const u = process.resourceUsage(); process.stderr.write('\\n' + code + ' ' + u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) / 1e6 + '\\n'); });\n`;
 
 interface Sample {
   ms: number;
   rssKb: number;
+  /** User plus system CPU seconds: steadier than wall time on a shared machine. */
+  cpuS: number;
 }
 
 function median(values: number[]): number {
@@ -38,7 +41,7 @@ function median(values: number[]): number {
 
 function once(argv: string[], preload: string | null): Promise<Sample> {
   // argv[0] is node: the preload goes right after it.
-  const [cmd, args] = preload === null ? [GNU_TIME, ['-f', '%x %M', ...argv]] : [argv[0]!, ['--require', preload, ...argv.slice(1)]];
+  const [cmd, args] = preload === null ? [GNU_TIME, ['-f', '%x %M %U %S', ...argv]] : [argv[0]!, ['--require', preload, ...argv.slice(1)]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -50,18 +53,22 @@ function once(argv: string[], preload: string | null): Promise<Sample> {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const last = stderr.trim().split('\n').at(-1) ?? '';
-      const [status, rss] = last.split(' ');
+      const [status, rss, user, system] = last.split(' ');
       if (status !== '0') return reject(new Error(`${argv.join(' ')} failed (exit ${status ?? '?'}): ${stderr.trim().slice(0, 500)}`));
-      resolve({ ms, rssKb: Number(rss) });
+      resolve({ ms, rssKb: Number(rss), cpuS: Number(user) + Number(system ?? 0) });
     });
   });
 }
 
-async function measure(argv: string[], preload: string | null): Promise<{ ms: number; rssMb: number }> {
+async function measure(argv: string[], preload: string | null): Promise<{ ms: number; rssMb: number; cpuMs: number }> {
   await once(argv, preload); // warm-up: the disk cache, not the process, is what stays warm between real runs
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) samples.push(await once(argv, preload));
-  return { ms: Math.round(median(samples.map((s) => s.ms)) * 10) / 10, rssMb: Math.round(median(samples.map((s) => s.rssKb)) / 102.4) / 10 };
+  return {
+    ms: Math.round(median(samples.map((s) => s.ms)) * 10) / 10,
+    rssMb: Math.round(median(samples.map((s) => s.rssKb)) / 102.4) / 10,
+    cpuMs: Math.round(median(samples.map((s) => s.cpuS)) * 1000),
+  };
 }
 
 async function main(): Promise<void> {
@@ -77,9 +84,9 @@ async function main(): Promise<void> {
   const version = await measure([process.execPath, CLI, '--version'], preload);
   const parse = await measure([process.execPath, CLI, 'parse', ROLLOUT], preload);
   const ratio = (ms: number) => Math.round((ms / node.ms) * 100) / 100;
-  console.log(`node -e 0:            ${node.ms} ms, ${node.rssMb} MB`);
-  console.log(`flightdeck --version: ${version.ms} ms, ${version.rssMb} MB (${ratio(version.ms)}x node)`);
-  console.log(`flightdeck parse:     ${parse.ms} ms, ${parse.rssMb} MB (${ratio(parse.ms)}x node)`);
+  console.log(`node -e 0:            ${node.ms} ms, ${node.rssMb} MB, ${node.cpuMs} ms CPU`);
+  console.log(`flightdeck --version: ${version.ms} ms, ${version.rssMb} MB, ${version.cpuMs} ms CPU (${ratio(version.ms)}x node)`);
+  console.log(`flightdeck parse:     ${parse.ms} ms, ${parse.rssMb} MB, ${parse.cpuMs} ms CPU (${ratio(parse.ms)}x node)`);
   const result = {
     benchmark: 'cli',
     node: process.version,

@@ -38,10 +38,17 @@ describe('each recognised form', () => {
     expect(platformLine(['railway', 'variables', '--set', 'A=1', '--set', 'B=2'])).toBeNull();
   });
 
-  it('with the backend in the profile, set and unset are the flag (unset removes the variable: null)', () => {
+  it('with the backend in the profile, set is the flag, and a Heroku unset removes its variable (null)', () => {
     const ctx = context([], [railway, heroku]);
     expect(recogniseLine('railway env set ENABLE_DASH=false', where, ctx)).toMatchObject({ native: 'flag', runnable: true, reason: null, action: { kind: 'flag', flag: 'dash', value: false } });
-    expect(recogniseLine('railway env unset ENABLE_DASH', where, ctx)).toMatchObject({ native: 'flag', runnable: true, action: { kind: 'flag', flag: 'dash', value: null } });
+    // The Railway backend writes values and never removes a variable: the unset stays a command, saying so.
+    expect(recogniseLine('railway env unset ENABLE_DASH', where, ctx)).toMatchObject({
+      native: 'flag',
+      runnable: false,
+      action: null,
+      reason: 'the railway backend of flag dash sets values, it does not remove the variable, and "railway" is not in commands.allow',
+    });
+    expect(recogniseLine('railway env unset ENABLE_DASH', where, context(['railway'], [railway]))).toMatchObject({ runnable: true, action: { kind: 'process', argv: ['railway', 'env', 'unset', 'ENABLE_DASH'] } });
     expect(recogniseLine('heroku config:set ENABLE_DASH=25 --app shop', where, ctx)).toMatchObject({ runnable: true, action: { kind: 'flag', flag: 'dash-heroku', value: 25 } });
     expect(recogniseLine('heroku config:unset ENABLE_DASH --app shop', where, ctx)).toMatchObject({ runnable: true, action: { kind: 'flag', flag: 'dash-heroku', value: null } });
   });

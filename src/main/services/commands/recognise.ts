@@ -6,7 +6,8 @@
  * variables --set / env set|unset / restart) are offered as the matching
  * native action when the profile names what they act on (a dump is the
  * profile's backup of that engine, never the line itself; a platform
- * variable is the flag kept in it); anything else runs only when its
+ * variable is the flag kept in it, and an unset on Heroku removes it);
+ * anything else runs only when its
  * program is on the profile's allowlist, with exactly the words written.
  * Lines that need a shell, and lines that cannot run here, stay copy-only
  * and say why. A block that only lists environment variables is not a
@@ -163,12 +164,14 @@ export function recogniseLine(text: string, where: Where, context: RecogniseCont
     case 'railway': {
       const line = platformLine(argv);
       if (!line) return asProcess(null);
-      if (line.op !== 'restart') {
-        const flag = context.flagFor(program, line.name, line.app);
-        if (flag) return { ...base, argv, runnable: true, reason: null, native: 'flag', action: { kind: 'flag', flag, value: line.op === 'set' ? flagValue(line.value) : null } };
+      const flag = line.op === 'restart' ? null : context.flagFor(program, line.name, line.app);
+      // Heroku removes a config var on a null write; the Railway backend writes strings only, so its unset stays a command.
+      if (flag && (line.op === 'set' || program === 'heroku')) {
+        return { ...base, argv, runnable: true, reason: null, native: 'flag', action: { kind: 'flag', flag, value: line.op === 'set' ? flagValue(line.value) : null } };
       }
       if (allowed) return asProcess(line.op === 'restart' ? 'command' : 'flag');
-      return { ...base, argv, runnable: false, reason: platformCopyReason(program, line, context), native: line.op === 'restart' ? 'command' : 'flag', action: null };
+      const why = flag ? `the railway backend of flag ${flag} sets values, it does not remove the variable, and "railway" is not in commands.allow` : platformCopyReason(program, line, context);
+      return { ...base, argv, runnable: false, reason: why, native: line.op === 'restart' ? 'command' : 'flag', action: null };
     }
     default:
       return asProcess(null);
