@@ -106,6 +106,47 @@ describe('arguments stay literal', () => {
     expect(newline2).toMatchObject({ runnable: false });
     expect(substitution).toMatchObject({ runnable: false, reason: 'uses shell syntax (a "$" expansion)' });
   });
+
+  it('the platform lines runbooks use (railway, heroku, kubectl rollout restart) run allowlisted with hostile words as literal arguments', async () => {
+    for (const program of ['railway', 'heroku', 'kubectl']) argvPrinter(dir, program);
+    const marker = join(dir, 'marker');
+    const { commands, policy } = setUp(['railway', 'heroku', 'kubectl']);
+    const doc = parseText(
+      [
+        '# Deploy',
+        '',
+        '## Rollback',
+        '',
+        '```bash',
+        `railway env set 'FEATURE=$(touch ${marker})'`,
+        `heroku config:unset 'X;touch ${marker}' --app shop`,
+        `heroku restart --app '\`touch ${marker}\`'`,
+        `kubectl rollout restart "deployment/web && touch ${marker}" -n prod`,
+        `railway restart; touch ${marker}`,
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const service = new CommandService({ profile: ProfileSchema.parse({ commands: { allow: ['railway', 'heroku', 'kubectl'] } }), doc, policy, runner: commands });
+    const views = service.views();
+    expect(views.map((v) => [v.line, v.runnable, v.native])).toEqual([
+      [6, true, 'flag'],
+      [7, true, null],
+      [8, true, 'command'],
+      [9, true, 'command'],
+      [10, false, null],
+    ]);
+    const printed: string[][] = [];
+    for (const view of views.filter((v) => v.runnable)) printed.push(JSON.parse(stdoutOf((await service.run(view.id, 'ops')).id)).argv);
+    expect(printed).toEqual([
+      ['env', 'set', `FEATURE=$(touch ${marker})`],
+      ['config:unset', `X;touch ${marker}`, '--app', 'shop'],
+      ['restart', '--app', `\`touch ${marker}\``],
+      ['rollout', 'restart', '--namespace=prod', '--', `deployment/web && touch ${marker}`],
+    ]);
+    expect(views[4]!.reason).toBe('uses shell syntax (";")');
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('the allowlist', () => {

@@ -6,18 +6,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../app/version';
 import { EXIT, UsageError, type Io } from './io';
-import { parseCommand } from './runbook-commands';
-import { sessionNew, sessionNote, sessionStatus, sessionTick } from './session-commands';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';
-import { flagCommand } from './flag-commands';
-import { probeCommand, scrapeCommand } from './probe-commands';
-import { rollbackCommand } from './rollback-commands';
-import { replayCommand } from './replay-command';
-import { verifyCommand } from './verify-command';
-import { reportCommand, signoffCommand } from './report-commands';
-import { backupCommand } from './backup-commands';
-import { trustCommand } from './trust-command';
-import { checkPersonName } from '../../shared/person-name';
 
 const USAGE = `Usage:
   flightdeck parse FILE [--json]                      what Flightdeck reads in a runbook
@@ -56,25 +45,31 @@ function need(value: string | undefined, what: string): string {
 
 /**
  * Commands that read their own options (probes, flags, rollback): each lives
- * in its own module and returns its exit status.
+ * in its own module and returns its exit status. Each module is imported only
+ * when its command runs, so `--version` and `parse` never load the database
+ * drivers, the PDF signer or the HTTP client (the CLI must answer at once).
  */
-const OWN_OPTION_COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
-  probe: probeCommand,
-  scrape: scrapeCommand,
-  flag: flagCommand,
-  rollback: rollbackCommand,
-  verify: verifyCommand,
-  signoff: signoffCommand,
-  report: reportCommand,
-  backup: backupCommand,
+const OWN_OPTION_COMMANDS: Record<string, () => Promise<(args: string[], io: Io) => Promise<number>>> = {
+  probe: async () => (await import('./probe-commands')).probeCommand,
+  scrape: async () => (await import('./probe-commands')).scrapeCommand,
+  flag: async () => (await import('./flag-commands')).flagCommand,
+  rollback: async () => (await import('./rollback-commands')).rollbackCommand,
+  verify: async () => (await import('./verify-command')).verifyCommand,
+  signoff: async () => (await import('./report-commands')).signoffCommand,
+  report: async () => (await import('./report-commands')).reportCommand,
+  backup: async () => (await import('./backup-commands')).backupCommand,
 };
 
-export async function run(argv: string[], io: Io, loader: RunbookLoader): Promise<number> {
-  const own = argv[0] !== undefined ? OWN_OPTION_COMMANDS[argv[0]] : undefined;
-  if (own) return own(argv.slice(1), io);
+/** The runbook loader, or how to make it: the entry makes it only for commands that read a runbook. */
+export type LoaderSource = RunbookLoader | (() => Promise<RunbookLoader>);
+
+export async function run(argv: string[], io: Io, loaderSource: LoaderSource): Promise<number> {
+  const loader = (): Promise<RunbookLoader> => (typeof loaderSource === 'function' ? loaderSource() : Promise.resolve(loaderSource));
+  const own = argv[0] !== undefined && Object.hasOwn(OWN_OPTION_COMMANDS, argv[0]) ? OWN_OPTION_COMMANDS[argv[0]] : undefined;
+  if (own) return (await own())(argv.slice(1), io);
   // The runbook is parsed in the worker, which has a deadline.
-  if (argv[0] === 'replay') return replayCommand(argv.slice(1), io, loader);
-  if (argv[0] === 'trust') return trustCommand(argv.slice(1), io, loader);
+  if (argv[0] === 'replay') return (await import('./replay-command')).replayCommand(argv.slice(1), io, await loader());
+  if (argv[0] === 'trust') return (await import('./trust-command')).trustCommand(argv.slice(1), io, await loader());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -97,23 +92,28 @@ export async function run(argv: string[], io: Io, loader: RunbookLoader): Promis
     return values.help ? EXIT.ok : EXIT.badInput;
   }
   switch (command) {
-    case 'parse':
-      await parseCommand(loader, need(sub, 'FILE'), values.json, io);
+    case 'parse': {
+      const file = need(sub, 'FILE');
+      const [{ parseCommand }, runbooks] = await Promise.all([import('./runbook-commands'), loader()]);
+      await parseCommand(runbooks, file, values.json, io);
       return EXIT.ok;
+    }
     case 'session': {
+      const [{ sessionNew, sessionNote, sessionStatus, sessionTick }, { checkPersonName }] = await Promise.all([import('./session-commands'), import('../../shared/person-name')]);
+      const runbooks = await loader();
       switch (sub) {
         case 'new':
-          await sessionNew(loader, need(rest[0], 'RUNBOOK'), need(values.dir, '--dir DIR'), checkPersonName(values.by ?? userInfo().username, '--by'), io);
+          await sessionNew(runbooks, need(rest[0], 'RUNBOOK'), need(values.dir, '--dir DIR'), checkPersonName(values.by ?? userInfo().username, '--by'), io);
           return EXIT.ok;
         case 'tick':
         case 'untick':
-          await sessionTick(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), sub === 'tick', checkPersonName(need(values.by, '--by NAME'), '--by'), io);
+          await sessionTick(runbooks, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), sub === 'tick', checkPersonName(need(values.by, '--by NAME'), '--by'), io);
           return EXIT.ok;
         case 'note':
-          await sessionNote(loader, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), checkPersonName(need(values.by, '--by NAME'), '--by'), io);
+          await sessionNote(runbooks, need(rest[0], 'DIR'), need(rest[1], 'ITEM_ID'), need(rest[2], 'TEXT'), checkPersonName(need(values.by, '--by NAME'), '--by'), io);
           return EXIT.ok;
         case 'status':
-          return await sessionStatus(loader, need(rest[0], 'DIR'), values.json, io);
+          return await sessionStatus(runbooks, need(rest[0], 'DIR'), values.json, io);
         default:
           throw new UsageError(`unknown session command "${sub ?? ''}"\n\n${USAGE}`);
       }

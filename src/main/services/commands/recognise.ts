@@ -2,12 +2,16 @@
  * Turns the commands a runbook already names into things the cockpit can
  * run. Each line of a shell code block is split without a shell; well-known
  * commands (mongodump, pg_dump, curl .../health, redis-cli, kubectl rollout
- * undo|status, heroku config:set, railway variables --set / env set) are
- * offered as the matching native action (a dump is the profile's backup of
- * that engine, never the line itself; without one it stays text); anything
- * else runs only when its program is on the profile's allowlist, with
- * exactly the words written.
- * Lines that need a shell stay copy-only and say why.
+ * undo|status|restart, heroku config:set|config:unset|restart, railway
+ * variables --set / env set|unset / restart) are offered as the matching
+ * native action when the profile names what they act on (a dump is the
+ * profile's backup of that engine, never the line itself; a platform
+ * variable is the flag kept in it, and an unset on Heroku removes it);
+ * anything else runs only when its
+ * program is on the profile's allowlist, with exactly the words written.
+ * Lines that need a shell, and lines that cannot run here, stay copy-only
+ * and say why. A block that only lists environment variables is not a
+ * command at all (shared/env-listing.ts).
  *
  * Where Flightdeck rebuilds a command's argv (kubectl rollout), the
  * resources go after "--" and an option value that starts with "-" is
@@ -18,6 +22,7 @@ import type { CodeBlock, RunbookDoc } from '../../../shared/runbook-model';
 import type { FlagValue } from '../flags/flag-backend';
 import type { Profile } from '../profile/profile-schema';
 import type { BackupEngineName } from '../backups/backup-engine';
+import { isEnvListing } from '../../../shared/env-listing';
 import { commandLines, tokenize } from './tokenize';
 
 /** What a runnable native view does when run. */
@@ -38,8 +43,10 @@ export interface RecogniseContext {
   isAllowed(program: string): boolean;
   /** Probe of the profile that reads this URL, if any. */
   probeFor(url: string): string | null;
-  /** Flag of the profile stored in this platform variable or Redis key, if any. */
-  flagFor(where: 'heroku' | 'railway' | 'redis', name: string): string | null;
+  /** Flag of the profile stored in this platform variable or Redis key, if any (`app`: a Heroku line's --app). */
+  flagFor(where: 'heroku' | 'railway' | 'redis', name: string, app?: string): string | null;
+  /** Whether any flag of the profile is kept on this platform. */
+  hasBackend(platform: 'heroku' | 'railway'): boolean;
   /** The profile's backup target of this engine, if any. */
   backupFor(engine: BackupEngineName): string | null;
 }
@@ -51,14 +58,15 @@ export function recogniseContext(profile: Profile, isAllowed: (program: string) 
   return {
     isAllowed,
     probeFor: (url) => profile.probes.find((p) => 'url' in p && sameUrl(String((p as { url: unknown }).url), url))?.name ?? null,
-    flagFor: (where, name) =>
+    flagFor: (where, name, app) =>
       profile.flags.find((f) => {
         const b = f.backend;
-        if (where === 'heroku') return b.type === 'heroku' && b.var === name;
+        if (where === 'heroku') return b.type === 'heroku' && b.var === name && (app === undefined || b.app === app);
         if (where === 'railway') return b.type === 'railway' && b.var === name;
         return b.type === 'redis' && b.key === name && b.field === undefined;
       })?.name ?? null,
     backupFor: (engine) => (profile.backups ?? []).find((b) => b.engine === engine)?.name ?? null,
+    hasBackend: (platform) => profile.flags.some((f) => f.backend.type === platform),
   };
 }
 
@@ -75,6 +83,8 @@ export function recogniseRunbook(doc: RunbookDoc, context: RecogniseContext): Re
   const commands: RecognisedCommand[] = [];
   for (const block of codeBlocks(doc)) {
     if (block.lang !== null && !SHELL_LANGS.has(block.lang.toLowerCase())) continue;
+    // NAME=value lines are settings to verify (the code block shows them so), never commands.
+    if (isEnvListing(block.value)) continue;
     for (const command of commandLines(block.value, block.line + 1)) {
       commands.push(recogniseLine(command.text, { id: `runbook:${command.line}`, source: 'runbook', line: command.line, itemId: block.itemId }, context));
     }
@@ -143,18 +153,25 @@ export function recogniseLine(text: string, where: Where, context: RecogniseCont
       return asProcess('probe');
     }
     case 'kubectl': {
-      if (argv[1] !== 'rollout' || (argv[2] !== 'undo' && argv[2] !== 'status')) return asProcess(null);
+      if (argv[1] !== 'rollout' || !KUBECTL_ROLLOUT.has(argv[2] ?? '')) return asProcess(null);
+      const kind = argv[2] === 'undo' ? 'rollback' : 'command';
       const rebuilt = rebuildKubectlRollout(argv);
-      if ('refused' in rebuilt) return { ...base, argv, runnable: false, reason: rebuilt.refused, native: argv[2] === 'undo' ? 'rollback' : 'command', action: null };
-      return asProcess(argv[2] === 'undo' ? 'rollback' : 'command', rebuilt.argv);
+      if ('refused' in rebuilt) return { ...base, argv, runnable: false, reason: rebuilt.refused, native: kind, action: null };
+      if (!allowed) return { ...base, argv: rebuilt.argv, runnable: false, reason: `no kubectl in the profile: "kubectl" is not in commands.allow`, native: kind, action: null };
+      return asProcess(kind, rebuilt.argv);
     }
     case 'heroku':
     case 'railway': {
-      const assignment = platformAssignment(argv);
-      if (!assignment) return asProcess(null);
-      const flag = context.flagFor(program, assignment.name);
-      if (flag) return { ...base, argv, runnable: true, reason: null, native: 'flag', action: { kind: 'flag', flag, value: flagValue(assignment.value) } };
-      return asProcess('flag');
+      const line = platformLine(argv);
+      if (!line) return asProcess(null);
+      const flag = line.op === 'restart' ? null : context.flagFor(program, line.name, line.app);
+      // Heroku removes a config var on a null write; the Railway backend writes strings only, so its unset stays a command.
+      if (flag && (line.op === 'set' || program === 'heroku')) {
+        return { ...base, argv, runnable: true, reason: null, native: 'flag', action: { kind: 'flag', flag, value: line.op === 'set' ? flagValue(line.value) : null } };
+      }
+      if (allowed) return asProcess(line.op === 'restart' ? 'command' : 'flag');
+      const why = flag ? `the railway backend of flag ${flag} sets values, it does not remove the variable, and "railway" is not in commands.allow` : platformCopyReason(program, line, context);
+      return { ...base, argv, runnable: false, reason: why, native: line.op === 'restart' ? 'command' : 'flag', action: null };
     }
     default:
       return asProcess(null);
@@ -181,10 +198,12 @@ function nativeKindOf(words: string[]): CommandView['native'] {
     case 'curl':
       return words.some((w) => /^https?:\/\//.test(w) && isHealthUrl(w)) ? 'probe' : null;
     case 'kubectl':
-      return words[1] === 'rollout' && words[2] === 'undo' ? 'rollback' : words[1] === 'rollout' && words[2] === 'status' ? 'command' : null;
+      return words[1] !== 'rollout' || !KUBECTL_ROLLOUT.has(words[2] ?? '') ? null : words[2] === 'undo' ? 'rollback' : 'command';
     case 'heroku':
-    case 'railway':
-      return platformAssignment(words) ? 'flag' : null;
+    case 'railway': {
+      const line = platformLine(words);
+      return line === null ? null : line.op === 'restart' ? 'command' : 'flag';
+    }
     default:
       return null;
   }
@@ -206,16 +225,73 @@ function sameUrl(a: string, b: string): boolean {
   }
 }
 
-/** `heroku config:set NAME=VALUE`, `railway variables --set NAME=VALUE`, `railway env set NAME=VALUE`. */
-function platformAssignment(argv: readonly string[]): { name: string; value: string } | null {
-  let candidate: string | undefined;
-  if (argv[0] === 'heroku' && argv[1] === 'config:set') candidate = argv.slice(2).find((w) => !w.startsWith('-') && w.includes('='));
-  else if (argv[0] === 'railway' && argv[1] === 'variables') {
-    const at = argv.findIndex((w) => w === '--set' || w.startsWith('--set='));
-    candidate = at < 0 ? undefined : argv[at]!.startsWith('--set=') ? argv[at]!.slice('--set='.length) : argv[at + 1];
-  } else if (argv[0] === 'railway' && argv[1] === 'env' && argv[2] === 'set') candidate = argv[3];
-  const match = candidate ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(candidate) : null;
-  return match ? { name: match[1]!, value: match[2]! } : null;
+/** What a heroku or railway line does: set or unset one variable, or restart the service. */
+type PlatformLine = { op: 'set'; name: string; value: string; app?: string } | { op: 'unset'; name: string; app?: string } | { op: 'restart'; app?: string };
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The value of `--app X`, `--app=X`, `-a X` (Heroku), if given. */
+function appOption(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i += 1) {
+    const word = argv[i]!;
+    if (word === '--app' || word === '-a') return argv[i + 1];
+    if (word.startsWith('--app=')) return word.slice('--app='.length);
+  }
+  return undefined;
+}
+
+/** The words after the subcommand that are not options (nor an option's value). */
+function operands(argv: readonly string[], from: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < argv.length; i += 1) {
+    const word = argv[i]!;
+    if (word === '--app' || word === '-a' || word === '--remote' || word === '-r' || word === '--service' || word === '-s' || word === '--environment' || word === '-e') i += 1;
+    else if (!word.startsWith('-')) out.push(word);
+  }
+  return out;
+}
+
+/**
+ * `heroku config:set NAME=VALUE`, `heroku config:unset NAME`, `heroku restart`;
+ * `railway variables --set NAME=VALUE`, `railway env set NAME=VALUE`,
+ * `railway env unset NAME`, `railway restart`. A line naming several
+ * variables is not one flag write (null: a plain command).
+ */
+export function platformLine(argv: readonly string[]): PlatformLine | null {
+  const app = argv[0] === 'heroku' ? appOption(argv) : undefined;
+  const withApp = <T extends object>(line: T): T & { app?: string } => (app === undefined ? line : { ...line, app });
+  const assignment = (word: string | undefined): PlatformLine | null => {
+    const match = word === undefined ? null : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    return match ? withApp({ op: 'set' as const, name: match[1]!, value: match[2]! }) : null;
+  };
+  if (argv[0] === 'heroku') {
+    if (argv[1] === 'restart') return withApp({ op: 'restart' as const });
+    const words = operands(argv, 2);
+    if (argv[1] === 'config:set' && words.length === 1) return assignment(words[0]);
+    if (argv[1] === 'config:unset' && words.length === 1 && VAR_NAME.test(words[0]!)) return withApp({ op: 'unset' as const, name: words[0]! });
+    return null;
+  }
+  if (argv[0] !== 'railway') return null;
+  if (argv[1] === 'restart') return { op: 'restart' };
+  if (argv[1] === 'variables') {
+    const sets = argv.flatMap((w, i) => (w === '--set' ? [argv[i + 1]] : w.startsWith('--set=') ? [w.slice('--set='.length)] : []));
+    return sets.length === 1 ? assignment(sets[0]) : null;
+  }
+  if (argv[1] === 'env' && (argv[2] === 'set' || argv[2] === 'unset')) {
+    const words = operands(argv, 3);
+    if (words.length !== 1) return null;
+    if (argv[2] === 'set') return assignment(words[0]);
+    return VAR_NAME.test(words[0]!) ? { op: 'unset', name: words[0]! } : null;
+  }
+  return null;
+}
+
+/** Why a platform line stays copy-only: what the profile would need to name. */
+function platformCopyReason(program: 'heroku' | 'railway', line: PlatformLine, context: RecogniseContext): string {
+  const allow = `"${program}" is not in commands.allow`;
+  if (line.op === 'restart') return `no ${program} restart in the profile: ${allow}`;
+  if (!context.hasBackend(program)) return `no ${program} backend in the profile: no flag is kept in ${program} variables, and ${allow}`;
+  return `no flag of the profile is kept in the ${program} variable ${line.name}${line.app ? ` of ${line.app}` : ''}, and ${allow}`;
 }
 
 function flagValue(text: string): FlagValue {
@@ -224,7 +300,10 @@ function flagValue(text: string): FlagValue {
   return text;
 }
 
-/** kubectl options Flightdeck understands in `rollout undo|status`, and whether they take a value. */
+/** The `kubectl rollout` subcommands Flightdeck recognises. */
+const KUBECTL_ROLLOUT = new Set(['undo', 'status', 'restart']);
+
+/** kubectl options Flightdeck understands in `rollout undo|status|restart`, and whether they take a value. */
 const KUBECTL_OPTIONS: Record<string, 'value' | 'flag'> = {
   '-n': 'value',
   '--namespace': 'value',
@@ -241,7 +320,7 @@ const KUBECTL_OPTIONS: Record<string, 'value' | 'flag'> = {
 const LONG_NAMES: Record<string, string> = { '-n': '--namespace', '-w': '--watch' };
 
 /**
- * `kubectl rollout undo|status [options] RESOURCE...` rebuilt as
+ * `kubectl rollout undo|status|restart [options] RESOURCE...` rebuilt as
  * `kubectl rollout SUB OPTION VALUE... -- RESOURCE...`: every resource after
  * "--", every option value checked, unknown options refused.
  */

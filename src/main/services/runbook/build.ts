@@ -1,12 +1,15 @@
 /**
  * Builds the runbook model from the mdast tree: the title (first level-1
- * heading), phases (level-2 headings), sections (deeper headings), task
- * items with their nesting and stable ids, code blocks attached to the item
- * or section they belong to, tables, sign-offs and thresholds.
+ * heading), phases (see phase-outline.ts: the level-2 headings, or the
+ * level-1 headings where the document is built of them; never an empty
+ * heading), sections (deeper headings), task items with their nesting and
+ * stable ids, code blocks attached to the item or section they belong to,
+ * tables, sign-offs and thresholds.
  */
 import type { Blockquote, Code, Heading, List, ListItem, Paragraph, Root, RootContent, Table } from 'mdast';
 import type { Block, CodeBlock, ListEntry, Phase, RunbookDoc, RunbookSource, Section, SignOff, TaskItem, Threshold } from '../../../shared/runbook-model';
 import { IdAllocator, slug } from './ids';
+import { readOutline, type PhaseOutline } from './phase-outline';
 import { InlineConverter, plainText } from './inline';
 import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
@@ -54,6 +57,8 @@ export class RunbookBuilder {
   private current: Context | null = null;
   /** Open section headings of the current phase, outermost first. */
   private sectionStack: Array<{ depth: number; title: string }> = [];
+  /** Which top-level headings are phases; read from the whole tree before building. */
+  private outline: PhaseOutline = { phaseDepth: 2, phases: new Set() };
 
   constructor(
     private readonly text: string,
@@ -61,6 +66,7 @@ export class RunbookBuilder {
   ) {}
 
   build(tree: Root): RunbookDoc {
+    this.outline = readOutline(tree.children);
     for (const node of tree.children) this.top(node);
     const sections = this.phases.reduce((n, p) => n + p.sections.length, 0);
     return {
@@ -114,8 +120,15 @@ export class RunbookBuilder {
       this.title = title;
       return;
     }
-    if (node.depth <= 2) {
+    if (this.outline.phases.has(node)) {
       this.startPhase(title, line);
+      return;
+    }
+    // An empty heading at phase level, or one above the phases that is not a phase (a subtitle): kept as text where it stands.
+    if (node.depth <= this.outline.phaseDepth) {
+      const block: Block = { kind: 'heading', line, depth: node.depth, inline };
+      if (this.current) (this.current.section ?? this.current.phase).blocks.push(block);
+      else this.preamble.push(block);
       return;
     }
     if (!this.current) this.startPhase(this.title ?? fileTitle(this.source.name), line);

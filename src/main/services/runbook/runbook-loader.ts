@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { LIMITS } from '../../../shared/contract';
+import { LIMITS } from '../../../shared/contract-names';
 import type { RunbookDoc, RunbookSource } from '../../../shared/runbook-model';
 import type { RunbookParser } from './runbook-parser';
 import { countLineBreaks, decodeSource, type SourceText } from './source-text';

@@ -39,6 +39,11 @@ export class RunbookParser {
     return run;
   }
 
+  /** Starts the worker now, so its start-up overlaps the caller's own work (the CLI reads the file meanwhile). */
+  warm(): void {
+    this.worker ??= this.startWorker();
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FlightdeckError } from '../../../shared/errors';
-import { LIMITS } from '../../../shared/contract';
+import { LIMITS } from '../../../shared/contract-names';
 import { formatBytesOver } from '../../../shared/format';
 
 export interface SourceText {

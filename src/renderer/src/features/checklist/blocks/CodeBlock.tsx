@@ -1,8 +1,20 @@
-/** A fenced code block: monospace, its language, and a Copy button for pasting into a terminal. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * A fenced code block: monospace, its language, and a Copy button for
+ * pasting into a terminal. A block that only lists environment variables
+ * is shown as the list of variables to verify instead, values masked.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { envListing } from '../../../shared/env-listing';
+import { VariableList } from '../features/checklist/VariableList';
 import { copyText } from '../store/commands';
 
 export function CodeBlock({ lang, value }: { lang: string | null; value: string }) {
+  const variables = useMemo(() => envListing(value), [value]);
+  if (variables) return <VariableList lang={lang} variables={variables} />;
+  return <CodeText lang={lang} value={value} />;
+}
+
+function CodeText({ lang, value }: { lang: string | null; value: string }) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(timer.current), []);
