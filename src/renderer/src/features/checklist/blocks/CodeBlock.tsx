@@ -4,8 +4,8 @@
  * is shown as the list of variables to verify instead, values masked.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { envListing } from '../../../shared/env-listing';
-import { VariableList } from '../features/checklist/VariableList';
+import { envListing } from '../../../../../shared/env-listing';
+import { VariableList } from './VariableList';
 import { copyText } from '../store/commands';
 
 export function CodeBlock({ lang, value }: { lang: string | null; value: string }) {

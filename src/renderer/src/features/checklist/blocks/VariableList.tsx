@@ -3,7 +3,7 @@
  * verify, one per row, never a command card and never a Copy button for a
  * terminal. Values that could be secrets are masked (shared/env-listing.ts).
  */
-import type { EnvVariable } from '../../../../shared/env-listing';
+import type { EnvVariable } from '../../../../../shared/env-listing';
 
 export function VariableList({ lang, variables }: { lang: string | null; variables: EnvVariable[] }) {
   return (
