@@ -8,7 +8,7 @@
  * redactor as a whole, so no string in it can carry a secret the vault knows.
  */
 import { formatBytes, formatSeconds, formatValue } from '../../../shared/format';
-import { METRICS } from '../../../shared/metrics';
+import { METRICS, unitOfMetric } from '../../../shared/metrics';
 import type { ReportAction, ReportData, ReportGraph, ReportItem, ReportSignoff, Evidence, PaperSize } from '../../../shared/report-model';
 import type { RunbookDoc, TaskItem } from '../../../shared/runbook-model';
 import { GENESIS_HASH, type EntryDataOf, type JournalEntry } from '../../../shared/session-model';
@@ -176,10 +176,6 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** The unit a metric is measured in ("%", "ms"), or none for a metric Flightdeck does not know. */
-function unitOfMetric(metric: string): string {
-  return metric in METRICS ? METRICS[metric as keyof typeof METRICS].unit : '';
-}
 
 function reportItem(item: TaskItem, ticks: Map<string, { checked: boolean; by: string | null; at: string }>, notes: Map<string, ReportItem['notes']>, evidence: Map<string, Evidence[]>): ReportItem {
   const tick = ticks.get(item.id);
