@@ -15,6 +15,7 @@ import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
 import { TickMeta } from './TickMeta';
 import { ItemBackups } from '../views/backup/ItemBackups';
+import { TickOffer } from '../features/checklist/TickOffer';
 
 interface Props {
   itemId: string;
@@ -108,6 +109,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
         </span>
       </div>
       <ItemBackups itemId={itemId} />
+      {!checked && <TickOffer itemId={itemId} />}
       {notes && notes.length > 0 && <NoteList notes={notes} />}
       {editing && <NoteEditor itemId={itemId} itemText={item.text} onDone={() => ref.current?.focus({ preventScroll: true })} />}
     </div>
