@@ -79,7 +79,8 @@ function actionEnded(data: Record<string, unknown>, ctx: Context, settled: boole
   if (!started || !kind) return null;
   // A verified backup has its own, richer event (backup.verified).
   if (kind === 'backup' && d.outcome === 'ok' && !settled) return null;
-  const readBack = d.readBack ? `, read back ${d.readBack}` : '';
+  // Said once: a flag write's message usually says its read-back already.
+  const readBack = d.readBack && !/read back/i.test(d.message) ? `, read back ${d.readBack}` : '';
   return { kind, title: `${actionTitle(started)}: ${settled ? 'settled ' : ''}${d.outcome}`, detail: `${d.message}${readBack}` };
 }
 
