@@ -113,8 +113,9 @@ export class LiveTicks {
       }
       case 'baseline.captured': {
         const d = entry.data as EntryDataOf<'baseline.captured'>;
-        const values = Object.entries(d.values);
-        const shown = values.slice(0, 3).map(([id, v]) => `${id} ${formatValue(v, unitOfMetric(id.slice(id.lastIndexOf('/') + 1)))}`);
+        // Metrics with a known unit first: "error_rate 0.05 %" says more than a bare number.
+        const values = Object.entries(d.values).sort(([a], [b]) => Number(unitOf(b) !== '') - Number(unitOf(a) !== ''));
+        const shown = values.slice(0, 3).map(([id, v]) => `${id} ${formatValue(v, unitOf(id))}`);
         const readBack = `${shown.join(', ')}${values.length > shown.length ? `, and ${values.length - shown.length} more` : ''}`;
         const due = this.acts.filter((a) => a.kind === 'baseline');
         this.offer(due, { act: 'baseline', what: `captured the baseline of ${values.length} series`, readBack, at: entry.ts, by: entry.by }, true);
@@ -164,4 +165,9 @@ export class LiveTicks {
   private changed(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** The unit of a series id's metric ("shop-metrics/error_rate" → "%"). */
+function unitOf(seriesId: string): string {
+  return unitOfMetric(seriesId.slice(seriesId.lastIndexOf('/') + 1));
 }
