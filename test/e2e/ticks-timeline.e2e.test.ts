@@ -11,13 +11,16 @@
  * - the timeline ("t") lists those events in journal order, filters by
  *   kind, moves with ↑/↓/End and Enter goes to the event's item.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
+/** Screenshots of the offer and the timeline, for a person to look at. */
+const SHOTS = fileURLToPath(new URL('../../test-results/ticks-timeline/', import.meta.url));
 const FLAG = 'checkout_v2';
 const OPERATOR = 'Dana Release';
 const SET_10 = 'Set checkout_v2 to 10%';
@@ -85,6 +88,8 @@ describe('steps tick their items', () => {
     // Offered, not ticked: nothing happens without the operator.
     expect(await item(SET_10).getAttribute('aria-checked')).toBe('false');
     expect(ticksOf(SET_10)).toHaveLength(0);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'flag-step-offer.png') });
 
     await offer.getByTestId('tick-offer-accept').click();
     await expect.poll(() => item(SET_10).getAttribute('aria-checked')).toBe('true');
@@ -109,15 +114,18 @@ describe('steps tick their items', () => {
     await openPhase(/Pre-Deployment/);
     // The baseline needs a reading in the last minute: wait for the metrics probe to answer.
     await expect.poll(() => page.locator('[data-testid="probe-light"][data-probe="shop-metrics"]').getAttribute('data-health'), { timeout: 30_000 }).toBe('up');
+    // Clicked again only while no baseline was taken (the first reading may still be on its way).
+    const info = page.getByTestId('baseline-info');
     await expect
       .poll(
         async () => {
-          await page.getByTestId('capture-baseline').click();
-          return item(BASELINE).getByTestId('tick-offer').count();
+          if ((await info.textContent())?.startsWith('No baseline')) await page.getByTestId('capture-baseline').click();
+          return info.textContent();
         },
-        { timeout: 30_000, intervals: [1_000] },
+        { timeout: 30_000, interval: 1_000 },
       )
-      .toBe(1);
+      .toMatch(/^Baseline \d/);
+    await item(BASELINE).getByTestId('tick-offer').waitFor({ timeout: 30_000 });
     const offer = item(BASELINE).getByTestId('tick-offer');
     expect(await offer.getAttribute('data-act')).toBe('baseline');
     expect(await offer.getByTestId('tick-offer-evidence').textContent()).toMatch(/captured the baseline of \d+ series, read back shop-metrics\/\w+ [\d.]+\u00a0?\s?%/);
@@ -151,6 +159,7 @@ describe('the timeline', () => {
     expect(await timeline.locator(`[data-testid="timeline-event"][data-kind="tick"] .timeline-detail`).first().textContent()).toContain('read back 10');
     // Everything just happened, so every event sits inside the graphs' range.
     expect(await timeline.getByTestId('timeline-mark').count()).toBe(titles.length);
+    await page.screenshot({ path: join(SHOTS, 'timeline.png') });
 
     // Filters: ticks off, then on again.
     await timeline.locator('[data-testid="timeline-filter"][data-kind="tick"]').click();

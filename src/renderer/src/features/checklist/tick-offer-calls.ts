@@ -6,6 +6,7 @@
 import { api } from '../../api';
 import { receiveEntry } from '../../store/sync';
 import { useControl } from '../../store/control-store';
+import { useStore } from '../../store/store';
 
 export async function acceptTickOffer(itemId: string): Promise<void> {
   const entry = await api.acceptTickOffer({ itemId });
@@ -24,6 +25,6 @@ export function useTickOffer(itemId: string) {
 /** The "a" key: accepts the focused item's offer; false when it has none. */
 export function acceptFocusedOffer(itemId: string | null): boolean {
   if (!itemId || !useControl.getState().control?.tickOffers.some((offer) => offer.itemId === itemId)) return false;
-  void acceptTickOffer(itemId).catch(() => undefined);
+  void acceptTickOffer(itemId).catch((err: unknown) => useStore.getState().showError(err));
   return true;
 }

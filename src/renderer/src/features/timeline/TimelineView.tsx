@@ -145,7 +145,9 @@ export function TimelineView() {
 function TimelineAxis({ events, selected }: { events: readonly TimelineEvent[]; selected: number | null }) {
   const rangeSeconds = useTelemetry((s) => s.rangeSeconds);
   const now = useTelemetry((s) => s.now);
-  const end = axisEnd(now || Date.now(), rangeSeconds);
+  // Without telemetry (no probes, review mode) the newest event is the right edge.
+  const last = events.length > 0 ? Date.parse(events[events.length - 1]!.at) : 0;
+  const end = axisEnd(now || last, rangeSeconds);
   const start = end - rangeSeconds * 1000;
   const withSeconds = rangeSeconds <= 900;
   const inside = events.filter((e) => {
