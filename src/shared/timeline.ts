@@ -77,8 +77,8 @@ function actionEnded(data: Record<string, unknown>, ctx: Context, settled: boole
   const started = ctx.actions.get(d.actionId);
   const kind = started ? ACTION_KINDS[started.kind] : undefined;
   if (!started || !kind) return null;
-  // A verified backup has its own, richer event (backup.verified).
-  if (kind === 'backup' && d.outcome === 'ok' && !settled) return null;
+  // A verified backup has its own, richer event (backup.verified); a restore has none, so it shows here.
+  if (started.kind === 'backup' && d.outcome === 'ok' && !settled) return null;
   // Said once: a flag write's message usually says its read-back already.
   const readBack = d.readBack && !/read back/i.test(d.message) ? `, read back ${d.readBack}` : '';
   return { kind, title: `${actionTitle(started)}: ${settled ? 'settled ' : ''}${d.outcome}`, detail: `${d.message}${readBack}` };
@@ -137,9 +137,10 @@ const MAPPERS: Record<string, Mapper> = {
     const d = as<'rollback.reasserted'>(data);
     return { kind: 'rollback', title: `Rollback reasserted ${d.flag} = ${d.value}`, detail: `${d.landed} landed late; ${d.message}` };
   },
-  'backup.verified': (data) => {
+  'backup.verified': (data, ctx) => {
     const d = as<'backup.verified'>(data);
-    return { kind: 'backup', title: `Backup ${d.name} verified`, detail: `${d.files} files, ${formatBytes(d.bytes)}, manifest sha256 ${d.manifestSha256.slice(0, 12)}…`, itemId: d.itemId };
+    const restoreTest = ctx.actions.get(d.actionId)?.inputs.restoreTest === 'true';
+    return { kind: 'backup', title: `Backup ${d.name} verified${restoreTest ? ', restore test passed' : ''}`, detail: `${d.files} files, ${formatBytes(d.bytes)}, manifest sha256 ${d.manifestSha256.slice(0, 12)}…`, itemId: d.itemId };
   },
   'baseline.captured': (data) => {
     const d = as<'baseline.captured'>(data);

@@ -31,7 +31,10 @@ const journal = () => {
     entry('action.started', { actionId: 'a2', kind: 'rollback-step', title: 'Set checkout_v2 to 0', inputs: {}, runId: 'r1', step: 0 }),
     entry('action.finished', { actionId: 'a2', outcome: 'ok', message: 'written', durationMs: 9, readBack: '0' }),
     entry('rollback.finished', { runId: 'r1', outcome: 'ok', message: 'verified', pressToVerifiedMs: 1900 }),
+    entry('action.started', { actionId: 'x1', kind: 'restore', title: 'Restore db (postgres)', inputs: { backup: 'db' } }),
+    entry('action.finished', { actionId: 'x1', outcome: 'ok', message: 'restored 12 tables', durationMs: 900 }),
     entry('gate.decided', { gateId: 'g', phaseId: 'phase-1', decision: 'hold', reason: 'investigating', criteria: [{ id: 'c', text: 'x', line: 1, source: 'measured', status: 'fail', value: 1, evidence: '' }] }),
+    entry('action.started', { actionId: 'b1', kind: 'backup', title: 'Backup db (postgres)', inputs: { backup: 'db', restoreTest: 'true' } }),
     entry('backup.verified', { actionId: 'b1', name: 'db', engine: 'postgres', location: '/b', bytes: 2048, files: 3, manifestSha256: 'ab'.repeat(32), checks: [], itemId: 'pre/backup' }),
   ];
 };
@@ -48,8 +51,9 @@ describe('timelineEvents', () => {
       ['rollback', 'Rollback P0 started'],
       ['rollback', 'Set checkout_v2 to 0: ok'],
       ['rollback', 'Rollback ok'],
+      ['backup', 'Restore db (postgres): ok'],
       ['decision', 'Gate: hold'],
-      ['backup', 'Backup db verified'],
+      ['backup', 'Backup db verified, restore test passed'],
     ]);
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -59,7 +63,7 @@ describe('timelineEvents', () => {
     const events = timelineEvents(journal());
     expect(events.find((e) => e.kind === 'trigger')!.detail).toBe('error_rate 6.62 % for 30 s');
     expect(events.find((e) => e.kind === 'flag')!.detail).toBe('set to 10 and read back 10');
-    expect(events.find((e) => e.kind === 'backup')!.detail).toMatch(/^3 files, 2(\.0)? KiB, manifest sha256 abababababab…$/);
+    expect(events.find((e) => e.title.startsWith('Backup db verified'))!.detail).toMatch(/^3 files, 2(\.0)? KiB, manifest sha256 abababababab…$/);
     expect(events.find((e) => e.title === 'Set checkout_v2 to 0: ok')!.detail).toBe('written, read back 0');
     expect(events.find((e) => e.kind === 'baseline')!.detail).toBe('2 series');
   });

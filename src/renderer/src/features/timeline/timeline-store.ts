@@ -9,7 +9,7 @@ import { create } from 'zustand';
 import type { JournalEntry } from '../../../../shared/session-model';
 import { TIMELINE_ENTRY_TYPES, TIMELINE_KINDS, type TimelineKind } from '../../../../shared/timeline';
 import { api } from '../../api';
-import { useStore } from '../../store/store';
+import { onReconnect } from '../../store/connection';
 
 interface TimelineState {
   open: boolean;
@@ -41,6 +41,11 @@ export const useTimeline = create<TimelineState>()((set, get) => ({
   select: (selected) => set({ selected }),
 }));
 
+/** Another runbook or session (store/workspace.ts): closed, unfiltered, nothing selected, no entries of the one before. */
+export function resetTimeline(): void {
+  useTimeline.setState({ open: false, sessionId: null, entries: [], kinds: new Set(TIMELINE_KINDS), selected: null, error: null });
+}
+
 /** Opens the timeline, or closes it (the "t" key, the More menu). */
 export function toggleTimeline(): void {
   const s = useTimeline.getState();
@@ -68,19 +73,12 @@ export function startTimelineSync(): () => void {
     if (s.entries.some((e) => e.seq === entry.seq)) return;
     useTimeline.setState({ entries: [...s.entries, entry] });
   });
-  // Another runbook or session: read it again.
-  let sessionDir = useStore.getState().cockpit?.session?.dir;
-  const offStore = useStore.subscribe((s) => {
-    const dir = s.cockpit?.session?.dir;
-    if (dir !== sessionDir) {
-      sessionDir = dir;
-      load();
-    }
-  });
+  // Main was gone: entries may have been missed, so read them again. (Another runbook or session remounts the view, which loads afresh.)
+  const offReconnect = onReconnect(load);
   load();
   return () => {
     alive = false;
     offEntry();
-    offStore();
+    offReconnect();
   };
 }
