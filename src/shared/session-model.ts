@@ -187,7 +187,14 @@ export const EntryData = {
 export type EntryType = keyof typeof EntryData;
 export type EntryDataOf<T extends EntryType> = z.infer<(typeof EntryData)[T]>;
 
-export const TickStateSchema = z.object({ checked: z.boolean(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });
+export const TickStateSchema = z.object({
+  checked: z.boolean(),
+  by: z.string().nullable(),
+  at: z.string(),
+  seq: z.number().int(),
+  /** What Flightdeck did that the operator accepted as the item done (issue 14). */
+  evidence: TickEvidenceSchema.optional(),
+});
 export type TickState = z.infer<typeof TickStateSchema>;
 
 export const NoteStateSchema = z.object({ text: z.string(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });

@@ -94,6 +94,10 @@ describe('steps tick their items', () => {
     await offer.getByTestId('tick-offer-accept').click();
     await expect.poll(() => item(SET_10).getAttribute('aria-checked')).toBe('true');
     await expect.poll(() => item(SET_10).getByTestId('tick-offer').count()).toBe(0);
+    // The ticked row says it was ticked on evidence, and what the evidence was on hover.
+    const meta = item(SET_10).getByTestId('tick-meta');
+    expect(await meta.getAttribute('data-evidence')).toBe('flag');
+    expect(await meta.getAttribute('title')).toContain(`On Flightdeck's evidence: set ${FLAG} from 0 to 10, read back 10`);
     const [tick] = ticksOf(SET_10);
     expect(tick).toMatchObject({ by: OPERATOR, data: { checked: true, evidence: { act: 'flag', what: `set ${FLAG} from 0 to 10`, readBack: '10', by: OPERATOR } } });
     expect(Date.parse((tick!.data.evidence as { at: string }).at)).not.toBeNaN();

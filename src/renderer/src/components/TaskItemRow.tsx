@@ -96,7 +96,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
           <InlineText nodes={inline ?? item.inline} />
         </span>
         <span className="item-meta">
-          {tick?.checked && <TickMeta by={tick.by} at={tick.at} />}
+          {tick?.checked && <TickMeta by={tick.by} at={tick.at} evidence={tick.evidence} />}
           {checkedInFileOnly && (
             <span className="file-checked" data-testid="checked-in-file" title="The markdown file has this box checked; this session has not ticked it.">
               checked in file
