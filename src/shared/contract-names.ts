@@ -37,6 +37,10 @@ export const CALL_NAMES = [
   // backups (issue 5)
   'startBackup',
   'cancelBackup',
+  // steps tick their items, and the timeline (issue 14)
+  'acceptTickOffer',
+  'dismissTickOffer',
+  'getTimeline',
   // gates (issue 6)
   'getGates',
   'answerCriterion',

@@ -193,6 +193,18 @@ export const calls = {
     "Start a backup of one of the profile's targets; answers once its intent is journaled (outcome running). Progress streams as backupProgress events; a verified backup ticks its item.",
   ),
   cancelBackup: call(z.object({ actionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() }), 'Cancel a running backup: it ends failed and nothing of it is kept.'),
+  // steps tick their items, and the timeline (issue 14)
+  acceptTickOffer: call(
+    z.object({ itemId: ItemId }).strict(),
+    JournalEntrySchema,
+    "Accept Flightdeck's offer to tick an item whose act it performed: the tick is journaled with the offer's evidence.",
+  ),
+  dismissTickOffer: call(z.object({ itemId: ItemId }).strict(), z.object({ dismissed: z.boolean() }), 'Turn down an offer to tick an item; the item stays as it is.'),
+  getTimeline: call(
+    Empty,
+    z.object({ sessionId: z.string(), entries: z.array(JournalEntrySchema) }),
+    "The open session's journal entries the timeline draws (shared/timeline.ts maps them); sessionEntry events add the rest.",
+  ),
   // gates (issue 6)
   getGates: call(Empty, GatesStateSchema, 'Phases, the gates with every criterion as measured now, the rollback triggers and the next flag step; then gatesChanged events keep it current.'),
   answerCriterion: call(

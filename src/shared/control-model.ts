@@ -5,6 +5,7 @@
  * read-back settles it.
  */
 import { z } from 'zod';
+import { TickEvidenceSchema } from './session-model';
 
 export const OUTCOMES = ['running', 'ok', 'failed', 'unknown'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -184,6 +185,14 @@ export const BackupViewSchema = z.object({
 });
 export type BackupView = z.infer<typeof BackupViewSchema>;
 
+/**
+ * Flightdeck did what an unticked item says (a flag step read back, a
+ * baseline, a probe answering) and offers to tick it with that evidence;
+ * nothing is ticked until the operator accepts (acceptTickOffer).
+ */
+export const TickOfferSchema = z.object({ itemId: z.string(), itemText: z.string(), evidence: TickEvidenceSchema });
+export type TickOffer = z.infer<typeof TickOfferSchema>;
+
 export const ControlStateSchema = z.object({
   /** Rises with every state main hands out, so a late answer never overwrites a newer event. */
   revision: z.number().int(),
@@ -206,5 +215,7 @@ export const ControlStateSchema = z.object({
   backups: z.array(BackupViewSchema),
   /** The "Backup verified (restore test ...)" item, ticked when a restore test passes. */
   restoreTestItemId: z.string().nullable(),
+  /** Items Flightdeck offers to tick because it did their act, oldest first. */
+  tickOffers: z.array(TickOfferSchema),
 });
 export type ControlState = z.infer<typeof ControlStateSchema>;

@@ -26,6 +26,11 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
+/** The unit a metric is measured in ("%", "ms"), or none for a metric Flightdeck does not know. */
+export function unitOfMetric(metric: string): string {
+  return metric in METRICS ? METRICS[metric as MetricName].unit : '';
+}
+
 /**
  * Units after normalisation. `%` for rates and ratios, `ms` for latencies,
  * `s` for durations, `bytes` and `count` where a runbook states an absolute

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { InlineSchema, ThresholdSchema } from './runbook-model';
 import { MarkerSchema, PointSchema } from './telemetry-model';
+import { TIMELINE_KINDS } from './timeline';
 
 export const PAPER_SIZES = ['a4', 'letter'] as const;
 export type PaperSize = (typeof PAPER_SIZES)[number];
@@ -15,7 +16,7 @@ export type PaperSize = (typeof PAPER_SIZES)[number];
 const Outcome = z.enum(['ok', 'failed', 'unknown', 'running']);
 
 export const EvidenceSchema = z.object({
-  kind: z.enum(['command', 'flag', 'backup', 'rollback-step', 'restore', 'probe']),
+  kind: z.enum(['command', 'flag', 'backup', 'rollback-step', 'restore', 'probe', 'baseline']),
   title: z.string(),
   outcome: Outcome,
   at: z.string(),
@@ -113,6 +114,18 @@ export const ReportGateSchema = z.object({
   ),
 });
 
+/** One event of the window's timeline (src/shared/timeline.ts builds them from the journal). */
+export const ReportTimelineEventSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  kind: z.enum(TIMELINE_KINDS),
+  title: z.string(),
+  detail: z.string(),
+  by: z.string().nullable(),
+  itemId: z.string().nullable(),
+  phaseId: z.string().nullable(),
+});
+
 /** Trigger, answer and cancellation events: the moments between decisions. */
 export const ReportEventSchema = z.object({ at: z.string(), by: z.string().nullable(), kind: z.string(), text: z.string() });
 
@@ -157,6 +170,8 @@ export const ReportDataSchema = z.object({
   phases: z.array(ReportPhaseSchema),
   gates: z.array(ReportGateSchema),
   events: z.array(ReportEventSchema),
+  /** Every tick, flag change, trigger, decision, rollback step, backup and baseline in order; absent in reports before issue 14. */
+  timeline: z.array(ReportTimelineEventSchema).default([]),
   actions: z.array(ReportActionSchema),
   backups: z.array(ReportBackupSchema),
   rollbacks: z.array(ReportRollbackSchema),

@@ -20,6 +20,24 @@ export const JournalEntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
+/**
+ * What Flightdeck itself did that satisfies a checklist item (issue 14): a
+ * flag step read back, a baseline captured, a probe answering, a verified
+ * backup or restore test. Carried by the item's tick, so the journal and
+ * the report say why the box is ticked.
+ */
+export const TickEvidenceSchema = z.object({
+  act: z.enum(['flag', 'baseline', 'probe', 'backup', 'restore-test']),
+  /** What ran, in a sentence: "set checkout_v2 to 10 %". */
+  what: z.string(),
+  /** The value read back or the answer seen ("10", "200 in 42 ms"); null when the act has none. */
+  readBack: z.string().nullable(),
+  /** When the act happened (ISO), and who performed it. */
+  at: z.string(),
+  by: z.string().nullable(),
+});
+export type TickEvidence = z.infer<typeof TickEvidenceSchema>;
+
 /** What the journal records; `data` shapes by type. */
 export const EntryData = {
   'session.started': z.object({
@@ -27,7 +45,8 @@ export const EntryData = {
     runbook: z.object({ name: z.string(), path: z.string().nullable(), sha256: z.string(), title: z.string() }),
   }),
   'runbook.loaded': z.object({ path: z.string().nullable(), sha256: z.string(), previousSha256: z.string() }),
-  'item.ticked': z.object({ itemId: z.string(), checked: z.boolean(), itemText: z.string() }),
+  /** `evidence` when the operator accepted Flightdeck's offer to tick it after doing its act (absent before issue 14). */
+  'item.ticked': z.object({ itemId: z.string(), checked: z.boolean(), itemText: z.string(), evidence: TickEvidenceSchema.optional() }),
   'item.noted': z.object({ itemId: z.string(), text: z.string(), itemText: z.string() }),
   'runbook.written': z.object({ path: z.string(), sha256Before: z.string(), sha256After: z.string(), changed: z.number().int() }),
   'session.closed': z.object({ reason: z.string() }),
@@ -168,7 +187,14 @@ export const EntryData = {
 export type EntryType = keyof typeof EntryData;
 export type EntryDataOf<T extends EntryType> = z.infer<(typeof EntryData)[T]>;
 
-export const TickStateSchema = z.object({ checked: z.boolean(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });
+export const TickStateSchema = z.object({
+  checked: z.boolean(),
+  by: z.string().nullable(),
+  at: z.string(),
+  seq: z.number().int(),
+  /** What Flightdeck did that the operator accepted as the item done (issue 14). */
+  evidence: TickEvidenceSchema.optional(),
+});
 export type TickState = z.infer<typeof TickStateSchema>;
 
 export const NoteStateSchema = z.object({ text: z.string(), by: z.string().nullable(), at: z.string(), seq: z.number().int() });

@@ -63,7 +63,7 @@ function foldEntry(s: SessionState, entry: JournalEntry, copyOnWrite: boolean): 
     case 'item.ticked': {
       const d = data as EntryDataOf<'item.ticked'>;
       if (copyOnWrite) s.ticks = { ...s.ticks };
-      s.ticks[d.itemId] = { checked: d.checked, by: entry.by, at: entry.ts, seq: entry.seq };
+      s.ticks[d.itemId] = { checked: d.checked, by: entry.by, at: entry.ts, seq: entry.seq, ...(d.evidence ? { evidence: d.evidence } : {}) };
       break;
     }
     case 'item.noted': {

@@ -116,6 +116,16 @@ describe('backups in the app', () => {
       await call<ActionRecord>(app, 'startBackup', { backup: 'cache', restoreTest: true });
       await waitFor('the restore-test item ticked', () => ticked(itemId('Backup verified (restore test in staging)'))?.checked, 30_000);
       expect(ticked(itemId('Team notified'))).toBeUndefined();
+      // Each tick carries the backups' evidence (issue 14): what ran, the manifest checksum, when and by whom.
+      const evidence = app.cockpit
+        .activation()!
+        .journal.entries()
+        .filter((e) => e.type === 'item.ticked')
+        .map((e) => (e.data as { evidence?: { act: string; what: string; readBack: string | null; by: string | null } }).evidence);
+      expect(evidence).toEqual([
+        expect.objectContaining({ act: 'backup', what: expect.stringMatching(/^verified backup of cache \(\d+ files, /), readBack: expect.stringMatching(/^manifest sha256 [0-9a-f]{64}$/), by: 'Dana' }),
+        expect.objectContaining({ act: 'restore-test', what: expect.stringMatching(/^restore test of cache \(/), by: 'Dana' }),
+      ]);
     } finally {
       await app.close();
     }

@@ -35,6 +35,7 @@ const state = (file: string, actions: ActionRecord[], rollback: RollbackRun | nu
   vault: { kind: 'passphrase', state: 'locked', names: [], missing: [], scopes: {}, unscoped: [] },
   backups: [],
   restoreTestItemId: null,
+  tickOffers: [],
   flagAlerts: [],
   flags: [],
   commands: [],

@@ -6,7 +6,7 @@
 import { LIMITS, type AppInfo, type Cockpit as CockpitState, type NoteResult, type Notice, type Prefs } from '../../shared/contract';
 import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
-import { isChecked, type JournalEntry } from '../../shared/session-model';
+import { isChecked, type JournalEntry, type TickEvidence } from '../../shared/session-model';
 import type { PrefsStore } from '../services/prefs/prefs-store';
 import { MARKDOWN_EXTENSION_NAMES, MARKDOWN_EXTENSIONS } from '../services/runbook/markdown-files';
 import type { LoadedRunbook, RunbookLoader } from '../services/runbook/runbook-loader';
@@ -240,8 +240,9 @@ export class Cockpit {
     });
   }
 
-  tick(itemId: string, checked: boolean): JournalEntry {
-    return this.recordOnItem(itemId, (session, item, by) => session.tick(item.id, checked, item.text, by));
+  /** `evidence`: what Flightdeck did that the operator accepted as this item done (live-ticks.ts). */
+  tick(itemId: string, checked: boolean, evidence?: TickEvidence): JournalEntry {
+    return this.recordOnItem(itemId, (session, item, by) => session.tick(item.id, checked, item.text, by, evidence));
   }
 
   /** The note as journaled; `notice` says when a secret had to be taken out of it first. */

@@ -20,6 +20,7 @@ import { LiveReport } from './live-report';
 import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
 import { LiveScope } from './live-scope';
+import { LiveTicks } from './live-ticks';
 import { TrustStore } from '../services/trust/trust-store';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
@@ -60,6 +61,7 @@ export interface App {
   control: LiveControl;
   scope: LiveScope;
   gates: LiveGates;
+  ticks: LiveTicks;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -114,8 +116,10 @@ export function createApp(options: AppOptions): App {
     backupsDir: join(options.dataDir, 'backups'),
   });
   const telemetry: LiveTelemetry = new LiveTelemetry({ cockpit, events, scope, log: options.log });
+  // After telemetry: it offers ticks on probe answers, and on the journal's flag writes and baselines.
+  const ticks = new LiveTicks({ cockpit, onProbeStatus: (listener) => telemetry.onProbeStatus(listener) });
   // Every flag write asks the gates first (gates is built just below; the call comes later).
-  const control: LiveControl = new LiveControl({ cockpit, events, vault, scope, holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to) });
+  const control: LiveControl = new LiveControl({ cockpit, events, vault, scope, ticks, holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to) });
   const gates: LiveGates = new LiveGates({
     cockpit,
     telemetry,
@@ -133,13 +137,14 @@ export function createApp(options: AppOptions): App {
     trustedSigners: TrustedSigners.inDataDir(options.dataDir),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report, ticks });
   return {
     cockpit,
     telemetry,
     control,
     scope,
     gates,
+    ticks,
     vault,
     redactor,
     handlers,
@@ -155,6 +160,7 @@ export function createApp(options: AppOptions): App {
       heartbeat.stop();
       await gates.close();
       control.close();
+      ticks.close();
       await scope.close();
       await telemetry.close();
       cockpit.close();

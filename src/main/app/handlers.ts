@@ -8,6 +8,8 @@ import type { LiveControl } from './live-control';
 import type { LiveGates } from './live-gates';
 import type { LiveTelemetry } from './live-telemetry';
 import type { LiveReport } from './live-report';
+import type { LiveTicks } from './live-ticks';
+import { TIMELINE_ENTRY_TYPES } from '../../shared/timeline';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -26,6 +28,8 @@ export interface LiveServices {
   gates: LiveGates;
   // report (issue 7)
   report: LiveReport;
+  // steps tick their items (issue 14)
+  ticks: LiveTicks;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -63,6 +67,18 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     // backups (issue 5)
     startBackup: ({ backup, itemId, restoreTest }) => live.control.startBackup({ backup, itemId, restoreTest }),
     cancelBackup: ({ actionId }) => live.control.cancelBackup(actionId),
+    // steps tick their items, and the timeline (issue 14)
+    acceptTickOffer: ({ itemId }) => live.ticks.accept(itemId),
+    dismissTickOffer: ({ itemId }) => {
+      live.ticks.dismiss(itemId);
+      return { dismissed: true };
+    },
+    getTimeline: () => {
+      const activation = cockpit.activation();
+      if (!activation) throw new FlightdeckError('bad-input', 'No runbook is open.');
+      const sessionId = cockpit.state().session?.id ?? '';
+      return { sessionId, entries: activation.journal.entries().filter((entry) => TIMELINE_ENTRY_TYPES.has(entry.type)) };
+    },
     // gates (issue 6)
     getGates: () => live.gates.state(),
     answerCriterion: ({ gateId, criterionId, answer, note }) => live.gates.answer(gateId, criterionId, answer, note),

@@ -5,7 +5,7 @@
  * (live-scope.ts), which exists only for a trusted runbook, and this class
  * assembles the ControlState the renderer draws.
  */
-import type { ActionRecord, ControlState, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
+import type { ActionRecord, ControlState, TickOffer, FlagPreview, FlagView, PlanView, RollbackRun, VaultStatus } from '../../shared/control-model';
 import { FlightdeckError } from '../../shared/errors';
 import type { FlagHold } from '../../shared/flag-holds';
 import type { BackupRequest } from '../services/backups/backup-service';
@@ -26,6 +26,8 @@ export interface LiveControlDeps {
   scope: LiveScope;
   /** What holds a flag write now (LiveGates.holdsOnWrite, gate-policy.ts); absent: nothing does. */
   holds?: (flag: string, from: unknown, to: number) => FlagHold[];
+  /** Items Flightdeck offers to tick (live-ticks.ts); absent: none. */
+  ticks?: { list(): TickOffer[]; onChange(listener: () => void): () => void };
 }
 
 /** A deliberate override of the holds on a flag raise: the person's reason, journaled as gate.overridden. */
@@ -41,9 +43,11 @@ export const AUTOMATIC_BY = 'Flightdeck (automatic rollback)';
 export class LiveControl {
   private revision = 0;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeTicks: () => void;
 
   constructor(private readonly deps: LiveControlDeps) {
     this.unsubscribe = deps.scope.onChange(() => this.changed());
+    this.unsubscribeTicks = deps.ticks?.onChange(() => this.changed()) ?? (() => undefined);
   }
 
   state(): ControlState {
@@ -54,7 +58,7 @@ export class LiveControl {
     const profile = activation && loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? ('demo' as const) : loaded.origin, environment: loaded.profile.environment } : null;
     if (!s || !activation) {
       // Review mode: the profile and the vault show (a secret can be stored, scoped), but nothing can act.
-      return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), flagAlerts: [], backups: [], restoreTestItemId: null };
+      return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), flagAlerts: [], backups: [], restoreTestItemId: null, tickOffers: [] };
     }
     return {
       revision: ++this.revision,
@@ -71,6 +75,7 @@ export class LiveControl {
       flagAlerts: s.flags.alerts(),
       backups: s.backups.views(),
       restoreTestItemId: this.deps.scope.restoreTestItem,
+      tickOffers: this.deps.ticks?.list() ?? [],
     };
   }
 
@@ -194,6 +199,7 @@ export class LiveControl {
 
   close(): void {
     this.unsubscribe();
+    this.unsubscribeTicks();
   }
 
   private vaultChanged(): VaultStatus {

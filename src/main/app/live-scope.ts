@@ -10,9 +10,10 @@
  * it started on, a press joins it, and the new scope resumes nothing until
  * it has ended.
  */
-import type { ActionRecord, RollbackRun } from '../../shared/control-model';
+import type { ActionRecord, BackupView, RollbackRun } from '../../shared/control-model';
 import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
-import { isChecked } from '../../shared/session-model';
+import { isChecked, type TickEvidence } from '../../shared/session-model';
+import { formatBytes } from '../../shared/format';
 import { bindBackupItems } from '../services/backups/backup-items';
 import { closeInterruptedBackups, type BackupRequest } from '../services/backups/backup-service';
 import type { HealthWaiter } from '../services/rollback/rollback-ports';
@@ -213,21 +214,23 @@ export class LiveScope {
    * After a verified backup: an item is ticked once every target bound to
    * it has a verified backup in this session, and the restore-test item
    * once every target has one that passed a restore test. The tick is the
-   * operator's, as if pressed; an item already ticked is left alone.
+   * operator's, as if pressed (they pressed the item's own backup button),
+   * and carries the backups' evidence; an item already ticked is left alone.
    */
   private tickVerifiedItems(scope: SessionScope): void {
     const views = scope.backups.views();
-    const due = new Set<string>();
+    const due = new Map<string, TickEvidence>();
     for (const itemId of new Set(views.map((v) => v.itemId).filter((id): id is string => id !== null))) {
-      if (views.filter((v) => v.itemId === itemId).every((v) => v.verified !== null)) due.add(itemId);
+      const bound = views.filter((v) => v.itemId === itemId);
+      if (bound.every((v) => v.verified !== null)) due.set(itemId, backupEvidence(bound, 'backup'));
     }
-    if (this.restoreTestItemId && views.length > 0 && views.every((v) => v.verified?.restoreTested)) due.add(this.restoreTestItemId);
+    if (this.restoreTestItemId && views.length > 0 && views.every((v) => v.verified?.restoreTested)) due.set(this.restoreTestItemId, backupEvidence(views, 'restore-test'));
     const session = this.deps.cockpit.state().session;
-    for (const itemId of due) {
+    for (const [itemId, evidence] of due) {
       const item = this.activation?.runbook.items.find((i) => i.id === itemId);
       if (!item || isChecked(session, itemId, item.checked)) continue;
       try {
-        this.deps.cockpit.tick(itemId, true);
+        this.deps.cockpit.tick(itemId, true, evidence);
       } catch (error) {
         this.deps.log.error(`could not tick "${item.text}" after a verified backup`, error);
       }
@@ -237,4 +240,18 @@ export class LiveScope {
   private changed(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** What the verified backups of an item show: each target's size and manifest checksum, the newest time and who ran it. */
+function backupEvidence(views: readonly BackupView[], act: 'backup' | 'restore-test'): TickEvidence {
+  const verified = views.flatMap((v) => (v.verified ? [{ name: v.name, ...v.verified }] : []));
+  const newest = verified.reduce((a, b) => (a.at >= b.at ? a : b));
+  const what = verified.map((v) => `${v.name} (${v.files} files, ${formatBytes(v.bytes)})`).join(', ');
+  return {
+    act,
+    what: act === 'backup' ? `verified backup of ${what}` : `restore test of ${what} passed`,
+    readBack: verified.map((v) => `manifest sha256 ${v.manifestSha256}`).join(', '),
+    at: newest.at,
+    by: newest.by,
+  };
 }

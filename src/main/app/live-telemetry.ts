@@ -35,6 +35,8 @@ export class LiveTelemetry {
   /** The window's metrics on disk, for the completion report: one per session. */
   private recorder: MetricsRecorder | null = null;
   private readonly unsubscribe: Array<() => void> = [];
+  /** Listeners of every probe status, kept across rebuilds (each activation starts a new Telemetry). */
+  private readonly statusListeners = new Set<(status: ProbeStatus) => void>();
 
   constructor(private readonly deps: LiveTelemetryDeps) {
     this.telemetry = this.create([]);
@@ -61,6 +63,12 @@ export class LiveTelemetry {
   /** Writes the metrics still being averaged, so a report exported now covers them. */
   flushRecordedMetrics(): void {
     this.recorder?.flush();
+  }
+
+  /** Each new status of any probe of whatever is open (live-ticks.ts offers the items that name it). */
+  onProbeStatus(listener: (status: ProbeStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   probeStatuses(): ProbeStatus[] {
@@ -102,7 +110,7 @@ export class LiveTelemetry {
   private create(probes: NonNullable<Activation['profile']>['profile']['probes']): Telemetry {
     // Bound now: a stopping Telemetry's last batch must not land in the next session's file.
     const recorder = this.recorder;
-    return new Telemetry({
+    const telemetry = new Telemetry({
       probes,
       createProbe: (config) => this.deps.scope.require().createProbe(config),
       emit: (batch) => {
@@ -110,6 +118,18 @@ export class LiveTelemetry {
         this.deps.events.emit('telemetryBatch', batch);
       },
     });
+    telemetry.onProbeStatus((status) => {
+      // Only the current Telemetry speaks: a stopping one's last answer belongs to the runbook before.
+      if (this.telemetry !== telemetry) return;
+      for (const listener of [...this.statusListeners]) {
+        try {
+          listener(status);
+        } catch (error) {
+          this.deps.log.error('a probe status listener failed', error);
+        }
+      }
+    });
+    return telemetry;
   }
 
   /** Markers and the last baseline from the journal of a session that reopened. */

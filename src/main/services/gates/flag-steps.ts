@@ -41,7 +41,8 @@ function textWithCode(nodes: readonly Inline[]): string {
     .join('');
 }
 
-function stepOf(item: TaskItem, profileFlags: readonly string[] | null): FlagStep | null {
+/** The flag step one item performs, or null (also what binds a flag write to the item it ticks: checklist/item-acts.ts). */
+export function stepOf(item: TaskItem, profileFlags: readonly string[] | null): FlagStep | null {
   const text = textWithCode(item.inline);
   const set = SET_STEP.exec(text);
   if (set) {

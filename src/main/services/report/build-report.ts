@@ -8,10 +8,11 @@
  * redactor as a whole, so no string in it can carry a secret the vault knows.
  */
 import { formatBytes, formatSeconds, formatValue } from '../../../shared/format';
-import { METRICS } from '../../../shared/metrics';
+import { METRICS, unitOfMetric } from '../../../shared/metrics';
 import type { ReportAction, ReportData, ReportGraph, ReportItem, ReportSignoff, Evidence, PaperSize } from '../../../shared/report-model';
 import type { RunbookDoc, TaskItem } from '../../../shared/runbook-model';
-import { GENESIS_HASH, type EntryDataOf, type JournalEntry } from '../../../shared/session-model';
+import { GENESIS_HASH, type EntryDataOf, type JournalEntry, type TickEvidence } from '../../../shared/session-model';
+import { timelineEvents } from '../../../shared/timeline';
 import type { Marker } from '../../../shared/telemetry-model';
 import { keyIdOf } from '../signing/ed25519';
 import { markerForEntry, type ActionTitles } from '../telemetry/journal-markers';
@@ -66,6 +67,11 @@ export function buildReport(input: ReportInput): ReportData {
       case 'item.ticked': {
         const d = entry.data as EntryDataOf<'item.ticked'>;
         ticks.set(d.itemId, { checked: d.checked, by: entry.by, at: entry.ts });
+        // What Flightdeck did that the operator accepted as the item done; a backup's own evidence is listed already.
+        const ev = d.evidence;
+        if (d.checked && ev && ev.act !== 'backup') {
+          push(evidence, d.itemId, { kind: TICK_EVIDENCE_KINDS[ev.act], title: `ticked on Flightdeck's evidence`, outcome: 'ok', at: ev.at, detail: `${ev.what}${ev.readBack !== null ? `, read back ${ev.readBack}` : ''}${ev.by ? `, by ${ev.by}` : ''}` });
+        }
         break;
       }
       case 'item.noted': {
@@ -157,6 +163,7 @@ export function buildReport(input: ReportInput): ReportData {
     phases,
     gates,
     events,
+    timeline: timelineEvents(entries),
     actions,
     backups,
     rollbacks: [...rollbacks.values()],
@@ -170,16 +177,14 @@ export function buildReport(input: ReportInput): ReportData {
   return input.redactor.redactDeep(report);
 }
 
+const TICK_EVIDENCE_KINDS: Record<TickEvidence['act'], Evidence['kind']> = { flag: 'flag', baseline: 'baseline', probe: 'probe', backup: 'backup', 'restore-test': 'restore' };
+
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
 }
 
-/** The unit a metric is measured in ("%", "ms"), or none for a metric Flightdeck does not know. */
-function unitOfMetric(metric: string): string {
-  return metric in METRICS ? METRICS[metric as keyof typeof METRICS].unit : '';
-}
 
 function reportItem(item: TaskItem, ticks: Map<string, { checked: boolean; by: string | null; at: string }>, notes: Map<string, ReportItem['notes']>, evidence: Map<string, Evidence[]>): ReportItem {
   const tick = ticks.get(item.id);

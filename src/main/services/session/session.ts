@@ -26,6 +26,7 @@ import {
   type EntryType,
   type JournalEntry,
   type SessionState,
+  type TickEvidence,
 } from '../../../shared/session-model';
 import { writeFileAtomic } from '../storage/durable-fs';
 import { Journal, type JournalDamage, type JournalOptions, type Recovery } from '../journal/journal';
@@ -175,8 +176,8 @@ export class Session implements ActionJournal {
     return Session.readRunbookCopyFrom(this.dir);
   }
 
-  tick(itemId: string, checked: boolean, itemText: string, by: string | null): JournalEntry {
-    return this.record('item.ticked', by, { itemId, checked, itemText });
+  tick(itemId: string, checked: boolean, itemText: string, by: string | null, evidence?: TickEvidence): JournalEntry {
+    return this.record('item.ticked', by, { itemId, checked, itemText, ...(evidence ? { evidence } : {}) });
   }
 
   note(itemId: string, text: string, itemText: string, by: string | null): JournalEntry {

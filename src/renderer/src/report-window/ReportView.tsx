@@ -8,6 +8,7 @@
 import type { ReactNode } from 'react';
 import { formatBytes, formatDuration, formatSeconds } from '../../../shared/format';
 import type { ReportData, ReportItem, ReportPhase } from '../../../shared/report-model';
+import { TIMELINE_KIND_LABELS } from '../../../shared/timeline';
 import { Heading } from '../features/checklist/blocks/Heading';
 import { InlineText } from '../features/checklist/blocks/InlineText';
 import { TickMeta } from '../features/checklist/blocks/TickMeta';
@@ -286,6 +287,34 @@ export function ReportView({ data }: { data: ReportData }) {
                   <td>
                     {keepUnits(e.text)}
                     {e.by && <span className="by"> · {e.by}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+
+      {data.timeline.length > 0 && (
+        <Section title="Timeline" id="timeline">
+          <table className="report-table timeline" data-testid="report-timeline">
+            <Columns names={['when', 'kind', 'text']} />
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Kind</th>
+                <th>What happened</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.timeline.map((e) => (
+                <tr key={e.seq}>
+                  <td className="when">{stamp(e.at)}</td>
+                  <td className="event-kind">{TIMELINE_KIND_LABELS[e.kind]}</td>
+                  <td>
+                    {keepUnits(e.title)}
+                    {e.by && <span className="by"> · {e.by}</span>}
+                    {e.detail && <div className="inputs">{keepUnits(e.detail)}</div>}
                   </td>
                 </tr>
               ))}

@@ -10,6 +10,8 @@ import { GatePanel } from '../gates/GatePanel';
 import { PhaseView } from './PhaseView';
 import { SearchBar } from './SearchBar';
 import { SearchResults } from './SearchResults';
+import { TimelineView } from '../../features/timeline/TimelineView';
+import { useTimeline } from '../../features/timeline/timeline-store';
 
 export function MainColumn() {
   const loaded = useStore((s) => s.cockpit !== null);
@@ -17,13 +19,14 @@ export function MainColumn() {
   const searching = useStore((s) => s.search.trim() !== '');
   const selected = useStore((s) => s.selectedPhaseId);
   const loadFailed = useStore((s) => s.cockpit === null && s.error !== null);
+  const timelineOpen = useTimeline((s) => s.open);
   const scroller = useRef<HTMLDivElement>(null);
 
   // A layout effect, so the jump to the top happens before the focused
   // row's own effect scrolls it into view.
   useLayoutEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
-  }, [selected, searching]);
+  }, [selected, searching, timelineOpen]);
 
   let body;
   if (!loaded) {
@@ -41,6 +44,8 @@ export function MainColumn() {
     );
   } else if (!hasRunbook) {
     body = <EmptyState />;
+  } else if (timelineOpen) {
+    body = <TimelineView />;
   } else if (searching) {
     body = <SearchResults />;
   } else if (selected === ABOUT) {

@@ -17,6 +17,17 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['k', '↑'], action: 'Previous item' },
       { keys: ['Space'], action: 'Tick or untick the focused item' },
       { keys: ['n'], action: 'Add a note to the focused item' },
+      { keys: ['a'], action: 'Accept Flightdeck’s offer to tick the focused item, with its evidence' },
+    ],
+  },
+  {
+    title: 'Timeline',
+    keys: [
+      { keys: ['t'], action: 'Show or hide the timeline of the window (also in “More”)' },
+      { keys: ['↓', '↑', 'j', 'k'], action: 'Next or previous event' },
+      { keys: ['Home', 'End'], action: 'First or last event' },
+      { keys: ['Enter'], action: 'Go to the event’s item or phase' },
+      { keys: ['Esc'], action: 'Close the timeline' },
     ],
   },
   {

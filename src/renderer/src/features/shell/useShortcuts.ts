@@ -11,6 +11,8 @@ import { selectChecked } from '../checklist/store/selectors';
 import { useStore } from '../checklist/store/store';
 import { step } from '../checklist/store/navigation';
 import { focusSearch, openResult, SEARCH_INPUT_ID } from '../checklist/search-keys';
+import { acceptFocusedOffer } from '../checklist/tick-offer-calls';
+import { toggleTimeline } from '../timeline/timeline-store';
 
 export { SEARCH_INPUT_ID };
 
@@ -67,6 +69,11 @@ function handleKey(key: string, target: EventTarget | null, shift: boolean): boo
       return true;
     case '/':
       focusSearch();
+      return true;
+    case 'a':
+      return acceptFocusedOffer(s.focusedItemId);
+    case 't':
+      toggleTimeline();
       return true;
     case '?':
       s.setHelpOpen(true);

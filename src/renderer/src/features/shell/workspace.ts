@@ -11,6 +11,7 @@ import type { Cockpit } from '../../../../shared/contract';
 import { useBackupProgress } from '../backup/backup-progress';
 import { useControl } from '../control/control-store';
 import { useStore } from '../checklist/store/store';
+import { resetTimeline } from '../timeline/timeline-store';
 
 /** One runbook (by where it came from) in one session; '' with nothing open. */
 export function workspaceKey(cockpit: Pick<Cockpit, 'runbook' | 'session'> | null): string {
@@ -35,4 +36,5 @@ export function resetPanels(): void {
   useStore.setState({ error: null, confirmation: null, notice: null, search: '', noteEditorFor: null });
   useControl.setState({ flagOutcomes: {}, outputs: {}, outputOrder: [], rollbackOpen: false });
   useBackupProgress.setState({ byAction: {} });
+  resetTimeline();
 }

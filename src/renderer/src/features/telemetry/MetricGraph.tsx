@@ -23,7 +23,7 @@ import type { SeriesBuffer } from './telemetry-buffer';
 import { telemetryStore, useTelemetry, type TelemetryState } from './telemetry-store';
 import { bandOf, type Band, type BandPlan } from './bands';
 import { formatValue } from '../../../../shared/format';
-import { formatClock, valueDomain, type MetricGroup } from './graph-data';
+import { axisEnd, formatClock, valueDomain, type MetricGroup } from './graph-data';
 import { Axes, BaselineLines, Bands, Markers } from './graph-parts';
 
 interface Props {
@@ -83,11 +83,6 @@ export const MetricGraph = memo(function MetricGraph({ group, plan }: Props) {
  * of 2% of the range, so the axes, grid and bands redraw every few seconds
  * while the lines redraw on every turn.
  */
-function axisEnd(now: number, rangeSeconds: number): number {
-  const step = rangeSeconds * 20;
-  return Math.ceil(now / step) * step + step;
-}
-
 /** Rows for the tooltip to snap to (about one per two pixels); the lines are drawn by SeriesPaths. */
 function tooltipGrid(start: number, end: number): Array<{ t: number }> {
   const rows = 240;

@@ -4,6 +4,7 @@
  * the baseline. With nothing configured it stays the placeholder, so no
  * one mistakes an empty panel for a healthy one.
  */
+import { TimelineButton } from '../../features/timeline/TimelineButton';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from '../checklist/store/store';
 import { telemetryActions } from './telemetry-app';
@@ -75,6 +76,7 @@ function BaselineBar() {
       <span className="baseline-info" data-testid="baseline-info">
         {baseline ? `Baseline ${formatClock(baseline.at, false)}${baseline.by ? ` by ${baseline.by}` : ''}` : 'No baseline yet: take a snapshot for comparison.'}
       </span>
+      <TimelineButton />
     </div>
   );
 }

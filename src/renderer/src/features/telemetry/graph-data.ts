@@ -93,6 +93,12 @@ export function timeTicks(start: number, end: number, maxTicks = 5): number[] {
   return ticks;
 }
 
+/** The graphs' right edge: a little past now, moved on in steps so the axis does not crawl. The timeline uses it too. */
+export function axisEnd(now: number, rangeSeconds: number): number {
+  const step = rangeSeconds * 20;
+  return Math.ceil(now / step) * step + step;
+}
+
 /** Local time on the axis and in tooltips: "02:14", or "02:14:05" for short ranges. */
 export function formatClock(t: number, withSeconds: boolean): string {
   return clockTime(new Date(t), withSeconds);

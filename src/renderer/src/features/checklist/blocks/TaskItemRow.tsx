@@ -15,6 +15,7 @@ import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
 import { TickMeta } from './TickMeta';
 import { ItemBackups } from '../../backup/ItemBackups';
+import { TickOffer } from '../TickOffer';
 
 interface Props {
   itemId: string;
@@ -95,7 +96,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
           <InlineText nodes={inline ?? item.inline} />
         </span>
         <span className="item-meta">
-          {tick?.checked && <TickMeta by={tick.by} at={tick.at} />}
+          {tick?.checked && <TickMeta by={tick.by} at={tick.at} evidence={tick.evidence} />}
           {checkedInFileOnly && (
             <span className="file-checked" data-testid="checked-in-file" title="The markdown file has this box checked; this session has not ticked it.">
               checked in file
@@ -108,6 +109,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
         </span>
       </div>
       <ItemBackups itemId={itemId} />
+      {!checked && <TickOffer itemId={itemId} />}
       {notes && notes.length > 0 && <NoteList notes={notes} />}
       {editing && <NoteEditor itemId={itemId} itemText={item.text} onDone={() => ref.current?.focus({ preventScroll: true })} />}
     </div>

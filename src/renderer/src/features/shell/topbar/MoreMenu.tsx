@@ -10,6 +10,7 @@ import { setTheme, writeTicksToFile } from '../../checklist/store/commands';
 import { usePrefs, useRunbook } from '../../checklist/store/selectors';
 import { openRunbook } from '../FilePicker';
 import { NewSessionConfirm } from './NewSessionButton';
+import { toggleTimeline, useTimeline } from '../../timeline/timeline-store';
 
 interface Entry {
   id: string;
@@ -20,6 +21,7 @@ interface Entry {
 export function MoreMenu() {
   const runbook = useRunbook();
   const theme = usePrefs()?.theme ?? 'dark';
+  const timelineOpen = useTimeline((s) => s.open);
   const [open, setOpen] = useState<false | 'first' | 'last'>(false);
   const [confirmingNew, setConfirmingNew] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -31,6 +33,7 @@ export function MoreMenu() {
     { id: 'open-runbook', label: 'Open a runbook…', act: openRunbook },
     ...(runbook?.source.writable ? [{ id: 'write-ticks', label: 'Write ticks to file', act: () => void writeTicksToFile() }] : []),
     ...(runbook ? [{ id: 'new-session', label: 'New session…', act: () => setConfirmingNew(true) }] : []),
+    ...(runbook ? [{ id: 'timeline', label: timelineOpen ? 'Close the timeline (t)' : 'Timeline of the window (t)', act: toggleTimeline }] : []),
     { id: 'theme', label: `Switch to the ${next} theme`, act: () => void setTheme(next) },
   ];
 
@@ -102,7 +105,7 @@ export function MoreMenu() {
         aria-haspopup="menu"
         aria-expanded={open !== false}
         aria-controls={open ? menuId : undefined}
-        title="Open a runbook, write ticks, start a new session, switch the theme"
+        title="Open a runbook, write ticks, start a new session, the timeline, switch the theme"
         onClick={() => setOpen(open ? false : 'first')}
         onKeyDown={onButtonKey}
       >
