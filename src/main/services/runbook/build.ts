@@ -11,6 +11,7 @@ import { InlineConverter, plainText } from './inline';
 import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
 import { extractThresholds } from './thresholds';
+import { tableRowThresholds } from './threshold-tables';
 import { WarningSink } from './warnings';
 
 /** Where converted blocks go and what items found there belong to. */
@@ -44,6 +45,8 @@ export class RunbookBuilder {
   private readonly ids = new IdAllocator();
   private readonly items: TaskItem[] = [];
   private readonly thresholds: Threshold[] = [];
+  /** The text of the list entry being read inside, for thresholds of its nested entries. */
+  private listLead: string | null = null;
   private readonly signoffs: SignOff[] = [];
   private readonly phases: Phase[] = [];
   private readonly preamble: Block[] = [];
@@ -205,9 +208,9 @@ export class RunbookBuilder {
     const text = plainText(inline);
 
     if (typeof item.checked !== 'boolean' || !ctx) {
-      this.scanThresholds(text, line, ctx?.parentItem?.id ?? null);
+      this.scanThresholds(text, line, ctx?.parentItem?.id ?? null, this.listLead);
       if (ctx) this.scanSignOffLines(text, line, ctx, null);
-      return { itemId: null, line, inline, blocks: this.blocks(remaining, ctx) };
+      return { itemId: null, line, inline, blocks: this.under(text, () => this.blocks(remaining, ctx)) };
     }
 
     const display = text.replace(/\s+/g, ' ').trim();
@@ -228,10 +231,10 @@ export class RunbookBuilder {
     };
     this.items.push(task);
     if (!ctx.parentItem) (ctx.section ?? ctx.phase).itemIds.push(task.id);
-    this.scanThresholds(text, line, task.id);
+    this.scanThresholds(text, line, task.id, this.listLead);
     this.scanSignOffLines(display, line, ctx, task.id);
     const inner: Context = { ...ctx, parents: [...ctx.parents, display], parentItem: task, codeOwner: task };
-    return { itemId: task.id, line, inline, blocks: this.blocks(remaining, inner) };
+    return { itemId: task.id, line, inline, blocks: this.under(text, () => this.blocks(remaining, inner)) };
   }
 
   private code(node: Code, ctx: Context | null): Block {
@@ -255,7 +258,7 @@ export class RunbookBuilder {
     body.forEach((row, index) => {
       const cells = rows[index]!.map((cell) => plainText(cell).trim());
       const line = lineOf(row);
-      this.scanThresholds(cells.filter(Boolean).join(': '), line, ctx?.parentItem?.id ?? null);
+      for (const t of tableRowThresholds(headerText, cells, line, ctx?.parentItem?.id ?? null)) this.thresholds.push(t);
       const role = roleColumn >= 0 ? cells[roleColumn] : undefined;
       if (role && ctx) this.addSignOff(role, line, 'table', null, ctx);
     });
@@ -266,9 +269,20 @@ export class RunbookBuilder {
     return { kind: 'quote', line: lineOf(node), blocks: this.blocks(node.children, ctx) };
   }
 
-  private scanThresholds(text: string, line: number, itemId: string | null): void {
+  private scanThresholds(text: string, line: number, itemId: string | null, lead: string | null = null): void {
     if (text.length === 0) return;
-    for (const t of extractThresholds({ text, line, itemId })) this.thresholds.push(t);
+    for (const t of extractThresholds({ text, line, itemId, lead })) this.thresholds.push(t);
+  }
+
+  /** Reads nested list entries with their parent's text as lead ("Error Rate" above "- Warning: 0.5%"). */
+  private under<T>(lead: string, read: () => T): T {
+    const saved = this.listLead;
+    this.listLead = lead;
+    try {
+      return read();
+    } finally {
+      this.listLead = saved;
+    }
   }
 
   private scanSignOffLines(text: string, line: number, ctx: Context, itemId: string | null): void {
