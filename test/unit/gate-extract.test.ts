@@ -274,3 +274,17 @@ describe('the profile gates: section', () => {
     expect(unknownKey.line).toBe(lineOf('gates:\n  tolerence: 5\n', 'tolerence'));
   });
 });
+
+describe('thresholds that need review', () => {
+  it('arm nothing: no trigger, no target, no gate criterion until a person accepts them', () => {
+    const doc = parseText('# T\n\n## Rollback\n\n### Immediate Rollback (< 5 Minutes)\n\n- Error rate > 2% for 5 minutes\n');
+    expect(doc.thresholds.map((t) => [t.metric, t.confidence])).toEqual([
+      ['rollback_time', 'review'],
+      ['error_rate', 'sure'],
+    ]);
+    const plan = extractGatePlan(doc);
+    expect(triggers(plan)).toEqual([[7, 'error_rate', '>', 2, 300, 'red']]);
+    expect(plan.thresholds).toEqual([]);
+  });
+});
+

@@ -66,6 +66,7 @@ export function tableRowThresholds(header: readonly string[], cells: readonly st
   const labelIndex = cells.findIndex((c, i) => !columns[i]?.measured && /\p{L}/u.test(c) && !/^[\d.\s]+$/.test(c));
   const label = labelIndex >= 0 ? cells[labelIndex]!.replace(/[*_`]/g, '').trim() : '';
   const labelNamesMetric = findMentions(label).length > 0;
+  const labelUnit = HEADER_UNIT.exec(label)?.[1] ?? null;
   const found: Threshold[] = [];
   let forSeconds: number | undefined;
   cells.forEach((raw, i) => {
@@ -81,9 +82,12 @@ export function tableRowThresholds(header: readonly string[], cells: readonly st
       found.push(...extractThresholds({ text: cell, line, itemId }));
       return;
     }
-    const unit = column.unit && /^[^\d]*[\d.,]+\s*$/.test(cell) ? ` ${column.unit}` : '';
+    const headerUnit = column.unit ?? labelUnit;
+    const unit = headerUnit && /^[^\d]*[\d.,]+\s*$/.test(cell) ? ` ${headerUnit}` : '';
     const own = findMentions(cell).length > 0;
-    const context = own ? (labelNamesMetric ? '' : `${label}: `) : column.metric ? `${column.header}: ` : label ? `${label}: ` : '';
+    // The unit moves from "(ms)" onto the value, so the label reads as plain words.
+    const plain = (text: string) => text.replace(HEADER_UNIT, '').trim();
+    const context = own ? (labelNamesMetric ? '' : `${plain(label)}: `) : column.metric ? `${plain(column.header)}: ` : label ? `${plain(label)}: ` : '';
     if (!own && context === '') return;
     const band = severityIn(column.header);
     for (const t of extractThresholds({ text: `${context}${cell}${unit}`, line, itemId })) {
