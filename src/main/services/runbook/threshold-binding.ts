@@ -42,6 +42,7 @@ const FILLER = new Set(
    debe deben bajar estar permanecer mantenerse por debajo doit rester être sous muss bleiben sein
    должна должен оставаться ниже выше 应 保持 valid validity left expire expires expiry defined définis définies set
    critique crítico crítica kritisch критично für über unter während durante pendant в течение
+   performance recovery
    objetivo umbral debe cible seuil doit ziel schwelle muss цель порог должна должен 目标 阈值 告警 条件 任意时刻 始终 持续`
     .split(/\s+/)
     .filter(Boolean),

@@ -114,7 +114,7 @@ const MENTIONS: readonly MentionWords[] = [
   {
     // How long a rollback itself takes, said as such; never a bare "rollback".
     re: word(
-      String.raw`roll[- ]?back[- ](?:time|duration|sla|speed)|time\s+to\s+roll[- ]?back|roll[- ]?backs?\s+(?:complete[sd]?|finishe[sd]|takes|tested\s+and)(?:\s+(?:in|within))?|roll[- ]?back\s+(?:in|within)`,
+      String.raw`roll[- ]?back[- ](?:time|duration|sla|speed|capability)|time\s+to\s+roll[- ]?back|roll[- ]?backs?\s+(?:complete[sd]?|finishe[sd]|takes|tested\s+and)(?:\s+(?:in|within))?|roll[- ]?back\s+(?:in|within)`,
     ),
     metric: 'rollback_time',
     family: 'duration',
@@ -182,6 +182,7 @@ export function severityIn(text: string): 'yellow' | 'red' | undefined {
 }
 
 const SUBJECTS: ReadonlyArray<[RegExp, string]> = [
+  [/(?<![A-Za-z])(?:analytics|dashboard)(?![A-Za-z])/i, ''],
   [/(?<![A-Za-z])(?:database|db|sql|postgres(?:ql)?|quer(?:y|ies))(?![A-Za-z])|数据库|base\s+de\s+(?:datos|données)|datenbank|баз[аы]\s+данных/iu, 'database'],
   [/(?<![A-Za-z])api(?![A-Za-z])/i, 'api'],
   [/(?<![A-Za-z])(?:page|lcp)(?![A-Za-z])/i, 'page'],
