@@ -168,6 +168,15 @@ describe('thresholds as real runbooks write them (issue 15)', () => {
     expect(read('Disk usage > 80%')).toEqual([{ metric: 'disk_free', op: '<', value: 20, unit: '%' }]);
   });
 
+  it('offers an unqualified latency for review where its section names a percentile for the same subject', () => {
+    const doc = parseText('# T\n\n## High Latency\n\n- Latency P95 > 200ms\n- If latency > 500ms: roll back\n\n## Web\n\n- Response time < 800ms\n');
+    expect(doc.thresholds.map((t) => [t.line, t.metric, t.confidence])).toEqual([
+      [5, 'latency_p95', 'sure'],
+      [6, 'latency_avg', 'review'],
+      [10, 'latency_avg', 'sure'],
+    ]);
+  });
+
   it('offers a reading it is not sure of for review instead of guessing', () => {
     const [t] = extractThresholds({ text: 'Immediate Rollback (< 5 Minutes)', line: 1, itemId: null });
     expect(t).toMatchObject({ metric: 'rollback_time', op: '<', value: 300, confidence: 'review' });

@@ -10,7 +10,7 @@ import { IdAllocator, slug } from './ids';
 import { InlineConverter, plainText } from './inline';
 import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
-import { extractThresholds } from './thresholds';
+import { extractThresholds, reviewUnqualifiedLatency } from './thresholds';
 import { tableRowThresholds } from './threshold-tables';
 import { WarningSink } from './warnings';
 
@@ -65,6 +65,7 @@ export class RunbookBuilder {
 
   build(tree: Root): RunbookDoc {
     for (const node of tree.children) this.top(node);
+    reviewUnqualifiedLatency(this.thresholds, tree.children.filter((n) => n.type === 'heading').map((n) => lineOf(n)));
     const sections = this.phases.reduce((n, p) => n + p.sections.length, 0);
     return {
       title: this.title ?? fileTitle(this.source.name),

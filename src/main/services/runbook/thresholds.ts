@@ -78,3 +78,25 @@ export function dedupe(thresholds: Threshold[]): Threshold[] {
     return true;
   });
 }
+
+/** Words that make an unqualified latency the mean on purpose. */
+const MEAN = /av(?:era)?ge?|mean|moyenne|promedio|durchschnitt|средн|平均/i;
+
+/**
+ * "Если latency > 500ms → ROLLBACK" under "### High Latency", whose other
+ * lines say "Latency P95 > 200ms": a latency with no percentile, where the
+ * same section names one for the same subject, may mean that percentile or
+ * the mean. It stays
+ * latency_avg but is offered for review rather than guessed.
+ *
+ * @param headingLines the line of every heading, in order
+ */
+export function reviewUnqualifiedLatency(thresholds: Threshold[], headingLines: readonly number[]): void {
+  const sectionOf = (line: number) => headingLines.filter((h) => h <= line).length;
+  for (const t of thresholds) {
+    if (t.metric !== 'latency_avg' || t.confidence === 'review' || MEAN.test(t.text)) continue;
+    const section = sectionOf(t.line);
+    const named = thresholds.some((o) => o.metric.startsWith('latency_p') && o.subject === t.subject && sectionOf(o.line) === section);
+    if (named) t.confidence = 'review';
+  }
+}
