@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       precision: Math.round(corpus.precision * 10000) / 10000,
       recall: Math.round(corpus.recall * 10000) / 10000,
       recallWithReview: Math.round(corpus.recallWithReview * 10000) / 10000,
+      bandsRight: corpus.bandsRight,
       atMustYieldNothing: corpus.forbidden.length,
     },
     targets: { generatedMs: 500, ratio: 1.5, pathologicalMs: 1000, precision: 0.99, recall: 0.95 },

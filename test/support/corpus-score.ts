@@ -25,6 +25,7 @@ export interface Label {
   value: number;
   unit: string;
   forSeconds: number | null;
+  severity: string;
 }
 
 export function readLabels(path = CORPUS_LABELS): { labels: Label[]; nothing: Array<{ file: string; line: number }> } {
@@ -33,10 +34,10 @@ export function readLabels(path = CORPUS_LABELS): { labels: Label[]; nothing: Ar
   const rows = readFileSync(path, 'utf8').split('\n').slice(1);
   rows.forEach((row, index) => {
     if (row.trim() === '' || row.startsWith('#')) return;
-    const [file, line, metric, op, value, unit, forSeconds] = row.split('\t');
+    const [file, line, metric, op, value, unit, forSeconds, , severity] = row.split('\t');
     if (!file || !line || !metric) throw new Error(`${path}:${index + 2}: expected file, line and metric columns`);
     if (metric === '-') nothing.push({ file, line: Number(line) });
-    else labels.push({ file, line: Number(line), metric, op: op!, value: Number(value), unit: unit!, forSeconds: forSeconds ? Number(forSeconds) : null });
+    else labels.push({ file, line: Number(line), metric, op: op!, value: Number(value), unit: unit!, forSeconds: forSeconds ? Number(forSeconds) : null, severity: severity?.trim() ?? '' });
   });
   return { labels, nothing };
 }
@@ -58,6 +59,8 @@ export interface CorpusScore {
   recall: number;
   /** Recall when the thresholds offered for review are accepted as read. */
   recallWithReview: number;
+  /** Of the sure thresholds read right, how many name the labelled band (yellow, red or none). */
+  bandsRight: number;
   wrong: Array<{ file: string; threshold: Threshold }>;
   missed: Label[];
   /** Thresholds read at lines that must yield nothing. */
@@ -68,7 +71,7 @@ export function scoreCorpus(): CorpusScore {
   const { labels, nothing } = readLabels();
   // Every runbook, labelled or not: a threshold read where the labels list none is a wrong guess.
   const files = readdirSync(CORPUS).filter((name) => /^\d\d-.*\.md$/.test(name)).sort();
-  const score: CorpusScore = { files: files.length, labelled: labels.length, sure: 0, sureRight: 0, review: 0, reviewRight: 0, precision: 0, recall: 0, recallWithReview: 0, wrong: [], missed: [], forbidden: [] };
+  const score: CorpusScore = { files: files.length, labelled: labels.length, sure: 0, sureRight: 0, review: 0, reviewRight: 0, bandsRight: 0, precision: 0, recall: 0, recallWithReview: 0, wrong: [], missed: [], forbidden: [] };
   const found = new Set<Label>();
   for (const file of files) {
     const thresholds = parseFile(CORPUS + file).thresholds;
@@ -85,6 +88,7 @@ export function scoreCorpus(): CorpusScore {
       }
       score.sure++;
       if (label) score.sureRight++;
+      if (label && (t.severity ?? '') === label.severity) score.bandsRight++;
       else score.wrong.push({ file, threshold: t });
     }
   }

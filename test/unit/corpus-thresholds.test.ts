@@ -17,7 +17,8 @@ describe('thresholds of the public corpus', () => {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   console.log(
     `corpus thresholds: ${score.files} files, ${score.labelled} labelled; ${score.sure} sure read, ${score.sureRight} right: ` +
-      `precision ${pct(score.precision)}, recall ${pct(score.recall)} (${pct(score.recallWithReview)} with ${score.review} offered for review)`,
+      `precision ${pct(score.precision)}, recall ${pct(score.recall)} (${pct(score.recallWithReview)} with ${score.review} offered for review); ` +
+      `band right for ${score.bandsRight} of ${score.sureRight}`,
   );
 
   it('covers every runbook of the corpus', () => {
@@ -32,6 +33,10 @@ describe('thresholds of the public corpus', () => {
   it('finds at least 95 % of the labelled thresholds', () => {
     const missed = score.missed.map((l) => `${l.file}:${l.line} ${l.metric} ${l.op} ${l.value} ${l.unit}`).join('\n');
     expect(score.recall, missed).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('names the band (yellow, red or none) the labels give for at least 95 % of the thresholds it reads right', () => {
+    expect(score.bandsRight / score.sureRight).toBeGreaterThanOrEqual(0.95);
   });
 
   it('reads nothing, not even for review, at a line that must yield nothing', () => {

@@ -177,6 +177,17 @@ describe('thresholds as real runbooks write them (issue 15)', () => {
     ]);
   });
 
+  it('takes the band from the heading or lead-in above a list, only for limits that point at trouble', () => {
+    const doc = parseText(
+      '# T\n\n## Watch\n\n### Immediate Rollback Triggers (P1)\n\n- Error rate > 1% for 5 minutes\n\n### Critical user flows\n\n- Checkout latency p95 < 300ms\n\n**Warning alerts:**\n\n- Cache hit rate < 50%\n',
+    );
+    expect(doc.thresholds.map((t) => [t.line, t.metric, t.severity ?? null])).toEqual([
+      [7, 'error_rate', 'red'],
+      [11, 'latency_p95', null],
+      [15, 'cache_hit_rate', 'yellow'],
+    ]);
+  });
+
   it('offers a reading it is not sure of for review instead of guessing', () => {
     const [t] = extractThresholds({ text: 'Immediate Rollback (< 5 Minutes)', line: 1, itemId: null });
     expect(t).toMatchObject({ metric: 'rollback_time', op: '<', value: 300, confidence: 'review' });

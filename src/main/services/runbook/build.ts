@@ -10,7 +10,7 @@ import { IdAllocator, slug } from './ids';
 import { InlineConverter, plainText } from './inline';
 import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
-import { extractThresholds, reviewUnqualifiedLatency } from './thresholds';
+import { bandsFromLeads, extractThresholds, reviewUnqualifiedLatency } from './thresholds';
 import { tableRowThresholds } from './threshold-tables';
 import { WarningSink } from './warnings';
 
@@ -45,6 +45,8 @@ export class RunbookBuilder {
   private readonly ids = new IdAllocator();
   private readonly items: TaskItem[] = [];
   private readonly thresholds: Threshold[] = [];
+  /** Headings and paragraphs, which may name the band of the list after them ("### Immediate Rollback Triggers (P1)"). */
+  private readonly leads: Array<{ line: number; text: string }> = [];
   /** The text of the list entry being read inside, for thresholds of its nested entries. */
   private listLead: string | null = null;
   private readonly signoffs: SignOff[] = [];
@@ -66,6 +68,7 @@ export class RunbookBuilder {
   build(tree: Root): RunbookDoc {
     for (const node of tree.children) this.top(node);
     reviewUnqualifiedLatency(this.thresholds, tree.children.filter((n) => n.type === 'heading').map((n) => lineOf(n)));
+    bandsFromLeads(this.thresholds, this.leads);
     const sections = this.phases.reduce((n, p) => n + p.sections.length, 0);
     return {
       title: this.title ?? fileTitle(this.source.name),
@@ -114,6 +117,7 @@ export class RunbookBuilder {
     const title = plainText(inline).replace(/\s+/g, ' ').trim();
     const line = lineOf(node);
     this.scanThresholds(title, line, null);
+    this.leads.push({ line, text: title });
     if (node.depth === 1 && this.title === null) {
       this.title = title;
       return;
@@ -155,6 +159,7 @@ export class RunbookBuilder {
       case 'heading': {
         const inline = this.inline.convert(node.children);
         this.scanThresholds(plainText(inline), lineOf(node), ctx?.parentItem?.id ?? null);
+        this.leads.push({ line: lineOf(node), text: plainText(inline) });
         return { kind: 'heading', line: lineOf(node), depth: node.depth, inline };
       }
       case 'list':
@@ -191,6 +196,7 @@ export class RunbookBuilder {
     const text = plainText(inline);
     const line = lineOf(node);
     this.scanThresholds(text, line, ctx?.parentItem?.id ?? null);
+    this.leads.push({ line, text });
     if (ctx) this.scanSignOffLines(text, line, ctx, null);
     return { kind: 'paragraph', line, inline };
   }

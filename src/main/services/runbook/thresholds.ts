@@ -19,7 +19,8 @@
 import type { Threshold } from '../../../shared/runbook-model';
 import { readSentence, type Reading } from './threshold-binding';
 import { countLineBreaks } from './source-text';
-import { findMentions } from './threshold-vocabulary';
+import { findMentions, severityIn } from './threshold-vocabulary';
+import { METRICS } from '../../../shared/metrics';
 
 /** "Error Rate", "P95 Latency", "**Cache Hit Rate**": a short label with a metric and no value. */
 function namesOnlyAMetric(lead: string): boolean {
@@ -98,5 +99,27 @@ export function reviewUnqualifiedLatency(thresholds: Threshold[], headingLines: 
     const section = sectionOf(t.line);
     const named = thresholds.some((o) => o.metric.startsWith('latency_p') && o.subject === t.subject && sectionOf(o.line) === section);
     if (named) t.confidence = 'review';
+  }
+}
+
+/**
+ * "### Immediate Rollback Triggers (P1)", "**Warning Alerts (Slack):**": a
+ * heading or paragraph that names a band gives it to the limits listed
+ * under it, up to the next heading or paragraph. Only to limits that point
+ * at trouble (error rate above, cache hit rate below): a target under a
+ * "Critical user flows" heading must never become a red trigger.
+ *
+ * @param leads every heading and paragraph with its line, in document order
+ */
+export function bandsFromLeads(thresholds: Threshold[], leads: ReadonlyArray<{ line: number; text: string }>): void {
+  const ordered = [...leads].sort((a, b) => a.line - b.line);
+  for (const t of thresholds) {
+    if (t.severity) continue;
+    const better = METRICS[t.metric as keyof typeof METRICS].better;
+    const trouble = better === 'lower' ? t.op === '>' || t.op === '>=' : t.op === '<' || t.op === '<=';
+    if (!trouble) continue;
+    const lead = ordered.filter((l) => l.line < t.line).pop();
+    const band = lead ? severityIn(lead.text) : undefined;
+    if (band) t.severity = band;
   }
 }
