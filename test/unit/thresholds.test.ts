@@ -136,6 +136,7 @@ describe('thresholds as real runbooks write them (issue 15)', () => {
     'p75 latency < 200ms',
     'Estimated Rollback Time: 15-20 minutes',
     'RAM: ≥4GB',
+    '错误率正常，测试通过率 < 95%',
   ])('reads nothing from a time or rate that merely sits near a metric: "%s"', (text) => {
     expect(read(text)).toEqual([]);
   });

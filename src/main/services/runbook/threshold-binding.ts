@@ -13,7 +13,7 @@
  * What is read but not certain comes back with confidence "review": the
  * user confirms it before it can arm anything.
  */
-import { METRICS, type Comparator, type MetricName } from '../../../shared/metrics';
+import { METRICS, type Comparator, type MetricName, type Unit } from '../../../shared/metrics';
 import { findMentions, percentilesIn, severityIn, subjectIn, type MetricMention } from './threshold-vocabulary';
 import { findDurations, findLeadingDuration, findQuantities, normalise, type Duration, type Quantity } from './threshold-quantities';
 
@@ -21,7 +21,7 @@ export interface Reading {
   metric: MetricName;
   op: Comparator;
   value: number;
-  unit: import('../../../shared/metrics').Unit;
+  unit: Unit;
   forSeconds?: number;
   subject?: string;
   severity?: 'yellow' | 'red';
@@ -51,7 +51,7 @@ const FILLER = new Set(
 /** A value followed by these is relative to something else: "< 15% increase", "> 2x baseline", "110% of baseline". */
 const RELATIVE = /^\s*(?:of|from|above|over|below|than|vs\.?)?\s*(?:the\s+)?(?:baseline|increase|decrease|regression|degradation|reduction|improvement|faster|slower|growth|drop|spike|more|less|higher|lower|better|worse)\b/i;
 
-const SEPARATOR = /[,;]/;
+const SEPARATOR = /[,;，；、]/;
 
 /** An estimate or a proposal is not a limit: "Estimated Rollback Time: 15-20 minutes", "考虑收紧P99阈值至0.3s". */
 const ESTIMATE = /estimated|forecast|estimad|estimé|geschätzt|оценк|预计|考虑/i;
@@ -63,7 +63,8 @@ function wordsIn(text: string): string[] {
 
 /** Only filler between a mention and its value (other values, durations and percentiles taken out). */
 function onlyFiller(gap: string): boolean {
-  return wordsIn(gap).every((w) => FILLER.has(w) || /^p\d{2,3}$/.test(w) || /^\d/.test(w) || /^[\p{Script=Han}]+$/u.test(w));
+  // Chinese has no spaces to find words by: a run of Han text is filler unless it names another rate, time or count (通过率, 响应时间, 用户数).
+  return wordsIn(gap).every((w) => FILLER.has(w) || /^p\d{2,3}$/.test(w) || /^\d/.test(w) || (/^[\p{Script=Han}]+$/u.test(w) && !/率|时间|数|量/u.test(w)));
 }
 
 /** The first word after the value: filler, a percentile, a mention or nothing let it stand; any other word names its own subject. */

@@ -25,7 +25,7 @@ export interface MetricMention {
   percentile?: MetricName | 'other';
   /** Only a value written right before it counts ("<15min rollback"). */
   forwardOnly?: boolean;
-  /** "RAM", "Disk": a machine's size, so a size in bytes is a requirement, not a limit. */
+  /** "RAM": a machine's size, so a size in bytes is a requirement, not a limit. */
   capacity?: boolean;
   /** "Disk usage": the used share of what the vocabulary measures as free. */
   usedShare?: boolean;
@@ -107,7 +107,6 @@ const MENTIONS: readonly MentionWords[] = [
   { re: /数据库连接(?:数|池)?/gu, metric: 'db_connections', family: 'count-or-percent' },
   { re: word(String.raw`free[- ]disk(?:[- ]space)?|disk[- ](?:free|space[- ]free|space)`), metric: 'disk_free', family: 'size-or-percent' },
   { re: word(String.raw`disk(?:[- ]space)?[- ](?:usage|used|utili[sz]ation)`), metric: 'disk_free', family: 'size-or-percent', usedShare: true },
-  { re: word(String.raw`disk`), metric: 'disk_free', family: 'size-or-percent', capacity: true, forwardOnly: true },
   { re: word(String.raw`uptime|availability|disponibilidad|disponibilité|verfügbarkeit|доступность`), metric: 'uptime', family: 'percent' },
   { re: /可用性/gu, metric: 'uptime', family: 'percent' },
   { re: word(String.raw`(?:(?:ssl|tls)[- ])?certificates?|(?:ssl|tls)[- ]certs?`), metric: 'cert_expiry', family: 'duration' },
