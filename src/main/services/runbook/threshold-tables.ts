@@ -67,6 +67,8 @@ export function tableRowThresholds(header: readonly string[], cells: readonly st
   const label = labelIndex >= 0 ? cells[labelIndex]!.replace(/[*_`]/g, '').trim() : '';
   const labelNamesMetric = findMentions(label).length > 0;
   const labelUnit = HEADER_UNIT.exec(label)?.[1] ?? null;
+  // The row as one line, as before the header was read: trigger ids and profile matches use this text.
+  const rowText = cells.filter(Boolean).join(': ');
   const found: Threshold[] = [];
   let forSeconds: number | undefined;
   cells.forEach((raw, i) => {
@@ -79,7 +81,7 @@ export function tableRowThresholds(header: readonly string[], cells: readonly st
       return;
     }
     if (i === labelIndex) {
-      found.push(...extractThresholds({ text: cell, line, itemId }));
+      for (const t of extractThresholds({ text: cell, line, itemId })) found.push({ ...t, text: rowText });
       return;
     }
     const headerUnit = column.unit ?? labelUnit;
@@ -92,7 +94,7 @@ export function tableRowThresholds(header: readonly string[], cells: readonly st
     const band = severityIn(column.header);
     for (const t of extractThresholds({ text: `${context}${cell}${unit}`, line, itemId })) {
       if (band && !t.severity) t.severity = band;
-      found.push({ ...t, text: cells.filter(Boolean).join(' | ') });
+      found.push({ ...t, text: rowText });
     }
   });
   if (forSeconds !== undefined) for (const t of found) t.forSeconds ??= forSeconds;
