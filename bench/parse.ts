@@ -9,7 +9,9 @@
  * runbook through the parse worker, as the app does (message passing
  * included), and the slowest of cmark's pathological inputs (target: under
  * a second each; the test suite only bounds them loosely, since it runs on
- * loaded machines). The last line is one JSON object.
+ * loaded machines). Also the threshold reader's precision and recall
+ * against the judged corpus labels (test/fixtures/corpus-labels.tsv; targets
+ * 0.99 and 0.95). The last line is one JSON object.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ import { testParser } from '../test/support/parser';
 import type { RunbookSource } from '../src/shared/runbook-model';
 import { generateRunbook } from './generate-runbook';
 import { PATHOLOGICAL } from '../test/support/pathological';
+import { scoreCorpus } from '../test/support/corpus-score';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const shared = fileURLToPath(new URL('../../shared/runbooks/', import.meta.url));
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     if (ms > slowest.ms) slowest = { name, ms };
   }
 
+  const corpus = scoreCorpus();
   const result = {
     benchmark: 'parse',
     node: process.version,
@@ -93,7 +97,19 @@ async function main(): Promise<void> {
     ratioFullToBareRemark: Math.round((full / bareMs) * 100) / 100,
     ratioFullToBareRemarkInPieces: Math.round((full / bareChunkedMs) * 100) / 100,
     pathologicalSlowest: slowest,
-    targets: { generatedMs: 500, ratio: 1.5, pathologicalMs: 1000 },
+    corpusThresholds: {
+      files: corpus.files,
+      labelled: corpus.labelled,
+      sure: corpus.sure,
+      right: corpus.sureRight,
+      review: corpus.review,
+      precision: Math.round(corpus.precision * 10000) / 10000,
+      recall: Math.round(corpus.recall * 10000) / 10000,
+      recallWithReview: Math.round(corpus.recallWithReview * 10000) / 10000,
+      bandsRight: corpus.bandsRight,
+      atMustYieldNothing: corpus.forbidden.length,
+    },
+    targets: { generatedMs: 500, ratio: 1.5, pathologicalMs: 1000, precision: 0.99, recall: 0.95 },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

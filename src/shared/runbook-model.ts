@@ -55,6 +55,12 @@ export const ThresholdSchema = z.object({
   /** "yellow" or "red" when the runbook names the band ("red flag: > 1%"). */
   severity: z.enum(['yellow', 'red']).optional(),
   itemId: z.string().nullable(),
+  /**
+   * "sure" when the sentence plainly states it; "review" when Flightdeck read
+   * it but a person must confirm it (a target without a comparator, an
+   * estimate given as a range). A review threshold arms no automatic action.
+   */
+  confidence: z.enum(['sure', 'review']).default('sure'),
 });
 export type Threshold = z.infer<typeof ThresholdSchema>;
 

@@ -42,7 +42,7 @@ describe('the demo runbook', () => {
 
   it('reads the rollback triggers with their durations; one that states none must still hold for minHoldSeconds (10 s)', () => {
     expect(triggers(plan)).toEqual([
-      [82, 'error_rate', '>=', 0.5, 10, 'yellow'],
+      [82, 'error_rate', '>', 0.5, 10, 'yellow'],
       [82, 'error_rate', '>', 1, 10, 'red'],
       [83, 'error_rate', '>', 2, 300, 'red'],
     ]);
@@ -274,3 +274,17 @@ describe('the profile gates: section', () => {
     expect(unknownKey.line).toBe(lineOf('gates:\n  tolerence: 5\n', 'tolerence'));
   });
 });
+
+describe('thresholds that need review', () => {
+  it('arm nothing: no trigger, no target, no gate criterion until a person accepts them', () => {
+    const doc = parseText('# T\n\n## Rollback\n\n### Immediate Rollback (< 5 Minutes)\n\n- Error rate > 2% for 5 minutes\n');
+    expect(doc.thresholds.map((t) => [t.metric, t.confidence])).toEqual([
+      ['rollback_time', 'review'],
+      ['error_rate', 'sure'],
+    ]);
+    const plan = extractGatePlan(doc);
+    expect(triggers(plan)).toEqual([[7, 'error_rate', '>', 2, 300, 'red']]);
+    expect(plan.thresholds).toEqual([]);
+  });
+});
+

@@ -115,4 +115,23 @@ describe('threshold bands from the runbooks', () => {
       ['green', red.value, null],
     ]);
   });
+
+  it('shows a threshold only on the graph of its own subject: a database query p95 never on the HTTP p95 graph', () => {
+    const thresholds = parseText('# T\n\n## Verify\n\n- [ ] Database queries <100ms (p95)\n').thresholds;
+    expect(only(thresholds, 'latency_p95').subject).toBe('database');
+    const http = bandsFor('latency_p95', 'ms', thresholds, 'shop-http checkout');
+    expect(http.bands).toEqual([]);
+    expect(http.note).toMatch(/database/);
+    const db = bandsFor('latency_p95', 'ms', thresholds, 'pg-main postgres');
+    expect(shape(db)).toEqual([
+      ['green', null, 100],
+      ['red', 100, null],
+    ]);
+  });
+
+  it('draws nothing from a reading that still needs review', () => {
+    const thresholds = parseText('# T\n\n## Rollback\n\n### Immediate Rollback (< 5 Minutes)\n').thresholds;
+    expect(only(thresholds, 'rollback_time').confidence).toBe('review');
+    expect(bandsFor('rollback_time', 's', thresholds).bands).toEqual([]);
+  });
 });

@@ -28,7 +28,8 @@ export function summarise(doc: RunbookDoc): string {
     for (const t of doc.thresholds) {
       const duration = t.forSeconds ? ` for ${t.forSeconds} s` : '';
       const band = t.severity ? ` [${t.severity}]` : '';
-      lines.push(`  line ${t.line}: ${t.metric} ${t.op} ${t.value} ${t.unit}${duration}${band}  "${t.text}"`);
+      const review = t.confidence === 'review' ? ' (needs review)' : '';
+      lines.push(`  line ${t.line}: ${t.metric} ${t.op} ${t.value} ${t.unit}${duration}${band}${review}  "${t.text}"`);
     }
   }
   if (doc.signoffs.length > 0) {

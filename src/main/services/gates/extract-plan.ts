@@ -5,8 +5,9 @@
  * criterion classified (criterion-kinds.ts), its rollback triggers (every
  * runbook threshold that points at trouble: "red flag: > 1%", "Error rate
  * above 2% for more than 5 minutes") and its targets (every other
- * threshold). The profile's `gates:` section is applied last
- * (profile-gates.ts).
+ * threshold). Thresholds the reader marked "review" are left out: they
+ * arm nothing until accepted. The profile's `gates:` section is applied
+ * last (profile-gates.ts).
  */
 import type { Block, ListEntry, Phase, RunbookDoc, Section, Threshold } from '../../../shared/runbook-model';
 import { plainText } from '../runbook/inline';
@@ -144,7 +145,7 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
     for (const entry of found.entries) {
       const text = plainText(entry.inline).trim();
       if (text === '') continue;
-      const thresholds = doc.thresholds.filter((t) => t.line === entry.line);
+      const thresholds = doc.thresholds.filter((t) => t.line === entry.line && t.confidence !== 'review');
       for (const reading of readCriterion(text, thresholds)) {
         const suffix = reading.kind === 'metric-absolute' && thresholds.length > 1 ? ` ${reading.threshold.metric}` : '';
         const base = { id: ids.allocate('criterion', [...container.path, found.title], text + suffix), text, line: entry.line };
@@ -174,6 +175,8 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
   const triggers: TriggerDef[] = [];
   const thresholds: ThresholdDef[] = [];
   for (const t of doc.thresholds) {
+    // A reading that needs review arms nothing (no trigger, no automatic rollback) until a person accepts it.
+    if (t.confidence === 'review') continue;
     const path = pathOfLine(doc, t.line);
     const condition = { kind: 'absolute' as const, metric: t.metric as never, op: t.op, value: t.value, unit: t.unit };
     const key = `${t.text} ${t.metric} ${t.op} ${t.value}`;

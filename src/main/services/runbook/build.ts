@@ -13,7 +13,8 @@ import { readOutline, type PhaseOutline } from './phase-outline';
 import { InlineConverter, plainText } from './inline';
 import { fileTitle } from './markdown-files';
 import { signOffRole, signOffRoleColumn } from './signoffs';
-import { extractThresholds } from './thresholds';
+import { bandsFromLeads, extractThresholds, reviewUnqualifiedLatency } from './thresholds';
+import { tableRowThresholds } from './threshold-tables';
 import { WarningSink } from './warnings';
 
 /** Where converted blocks go and what items found there belong to. */
@@ -47,6 +48,10 @@ export class RunbookBuilder {
   private readonly ids = new IdAllocator();
   private readonly items: TaskItem[] = [];
   private readonly thresholds: Threshold[] = [];
+  /** Headings and paragraphs, which may name the band of the list after them ("### Immediate Rollback Triggers (P1)"). */
+  private readonly leads: Array<{ line: number; text: string }> = [];
+  /** The text of the list entry being read inside, for thresholds of its nested entries. */
+  private listLead: string | null = null;
   private readonly signoffs: SignOff[] = [];
   private readonly phases: Phase[] = [];
   private readonly preamble: Block[] = [];
@@ -68,6 +73,8 @@ export class RunbookBuilder {
   build(tree: Root): RunbookDoc {
     this.outline = readOutline(tree.children);
     for (const node of tree.children) this.top(node);
+    reviewUnqualifiedLatency(this.thresholds, tree.children.filter((n) => n.type === 'heading').map((n) => lineOf(n)));
+    bandsFromLeads(this.thresholds, this.leads);
     const sections = this.phases.reduce((n, p) => n + p.sections.length, 0);
     return {
       title: this.title ?? fileTitle(this.source.name),
@@ -116,6 +123,7 @@ export class RunbookBuilder {
     const title = plainText(inline).replace(/\s+/g, ' ').trim();
     const line = lineOf(node);
     this.scanThresholds(title, line, null);
+    this.leads.push({ line, text: title });
     if (node.depth === 1 && this.title === null) {
       this.title = title;
       return;
@@ -164,6 +172,7 @@ export class RunbookBuilder {
       case 'heading': {
         const inline = this.inline.convert(node.children);
         this.scanThresholds(plainText(inline), lineOf(node), ctx?.parentItem?.id ?? null);
+        this.leads.push({ line: lineOf(node), text: plainText(inline) });
         return { kind: 'heading', line: lineOf(node), depth: node.depth, inline };
       }
       case 'list':
@@ -200,6 +209,7 @@ export class RunbookBuilder {
     const text = plainText(inline);
     const line = lineOf(node);
     this.scanThresholds(text, line, ctx?.parentItem?.id ?? null);
+    this.leads.push({ line, text });
     if (ctx) this.scanSignOffLines(text, line, ctx, null);
     return { kind: 'paragraph', line, inline };
   }
@@ -218,9 +228,9 @@ export class RunbookBuilder {
     const text = plainText(inline);
 
     if (typeof item.checked !== 'boolean' || !ctx) {
-      this.scanThresholds(text, line, ctx?.parentItem?.id ?? null);
+      this.scanThresholds(text, line, ctx?.parentItem?.id ?? null, this.listLead);
       if (ctx) this.scanSignOffLines(text, line, ctx, null);
-      return { itemId: null, line, inline, blocks: this.blocks(remaining, ctx) };
+      return { itemId: null, line, inline, blocks: this.under(text, () => this.blocks(remaining, ctx)) };
     }
 
     const display = text.replace(/\s+/g, ' ').trim();
@@ -241,10 +251,10 @@ export class RunbookBuilder {
     };
     this.items.push(task);
     if (!ctx.parentItem) (ctx.section ?? ctx.phase).itemIds.push(task.id);
-    this.scanThresholds(text, line, task.id);
+    this.scanThresholds(text, line, task.id, this.listLead);
     this.scanSignOffLines(display, line, ctx, task.id);
     const inner: Context = { ...ctx, parents: [...ctx.parents, display], parentItem: task, codeOwner: task };
-    return { itemId: task.id, line, inline, blocks: this.blocks(remaining, inner) };
+    return { itemId: task.id, line, inline, blocks: this.under(text, () => this.blocks(remaining, inner)) };
   }
 
   private code(node: Code, ctx: Context | null): Block {
@@ -268,7 +278,7 @@ export class RunbookBuilder {
     body.forEach((row, index) => {
       const cells = rows[index]!.map((cell) => plainText(cell).trim());
       const line = lineOf(row);
-      this.scanThresholds(cells.filter(Boolean).join(': '), line, ctx?.parentItem?.id ?? null);
+      for (const t of tableRowThresholds(headerText, cells, line, ctx?.parentItem?.id ?? null)) this.thresholds.push(t);
       const role = roleColumn >= 0 ? cells[roleColumn] : undefined;
       if (role && ctx) this.addSignOff(role, line, 'table', null, ctx);
     });
@@ -279,9 +289,20 @@ export class RunbookBuilder {
     return { kind: 'quote', line: lineOf(node), blocks: this.blocks(node.children, ctx) };
   }
 
-  private scanThresholds(text: string, line: number, itemId: string | null): void {
+  private scanThresholds(text: string, line: number, itemId: string | null, lead: string | null = null): void {
     if (text.length === 0) return;
-    for (const t of extractThresholds({ text, line, itemId })) this.thresholds.push(t);
+    for (const t of extractThresholds({ text, line, itemId, lead })) this.thresholds.push(t);
+  }
+
+  /** Reads nested list entries with their parent's text as lead ("Error Rate" above "- Warning: 0.5%"). */
+  private under<T>(lead: string, read: () => T): T {
+    const saved = this.listLead;
+    this.listLead = lead;
+    try {
+      return read();
+    } finally {
+      this.listLead = saved;
+    }
   }
 
   private scanSignOffLines(text: string, line: number, ctx: Context, itemId: string | null): void {

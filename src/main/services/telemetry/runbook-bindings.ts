@@ -9,7 +9,7 @@ import type { ProbeConfig } from '../profile/probes-schema';
 const DAY_SECONDS = 86_400;
 
 export function withRunbookThresholds(probes: readonly ProbeConfig[], thresholds: readonly Threshold[]): ProbeConfig[] {
-  const certFloor = thresholds.filter((t) => t.metric === 'cert_expiry' && (t.op === '>' || t.op === '>=') && t.unit === 's').map((t) => t.value / DAY_SECONDS);
+  const certFloor = thresholds.filter((t) => t.metric === 'cert_expiry' && t.confidence !== 'review' && (t.op === '>' || t.op === '>=') && t.unit === 's').map((t) => t.value / DAY_SECONDS);
   const warnDays = certFloor.length > 0 ? Math.max(...certFloor) : undefined;
   return probes.map((probe) => (probe.kind === 'tls' && probe.warnDays === undefined && warnDays !== undefined ? { ...probe, warnDays } : probe));
 }

@@ -7,11 +7,13 @@
  * The rules, in order:
  * - Only thresholds of this metric in the graph's unit count ("db
  *   connections < 200" is a count and cannot be drawn on a % graph).
- * - When the runbook measures several things with one metric ("API p95 <
- *   500ms", "database p95 < 100ms"), a subject that names the probe wins;
- *   then the thresholds without a subject; then a lone subject. Otherwise no
- *   bands, and a note says why, rather than mixing the database's limit into
- *   the API's graph.
+ * - A graph shows only the thresholds of its own subject: those whose
+ *   subject the probe's name or label names ("database" for a "pg-main"
+ *   probe, "api" for "checkout-api"), else those with no subject. "Database
+ *   queries <100ms (p95)" never reaches the HTTP p95 graph; when nothing
+ *   fits, no bands, and a note says why.
+ * - A threshold still waiting for a person's review ("needs review") is not
+ *   drawn: it is a reading, not yet the runbook's limit.
  * - When the runbook names the bands ("Yellow flag: 0.5-1%, red flag: > 1%")
  *   those are the bands.
  * - Otherwise the strictest stated limit ends green and the loosest starts
@@ -51,7 +53,7 @@ export interface BandPlan {
 export function bandsFor(metric: string, unit: string, thresholds: readonly Threshold[], hint = ''): BandPlan {
   const better = metric in METRICS ? METRICS[metric as keyof typeof METRICS].better : null;
   const empty = (note: string | null, sources: Threshold[] = []): BandPlan => ({ metric, better, bands: [], sources, note });
-  const ofMetric = thresholds.filter((t) => t.metric === metric);
+  const ofMetric = thresholds.filter((t) => t.metric === metric && t.confidence !== 'review');
   if (ofMetric.length === 0) return empty(null);
   if (!better) return empty(`No healthy direction is known for ${metric}.`, ofMetric);
   const inUnit = ofMetric.filter((t) => t.unit === unit);
@@ -78,14 +80,24 @@ export function bandOf(value: number | null, plan: Pick<BandPlan, 'bands' | 'bet
   return null;
 }
 
+/** Words in a probe's name or label that mean a subject the runbook names differently. */
+const SUBJECT_WORDS: Record<string, readonly string[]> = {
+  database: ['database', 'db', 'postgres', 'postgresql', 'pg', 'sql', 'mysql', 'mongo', 'mongodb', 'query', 'queries'],
+  api: ['api', 'http', 'https', 'backend', 'service'],
+  page: ['page', 'pages', 'frontend', 'web', 'browser'],
+};
+
+function namesSubject(subject: string, words: ReadonlySet<string>): boolean {
+  const s = subject.toLowerCase();
+  return words.has(s) || (SUBJECT_WORDS[s] ?? []).some((w) => words.has(w));
+}
+
 function chooseSubject(thresholds: Threshold[], hint: string): Threshold[] {
   const words = new Set(hint.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
-  const named = thresholds.filter((t) => t.subject && words.has(t.subject.toLowerCase()));
+  const named = thresholds.filter((t) => t.subject && namesSubject(t.subject, words));
   if (named.length > 0) return named;
-  const general = thresholds.filter((t) => !t.subject);
-  if (general.length > 0) return general;
-  const subjects = new Set(thresholds.map((t) => t.subject));
-  return subjects.size === 1 ? thresholds : [];
+  // Never another subject's limits: a database p95 is not the HTTP p95.
+  return thresholds.filter((t) => !t.subject);
 }
 
 function bandsFromLimits(thresholds: Threshold[], better: 'lower' | 'higher'): Pick<BandPlan, 'bands' | 'sources' | 'note'> {
