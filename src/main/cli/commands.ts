@@ -29,6 +29,7 @@ const USAGE = `Usage:
   flightdeck scrape URL [--json] [--by LABEL] [--window SECONDS]
                                                       error rate, request rate, p50/p95/p99 from /metrics
   flightdeck flag get|set|settle ...                   read or move a feature flag (flightdeck flag --help)
+  flightdeck profile draft RUNBOOK [--json]           draft a deployment profile from what the runbook names
   flightdeck trust RUNBOOK_OR_PROFILE [--yes] [--json]  review what it would do and approve it (--list, --revoke FILE)
   flightdeck rollback --profile FILE [--plan NAME] [--session DIR | --log DIR] [--yes] [--by NAME] [--json]
                                                       run a rollback plan from the terminal
@@ -75,6 +76,8 @@ export async function run(argv: string[], io: Io, loader: RunbookLoader): Promis
   // The runbook is parsed in the worker, which has a deadline.
   if (argv[0] === 'replay') return replayCommand(argv.slice(1), io, loader);
   if (argv[0] === 'trust') return trustCommand(argv.slice(1), io, loader);
+  // Loaded only for this command, so the others do not pay for it.
+  if (argv[0] === 'profile') return (await import('./profile-command')).profileCommand(argv.slice(1), io, loader);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
