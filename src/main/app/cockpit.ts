@@ -165,6 +165,12 @@ export class Cockpit {
     return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
   }
 
+  /** The open runbook as read (its text too) and where its session keeps the copy; null with nothing open. */
+  openRunbook(): { doc: RunbookDoc; text: string; sessionDir: string } | null {
+    const open = this.open;
+    return open ? { doc: open.runbook.doc, text: open.runbook.text, sessionDir: open.session.dir } : null;
+  }
+
   /** Who is flying: recorded with every action. */
   operator(): string {
     return this.deps.prefs.get().operator;

@@ -8,6 +8,7 @@ import type { LiveControl } from './live-control';
 import type { LiveGates } from './live-gates';
 import type { LiveTelemetry } from './live-telemetry';
 import type { LiveReport } from './live-report';
+import type { LiveDraft } from './live-draft';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -26,6 +27,8 @@ export interface LiveServices {
   gates: LiveGates;
   // report (issue 7)
   report: LiveReport;
+  // profile draft (issue 15)
+  draft: LiveDraft;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -75,6 +78,10 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     exportReport: ({ paper }) => live.report.exportReport(paper),
     verifyReport: ({ files }) => live.report.verifyUpload(files.map((file) => ({ name: file.name, bytes: Buffer.from(file.base64, 'base64') }))),
     exportTrustCertificate: () => live.report.trustCertificate(),
+    // profile draft (issue 15)
+    draftProfile: () => live.draft.view(),
+    testDraftProposal: ({ proposalId, choices, approvedOrigin }) => live.draft.test(proposalId, choices, approvedOrigin),
+    saveDraftProfile: ({ choices, overwrite }) => live.draft.save(choices, overwrite),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };
