@@ -69,6 +69,9 @@ export type ProfileDraft = z.infer<typeof ProfileDraftSchema>;
 export const ProposalChoiceSchema = z.object({
   accepted: z.boolean(),
   secret: z.string().max(64).nullable().optional(),
+  /** A trigger's threshold and duration as the person corrected them (in the metric's unit, seconds). */
+  value: z.number().finite().optional(),
+  forSeconds: z.number().min(0).max(30 * 86_400).optional(),
 });
 export type ProposalChoice = z.infer<typeof ProposalChoiceSchema>;
 

@@ -127,8 +127,11 @@ describe('the app: draft, test once, save', () => {
     await app.cockpit.openUpload('tradesense.md', text);
     const view = await call<{ fileName: string }>(app, 'draftProfile');
     expect(view.fileName).toBe('runbook.flightdeck.yaml');
-    await call(app, 'saveDraftProfile', { choices: { values: {}, proposals: {} } });
+    const cockpit = await call<{ trust: { state: string; manifest: { plans: Array<{ name: string }> } } }>(app, 'saveDraftProfile', { choices: { values: {}, proposals: {} } });
     const dir = app.cockpit.activation()!.sessionDir;
     expect(existsSync(join(dir, 'runbook.flightdeck.yaml'))).toBe(true);
+    // Reopened with it: the trust screen has the drafted plan to review.
+    expect(cockpit.trust.state).toBe('untrusted');
+    expect(cockpit.trust.manifest.plans.map((p) => p.name)).toEqual(['P0']);
   });
 });

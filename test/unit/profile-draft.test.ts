@@ -243,6 +243,14 @@ describe('profile draft: YAML and filling', () => {
     expect(() => buildProfile(draft, { values: {}, proposals: { 'flag:http-1': { accepted: true, secret: 'not a name' } } })).toThrow(/not a vault secret name/);
   });
 
+  it('a trigger the person corrects in the form is saved as corrected', () => {
+    const draft = draftOf(DEMO_RUNBOOK);
+    const id = draft.proposals.filter((p) => p.kind === 'trigger')[2]!.id;
+    const built = buildProfile(draft, { values: {}, proposals: { 'backup:postgres': { accepted: false }, [id]: { accepted: true, value: 3, forSeconds: 60 } } });
+    const profile = parseProfileText(profileYaml(built.profile), { file: 'x.yaml' });
+    expect(profile.gates.triggers[2]).toMatchObject({ match: 'Error rate above 2% for more than 5 minutes: roll back immediately', metric: 'error_rate', op: '>', value: 3, forSeconds: 60 });
+  });
+
   it('a runbook with nothing to fill drafts a profile that loads as it is', () => {
     const draft = draftOf(join(SHARED_RUNBOOKS, 'tradesense-kubernetes.md'));
     expect(draft.fields).toEqual([]);

@@ -352,7 +352,9 @@ export class Cockpit {
   /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
   private async loadProfile(doc: RunbookDoc): Promise<void> {
     try {
-      this.profile = { loaded: await findProfile(doc.source.path, doc.frontMatter), error: null };
+      // An upload has no file of its own: its profile, if any, sits beside the session's copy of it ("Make this runbook live" saves it there).
+      const copy = doc.source.path === null && this.open ? join(this.open.session.dir, RUNBOOK_COPY) : null;
+      this.profile = { loaded: await findProfile(doc.source.path ?? copy, doc.frontMatter), error: null };
     } catch (error) {
       const message = this.describe(error);
       this.profile = { loaded: null, error: message };

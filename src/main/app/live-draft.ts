@@ -90,7 +90,7 @@ export class LiveDraft {
 
   /** Writes the profile beside the runbook and reopens it: the trust screen then shows what the new profile would do. */
   async save(choices: DraftChoices, overwrite: boolean): Promise<CockpitState> {
-    const { draft, file, doc } = this.current();
+    const { draft, file, doc, text: runbookText } = this.current();
     const built = buildProfile(draft, choices);
     if (built.missing.length > 0) throw new FlightdeckError('bad-input', `Fill ${built.missing.map((k) => `<${k}>`).join(', ')} before saving.`, { field: built.missing[0] });
     const text = `# Deployment profile of ${doc.source.name}, made with "Make this runbook live".\n${profileYaml(built.profile)}`;
@@ -100,8 +100,9 @@ export class LiveDraft {
       throw new FlightdeckError('conflict', `${basename(file)} already exists beside the runbook; confirm to replace it.`, { file });
     }
     writeFileAtomic(file, text);
+    // Reopened the way it was opened, so the new profile is read and its trust screen shows it.
     if (doc.source.path) return this.deps.cockpit.openPath(doc.source.path);
-    return this.deps.cockpit.state();
+    return this.deps.cockpit.openText(doc.source.name, runbookText);
   }
 
   private checkApproved(origin: string | null, approved: string): void {
@@ -110,7 +111,7 @@ export class LiveDraft {
     }
   }
 
-  private current(): { draft: ProfileDraft; file: string; doc: NonNullable<ReturnType<Cockpit['openRunbook']>>['doc'] } {
+  private current(): { draft: ProfileDraft; file: string; doc: NonNullable<ReturnType<Cockpit['openRunbook']>>['doc']; text: string } {
     const open = this.deps.cockpit.openRunbook();
     if (!open) throw new FlightdeckError('not-found', 'Open a runbook first.');
     const { doc, text, sessionDir } = open;
@@ -120,6 +121,6 @@ export class LiveDraft {
     }
     // Beside the runbook; an upload (browser mode) has no file, so beside the session's copy of it.
     const file = doc.source.path ? join(dirname(doc.source.path), `${basename(doc.source.path, extname(doc.source.path))}.flightdeck.yaml`) : join(sessionDir, `${basename(RUNBOOK_COPY, extname(RUNBOOK_COPY))}.flightdeck.yaml`);
-    return { draft: draftProfile(doc, text), file, doc };
+    return { draft: draftProfile(doc, text), file, doc, text };
   }
 }

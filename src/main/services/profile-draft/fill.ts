@@ -65,6 +65,14 @@ function withSecret(p: DraftProposal, entry: Record<string, unknown>, chosen: st
   return entry;
 }
 
+/** A trigger's threshold or duration as the person corrected it in the form. */
+function withEdits(p: DraftProposal, entry: Record<string, unknown>, choice: DraftChoices['proposals'][string] | undefined): Record<string, unknown> {
+  if (p.kind !== 'trigger' || !choice) return entry;
+  if (choice.value !== undefined) entry.value = choice.value;
+  if (choice.forSeconds !== undefined) entry.forSeconds = choice.forSeconds;
+  return entry;
+}
+
 export interface BuiltProfile {
   /** The profile as plain data, ready for YAML. */
   profile: Record<string, unknown>;
@@ -77,7 +85,7 @@ export interface BuiltProfile {
 export function buildProfile(draft: ProfileDraft, choices: DraftChoices, environment = 'production'): BuiltProfile {
   const missing = new Set<string>();
   const accepted = acceptedProposals(draft, choices.proposals);
-  const entries = accepted.map((p) => ({ p, entry: withSecret(p, fillValue(structuredClone(p.entry), choices.values, missing) as Record<string, unknown>, choices.proposals[p.id]?.secret) }));
+  const entries = accepted.map((p) => ({ p, entry: withEdits(p, withSecret(p, fillValue(structuredClone(p.entry), choices.values, missing) as Record<string, unknown>, choices.proposals[p.id]?.secret), choices.proposals[p.id]) }));
   const of = (kind: DraftProposal['kind']) => entries.filter((e) => e.p.kind === kind).map((e) => e.entry);
 
   const probes = of('probe');

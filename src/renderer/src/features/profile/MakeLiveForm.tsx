@@ -87,6 +87,7 @@ export function MakeLiveForm({ onClose, onSaved }: Props) {
                 choice={choices[p.id] ?? { accepted: p.accepted }}
                 onAccept={(accepted) => choose(p, accepted)}
                 onSecret={(secret) => setChoices((c) => ({ ...c, [p.id]: { ...c[p.id]!, secret } }))}
+                onEdit={(edit) => setChoices((c) => ({ ...c, [p.id]: { ...c[p.id]!, ...edit } }))}
                 choices={{ values, proposals: choices }}
               />
             ))}
@@ -126,13 +127,14 @@ interface CardProps {
   fields: Map<string, DraftField>;
   values: Values;
   setValue: (key: string, value: string) => void;
-  choice: { accepted: boolean; secret?: string | null };
+  choice: DraftChoices['proposals'][string];
   onAccept: (accepted: boolean) => void;
   onSecret: (secret: string | null) => void;
+  onEdit: (edit: { value?: number; forSeconds?: number }) => void;
   choices: DraftChoices;
 }
 
-function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept, onSecret, choices }: CardProps) {
+function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept, onSecret, onEdit, choices }: CardProps) {
   const origin = testOrigin(p, values);
   return (
     <li className={`make-live-proposal${choice.accepted ? '' : ' ignored'}`} data-testid="draft-proposal" data-id={p.id} data-kind={p.kind} data-accepted={choice.accepted}>
@@ -147,13 +149,32 @@ function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept,
         line {p.line}
         {p.lines.length > 1 ? ` (also ${p.lines.filter((l) => l !== p.line).join(', ')})` : ''}: <code>{p.source}</code>
       </p>
-      <p className="make-live-target">
-        <TargetWithFields text={targetOf(p)} fields={fields} values={values} setValue={setValue} />
-      </p>
+      {p.kind === 'trigger' ? (
+        <TriggerEdit proposal={p} choice={choice} onEdit={onEdit} />
+      ) : (
+        <p className="make-live-target">
+          <TargetWithFields text={targetOf(p)} fields={fields} values={values} setValue={setValue} />
+        </p>
+      )}
       {p.note && <p className="muted make-live-note">{p.note}</p>}
       {p.secret && choice.accepted && <SecretChoice proposal={p} values={values} chosen={choice.secret ?? null} onChoose={onSecret} />}
       {(p.kind === 'probe' || p.kind === 'flag') && choice.accepted && <TestConnection proposal={p} origin={origin} choices={choices} />}
     </li>
+  );
+}
+
+/** A trigger as the runbook states it, its threshold and duration open to correction (the extractor can misread). */
+function TriggerEdit({ proposal: p, choice, onEdit }: { proposal: DraftProposal; choice: DraftChoices['proposals'][string]; onEdit: (edit: { value?: number; forSeconds?: number }) => void }) {
+  const e = p.entry as { metric: string; op: string; value: number; forSeconds?: number };
+  const number = (text: string) => (text.trim() === '' || !Number.isFinite(Number(text)) ? undefined : Number(text));
+  return (
+    <p className="make-live-target make-live-trigger">
+      <code>
+        {e.metric} {e.op}{' '}
+        <input className="make-live-number" data-testid="draft-trigger-value" aria-label="Threshold" inputMode="decimal" defaultValue={String(choice.value ?? e.value)} onChange={(ev) => onEdit({ value: number(ev.target.value) })} /> for{' '}
+        <input className="make-live-number" data-testid="draft-trigger-for" aria-label="For seconds" inputMode="decimal" defaultValue={String(choice.forSeconds ?? e.forSeconds ?? 0)} onChange={(ev) => onEdit({ forSeconds: number(ev.target.value) })} /> s
+      </code>
+    </p>
   );
 }
 
