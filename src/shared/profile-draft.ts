@@ -33,6 +33,8 @@ export const SecretSlotSchema = z.object({
   required: z.boolean(),
   /** Filled with the suggested name unless the person says otherwise: the runbook itself sends it. */
   preset: z.boolean(),
+  /** Where the secret goes (an origin, maybe a `<KEY>` token to fill): the scope offered when storing it now. */
+  destination: z.string().nullable(),
   why: z.string(),
 });
 export type SecretSlot = z.infer<typeof SecretSlotSchema>;

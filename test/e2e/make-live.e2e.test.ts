@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileFile } from '../../src/main/services/profile/profile-loader';
+import { Vault } from '../../src/main/services/vault/vault';
 import { tempDir } from '../support/app';
 import { launchChromium, openCockpit, startBrowserMode, type Running } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 import { SHARED_RUNBOOKS } from '../support/runbooks';
 
 const FLAG = 'checkout_v2';
+const PASSPHRASE = 'make-live-e2e-passphrase';
 
 let browser: Browser;
 let env: DemoEnv;
@@ -57,7 +59,13 @@ beforeAll(async () => {
   runbook = join(work.path, 'repo', 'dual-dashboard-rollout.md');
   copyFileSync(join(SHARED_RUNBOOKS, 'dual-dashboard-rollout.md'), runbook);
   original = readFileSync(runbook, 'utf8');
-  running = await startBrowserMode(['--data-dir', join(work.path, 'data'), runbook]);
+  // A passphrase vault already set up, as on an operator's laptop (locked until the test unlocks it).
+  const dataDir = join(work.path, 'data');
+  mkdirSync(dataDir);
+  const vault = new Vault({ file: join(dataDir, 'vault.json'), safeStorage: null, platform: process.platform, scryptN: 2 ** 15 });
+  await vault.unlock(PASSPHRASE);
+  vault.lock();
+  running = await startBrowserMode(['--data-dir', dataDir, runbook]);
   page = await openCockpit(browser, running, { operator: 'Release Manager' });
 }, 60_000);
 
@@ -97,8 +105,18 @@ describe('make a runbook live through the form', () => {
   it('filled, trimmed and saved: the profile beside the runbook (0600), the markdown untouched, straight to the trust screen', async () => {
     // The flag lives in the demo shop's admin API; the runbook does not name it.
     await proposal('flag:http-1').getByTestId('draft-field-FLAG_NAME').first().fill(FLAG);
-    // The demo shop's admin API asks for no token.
-    await proposal('flag:http-1').getByTestId('draft-secret').selectOption('');
+    // The runbook sends $ADMIN_TOKEN to the admin API: stored now, scoped to the host the person filled in.
+    const flag = proposal('flag:http-1');
+    await flag.getByTestId('draft-secret').selectOption('__store');
+    // Locked: the form shows the vault's own panel to unlock it.
+    await flag.getByTestId('vault-passphrase').fill(PASSPHRASE);
+    await flag.getByTestId('vault-unlock').click();
+    await flag.getByTestId('draft-secret-name').waitFor({ timeout: 20_000 });
+    expect(await flag.getByTestId('draft-secret-name').inputValue()).toBe('ADMIN_TOKEN');
+    expect(await flag.getByTestId('draft-secret-scope').inputValue()).toBe(env.url);
+    await flag.getByTestId('draft-secret-value').fill('e2e-admin-token');
+    await flag.getByTestId('draft-secret-store').click();
+    await expect.poll(() => flag.getByTestId('draft-secret').inputValue()).toBe('ADMIN_TOKEN');
     // Production's own host and database are not the demo shop's.
     await proposal('probe:discord-trade-exec-health').getByTestId('draft-accept').uncheck();
     await proposal('backup:mongodb').getByTestId('draft-accept').uncheck();
@@ -106,13 +124,15 @@ describe('make a runbook live through the form', () => {
 
     const trust = page.getByTestId('trust-dialog');
     await trust.waitFor({ timeout: 20_000 });
-    expect(await trust.textContent()).toContain(env.url);
+    expect(await trust.textContent()).toContain(`${env.url} (flag ${FLAG}, probe app-health) ← secrets: ADMIN_TOKEN`);
     const profileFile = join(work.path, 'repo', 'dual-dashboard-rollout.flightdeck.yaml');
     expect(statSync(profileFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(runbook, 'utf8')).toBe(original);
     const { profile } = await loadProfileFile(profileFile);
     expect(profile.probes.map((p) => [p.name, p.kind === 'http' ? p.url : null])).toEqual([['app-health', `${env.url}/health`]]);
-    expect(profile.flags[0]).toMatchObject({ name: FLAG, backend: { type: 'http', url: `${env.url}/api/admin/feature-flags/${FLAG}`, headers: {} } });
+    expect(profile.flags[0]).toMatchObject({ name: FLAG, backend: { type: 'http', url: `${env.url}/api/admin/feature-flags/${FLAG}`, headers: { Authorization: { secret: 'ADMIN_TOKEN', prefix: 'Bearer ' } } } });
+    // The secret is a vault name in the file, never its value.
+    expect(readFileSync(profileFile, 'utf8')).not.toContain('e2e-admin-token');
     expect(profile.rollback.plans.find((p) => p.name === 'P0')?.steps).toEqual([{ flag: FLAG, set: 0 }, { waitForHealth: ['app-health'], timeoutSeconds: 60 }]);
     expect(profile.backups).toEqual([]);
 

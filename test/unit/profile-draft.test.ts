@@ -182,7 +182,8 @@ describe('profile draft: what each runbook names, with its lines', () => {
     ]);
     expect(flags[1]!.entry.backend).toMatchObject({ var: 'DUAL_DASHBOARD_ROLLOUT_PERCENTAGE', token: { secret: 'RAILWAY_TOKEN' } });
     expect(flags[2]!.entry.backend).toMatchObject({ app: 'discord-trade-exec', var: 'DUAL_DASHBOARD_ROLLOUT_PERCENTAGE' });
-    expect(flags[0]!.secret).toMatchObject({ suggested: 'ADMIN_TOKEN', prefix: 'Bearer ' });
+    expect(flags[0]!.secret).toMatchObject({ suggested: 'ADMIN_TOKEN', prefix: 'Bearer ', destination: '<YOUR_APP_COM_ORIGIN>' });
+    expect(flags[1]!.secret?.destination).toBe('https://backboard.railway.com');
     expect(planSteps(draft)).toEqual([{ flag: '@flag', set: 0 }, { waitForHealth: ['@health'], timeoutSeconds: 60 }]);
     expect(draft.proposals.find((p) => p.id === 'rollback:P0')?.line).toBe(450);
     // The connection variable without a dump is offered, not accepted.

@@ -111,7 +111,7 @@ export function backupProposals(lines: readonly SourceLine[], registry: FieldReg
       lines: t.lines,
       source: t.source,
       entry: { name, engine: t.engine, url: t.url, timeoutSeconds: 3600 },
-      secret: { path: ['password'], suggested: `${t.engine.toUpperCase()}_PASSWORD`, required: false, preset: false, why: 'if the server asks for a password' },
+      secret: { path: ['password'], suggested: `${t.engine.toUpperCase()}_PASSWORD`, required: false, preset: false, destination: null, why: 'if the server asks for a password' },
       accepted: t.dump,
       note: t.dump ? null : 'Named only as a connection variable; no dump line backs it up.',
     });

@@ -5,11 +5,28 @@
  * alternatives for one flag: the person keeps one.
  */
 import type { DraftProposal, SecretSlot } from '../../../shared/profile-draft';
+import { HerokuFlagBackendSchema, RailwayFlagBackendSchema } from '../profile/flags-schema';
+import { httpDestination } from '../vault/destination';
 import { templateUrl, urlsOn, type FieldRegistry } from './placeholders';
 import { proposal } from './proposal';
 import type { SourceLine } from './source-lines';
 
 export const FLAG_GROUP = 'flag';
+
+/** The platform APIs a token goes to: the schema's own defaults, so the scope offered is the one the backend uses. */
+const HEROKU_API = httpDestination(HerokuFlagBackendSchema.shape.apiUrl.parse(undefined));
+const RAILWAY_API = httpDestination(RailwayFlagBackendSchema.shape.apiUrl.parse(undefined));
+
+/** The origin of a URL template: the origin field's token when the host is a placeholder. */
+function originOf(template: string): string | null {
+  const token = /^<[A-Z][A-Z0-9_]*>/.exec(template)?.[0];
+  if (token) return token;
+  try {
+    return httpDestination(template);
+  } catch {
+    return null;
+  }
+}
 
 const ADMIN_FLAG_PATH = /\/(feature[-_]?flags?|flags|features|toggles)(\/[^/?#]+)?\/?$/i;
 const COLLECTION = /\/(feature[-_]?flags?|flags|features|toggles)\/?$/i;
@@ -86,7 +103,7 @@ export function flagProposals(lines: readonly SourceLine[], registry: FieldRegis
       : decodeURIComponent(admin.template.replace(/\/$/, '').split('/').pop()!);
     const url = collection ? `${admin.template.replace(/\/$/, '')}/${name}` : admin.template;
     const secret: SecretSlot | null = admin.auth
-      ? { path: ['backend', 'headers', 'Authorization'], suggested: admin.auth.name, prefix: admin.auth.prefix || undefined, required: false, preset: true, why: `the runbook sends ${admin.auth.prefix}$${admin.auth.name}` }
+      ? { path: ['backend', 'headers', 'Authorization'], suggested: admin.auth.name, prefix: admin.auth.prefix || undefined, required: false, preset: true, destination: originOf(url), why: `the runbook sends ${admin.auth.prefix}$${admin.auth.name}` }
       : null;
     proposals.push(
       proposal({
@@ -134,7 +151,7 @@ export function flagProposals(lines: readonly SourceLine[], registry: FieldRegis
           },
           steps: [0, 10, 50, 100],
         },
-        secret: { path: ['backend', 'token'], suggested: 'RAILWAY_TOKEN', required: true, preset: true, why: 'Railway’s API needs a token' },
+        secret: { path: ['backend', 'token'], suggested: 'RAILWAY_TOKEN', required: true, preset: true, destination: RAILWAY_API, why: 'Railway’s API needs a token' },
         group: FLAG_GROUP,
         accepted: proposals.length === 0,
       }),
@@ -161,7 +178,7 @@ export function flagProposals(lines: readonly SourceLine[], registry: FieldRegis
           },
           steps: [0, 10, 50, 100],
         },
-        secret: { path: ['backend', 'token'], suggested: 'HEROKU_API_KEY', required: true, preset: true, why: 'Heroku’s platform API needs a token' },
+        secret: { path: ['backend', 'token'], suggested: 'HEROKU_API_KEY', required: true, preset: true, destination: HEROKU_API, why: 'Heroku’s platform API needs a token' },
         group: FLAG_GROUP,
         accepted: proposals.length === 0,
       }),

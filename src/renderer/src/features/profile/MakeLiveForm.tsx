@@ -10,7 +10,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { FIELD_TOKEN, type DraftChoices, type DraftField, type DraftProposal } from '../../../../shared/profile-draft';
 import type { DraftTestResult, DraftView } from '../../../../shared/profile-draft-calls';
+import type { VaultStatus } from '../../../../shared/control-model';
 import { ControlModal } from '../../views/control/ControlModal';
+import { VaultPanel } from '../../views/control/VaultPanel';
 import { putSecret } from '../../store/control-calls';
 import { useControl } from '../../store/control-store';
 import { errorText } from '../../store/feedback-slice';
@@ -244,7 +246,7 @@ function SecretChoice({ proposal: p, values, chosen, onChoose }: { proposal: Dra
         <StoreSecret
           suggested={chosen ?? slot.suggested}
           scope={secretDestination(p, values)}
-          locked={vault?.state !== 'unlocked'}
+          vault={vault}
           onStored={(name) => {
             setStoring(false);
             onChoose(name);
@@ -256,20 +258,22 @@ function SecretChoice({ proposal: p, values, chosen, onChoose }: { proposal: Dra
 }
 
 /** A secret stored from the form: the value goes through an uncontrolled password field, emptied on submit, and never into React state. */
-function StoreSecret({ suggested, scope, locked, onStored }: { suggested: string; scope: string; locked: boolean; onStored: (name: string) => void }) {
+function StoreSecret({ suggested, scope, vault, onStored }: { suggested: string; scope: string; vault: VaultStatus | null; onStored: (name: string) => void }) {
   const [name, setName] = useState(suggested);
   const [scopeText, setScopeText] = useState(scope);
   const [error, setError] = useState<string | null>(null);
   const valueRef = useRef<HTMLInputElement>(null);
-  if (locked) return <p className="muted">Unlock the vault (Credentials, in the control panel) to store a secret.</p>;
+  // The vault's own panel, where it is unlocked (or its passphrase chosen): the form sits over the control panel.
+  if (vault && vault.state !== 'unlocked') return <VaultPanel vault={vault} />;
   return (
     <div className="make-live-store">
-      <input aria-label="Secret name" value={name} onChange={(e) => setName(e.target.value)} />
-      <input aria-label="Secret value" type="password" ref={valueRef} autoComplete="off" />
-      <input aria-label="May be sent to" value={scopeText} onChange={(e) => setScopeText(e.target.value)} title="Where it may be sent: an origin or host:port, comma separated" />
+      <input aria-label="Secret name" data-testid="draft-secret-name" value={name} onChange={(e) => setName(e.target.value)} />
+      <input aria-label="Secret value" data-testid="draft-secret-value" type="password" ref={valueRef} autoComplete="off" />
+      <input aria-label="May be sent to" data-testid="draft-secret-scope" value={scopeText} onChange={(e) => setScopeText(e.target.value)} title="Where it may be sent: an origin or host:port, comma separated" />
       <button
         type="button"
         className="btn btn-small"
+        data-testid="draft-secret-store"
         onClick={() => {
           const value = valueRef.current?.value ?? '';
           if (valueRef.current) valueRef.current.value = '';
@@ -281,7 +285,11 @@ function StoreSecret({ suggested, scope, locked, onStored }: { suggested: string
       >
         Store
       </button>
-      {error && <p className="trust-error">{error}</p>}
+      {error && (
+        <p className="trust-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -50,17 +50,13 @@ export function testOrigin(p: DraftProposal, values: Values): string | null {
   }
 }
 
-/** Where a secret for this proposal would go: the scope to offer when storing it now. */
+/**
+ * Where a secret for this proposal would go, as main drafted it (filled), or
+ * else the host:port the filled URL names; main normalises and checks it.
+ */
 export function secretDestination(p: DraftProposal, values: Values): string {
+  if (p.secret?.destination) return fill(p.secret.destination, values);
   const e = p.entry as Record<string, unknown>;
-  const backend = e.backend as Record<string, unknown> | undefined;
-  if (backend?.type === 'heroku') return 'https://api.heroku.com';
-  if (backend?.type === 'railway') return 'https://backboard.railway.com';
-  const url = fill(String(backend?.url ?? e.url ?? ''), values);
-  try {
-    const parsed = new URL(url);
-    return /^https?:$/.test(parsed.protocol) ? parsed.origin : `${parsed.hostname}:${parsed.port || { 'redis:': 6379, 'postgres:': 5432, 'postgresql:': 5432, 'mongodb:': 27017 }[parsed.protocol] || ''}`;
-  } catch {
-    return '';
-  }
+  const match = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/?#,]+:\d+)/i.exec(fill(String(e.url ?? ''), values));
+  return match ? match[1]! : '';
 }
