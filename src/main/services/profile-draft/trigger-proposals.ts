@@ -8,6 +8,7 @@ import type { DraftProposal } from '../../../shared/profile-draft';
 import type { RunbookDoc } from '../../../shared/runbook-model';
 import { formatSeconds, formatValue } from '../../../shared/format';
 import { extractGatePlan } from '../gates/extract-plan';
+import { DEFAULT_GATES_CONFIG } from '../profile/gates-schema';
 import { proposal } from './proposal';
 
 export function triggerProposals(doc: RunbookDoc): DraftProposal[] {
@@ -16,7 +17,8 @@ export function triggerProposals(doc: RunbookDoc): DraftProposal[] {
     // Several triggers read from one sentence ("yellow 0.5-1%, red > 1%") are told apart by id.
     const shared = triggers.filter((other) => other.text === t.text).length > 1;
     const entry: Record<string, unknown> = { match: shared ? t.id : t.text.slice(0, 300), metric: t.condition.metric, op: t.condition.op, value: t.condition.value, severity: t.severity };
-    if (t.forSeconds > 0) entry.forSeconds = t.forSeconds;
+    // A duration the runbook states; without one the trigger keeps the profile's minimum hold (gates.minHoldSeconds).
+    if (t.forSeconds > 0 && t.forSeconds !== DEFAULT_GATES_CONFIG.minHoldSeconds) entry.forSeconds = t.forSeconds;
     return proposal({
       kind: 'trigger',
       name: t.id,

@@ -174,7 +174,7 @@ function TriggerEdit({ proposal: p, choice, onEdit }: { proposal: DraftProposal;
       <code>
         {e.metric} {e.op}{' '}
         <input className="make-live-number" data-testid="draft-trigger-value" aria-label="Threshold" inputMode="decimal" defaultValue={String(choice.value ?? e.value)} onChange={(ev) => onEdit({ value: number(ev.target.value) })} /> for{' '}
-        <input className="make-live-number" data-testid="draft-trigger-for" aria-label="For seconds" inputMode="decimal" defaultValue={String(choice.forSeconds ?? e.forSeconds ?? 0)} onChange={(ev) => onEdit({ forSeconds: number(ev.target.value) })} /> s
+        <input className="make-live-number" data-testid="draft-trigger-for" aria-label="For seconds" inputMode="decimal" defaultValue={choice.forSeconds ?? e.forSeconds ?? ''} placeholder="min hold" onChange={(ev) => onEdit({ forSeconds: number(ev.target.value) })} /> s
       </code>
     </p>
   );
