@@ -53,6 +53,10 @@ export const CALL_NAMES = [
   'exportReport',
   'verifyReport',
   'exportTrustCertificate',
+  // profile draft (issue 15)
+  'draftProfile',
+  'testDraftProposal',
+  'saveDraftProfile',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

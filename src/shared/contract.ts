@@ -14,6 +14,8 @@ import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-mod
 import { VerifyReportResultSchema } from './report-bundle';
 import type { TrustView } from './trust-model';
 import { personNameSchema, refinePersonName } from './person-name';
+import { DraftChoicesSchema } from './profile-draft';
+import { DraftTestResultSchema, DraftViewSchema } from './profile-draft-calls';
 
 import { LIMITS, type CallName, type EventName } from './contract-names';
 
@@ -262,6 +264,25 @@ export const calls = {
     'Verify a report someone sent back: its PDF, its bundle, or both.',
   ),
   exportTrustCertificate: call(Empty, z.object({ pem: z.string(), fileName: z.string() }), "The local signing CA's certificate (PEM) for an organisation to trust; made on first use."),
+  // profile draft (issue 15)
+  draftProfile: call(Empty, DraftViewSchema, "The open runbook's profile draft: a proposal per target it names, each with its line, and the placeholders to fill."),
+  testDraftProposal: call(
+    z
+      .object({
+        proposalId: z.string().min(1).max(300),
+        choices: DraftChoicesSchema,
+        /** The one origin the person agreed to contact by pressing "Test connection"; main refuses any other. */
+        approvedOrigin: z.string().min(1).max(300),
+      })
+      .strict(),
+    DraftTestResultSchema,
+    "Run one probe of the draft once (or read its flag) through the normal engine, after the person pressed Test connection for that one host. Nothing is kept.",
+  ),
+  saveDraftProfile: call(
+    z.object({ choices: DraftChoicesSchema, overwrite: z.boolean().default(false) }).strict(),
+    CockpitSchema,
+    'Write <runbook>.flightdeck.yaml beside the runbook (0600; an existing file only with overwrite) and reopen the runbook, whose trust screen then shows the new profile. The markdown is never changed.',
+  ),
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {

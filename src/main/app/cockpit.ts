@@ -165,6 +165,12 @@ export class Cockpit {
     return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
   }
 
+  /** The open runbook as read (its text too) and where its session keeps the copy; null with nothing open. */
+  openRunbook(): { doc: RunbookDoc; text: string; sessionDir: string } | null {
+    const open = this.open;
+    return open ? { doc: open.runbook.doc, text: open.runbook.text, sessionDir: open.session.dir } : null;
+  }
+
   /** Who is flying: recorded with every action. */
   operator(): string {
     return this.deps.prefs.get().operator;
@@ -347,7 +353,9 @@ export class Cockpit {
   /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
   private async loadProfile(doc: RunbookDoc): Promise<void> {
     try {
-      this.profile = { loaded: await findProfile(doc.source.path, doc.frontMatter), error: null };
+      // An upload has no file of its own: its profile, if any, sits beside the session's copy of it ("Make this runbook live" saves it there).
+      const copy = doc.source.path === null && this.open ? join(this.open.session.dir, RUNBOOK_COPY) : null;
+      this.profile = { loaded: await findProfile(doc.source.path ?? copy, doc.frontMatter), error: null };
     } catch (error) {
       const message = this.describe(error);
       this.profile = { loaded: null, error: message };

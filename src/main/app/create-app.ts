@@ -19,6 +19,7 @@ import { LiveGates } from './live-gates';
 import { LiveReport } from './live-report';
 import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
+import { LiveDraft } from './live-draft';
 import { LiveScope } from './live-scope';
 import { LiveTicks } from './live-ticks';
 import { TrustStore } from '../services/trust/trust-store';
@@ -137,7 +138,8 @@ export function createApp(options: AppOptions): App {
     trustedSigners: TrustedSigners.inDataDir(options.dataDir),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report, ticks });
+  const draft = new LiveDraft({ cockpit, secrets: vault, redactor });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report, ticks, draft });
   return {
     cockpit,
     telemetry,

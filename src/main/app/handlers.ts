@@ -10,6 +10,7 @@ import type { LiveTelemetry } from './live-telemetry';
 import type { LiveReport } from './live-report';
 import type { LiveTicks } from './live-ticks';
 import { TIMELINE_ENTRY_TYPES } from '../../shared/timeline';
+import type { LiveDraft } from './live-draft';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -30,6 +31,8 @@ export interface LiveServices {
   report: LiveReport;
   // steps tick their items (issue 14)
   ticks: LiveTicks;
+  // profile draft (issue 15)
+  draft: LiveDraft;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -91,6 +94,10 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     exportReport: ({ paper }) => live.report.exportReport(paper),
     verifyReport: ({ files }) => live.report.verifyUpload(files.map((file) => ({ name: file.name, bytes: Buffer.from(file.base64, 'base64') }))),
     exportTrustCertificate: () => live.report.trustCertificate(),
+    // profile draft (issue 15)
+    draftProfile: () => live.draft.view(),
+    testDraftProposal: ({ proposalId, choices, approvedOrigin }) => live.draft.test(proposalId, choices, approvedOrigin),
+    saveDraftProfile: ({ choices, overwrite }) => live.draft.save(choices, overwrite),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };

@@ -18,6 +18,7 @@ const USAGE = `Usage:
   flightdeck scrape URL [--json] [--by LABEL] [--window SECONDS]
                                                       error rate, request rate, p50/p95/p99 from /metrics
   flightdeck flag get|set|settle ...                   read or move a feature flag (flightdeck flag --help)
+  flightdeck profile draft RUNBOOK [--json]           draft a deployment profile from what the runbook names
   flightdeck trust RUNBOOK_OR_PROFILE [--yes] [--json]  review what it would do and approve it (--list, --revoke FILE)
   flightdeck rollback --profile FILE [--plan NAME] [--session DIR | --log DIR] [--yes] [--by NAME] [--json]
                                                       run a rollback plan from the terminal
@@ -70,6 +71,7 @@ export async function run(argv: string[], io: Io, loaderSource: LoaderSource): P
   // The runbook is parsed in the worker, which has a deadline.
   if (argv[0] === 'replay') return (await import('./replay-command')).replayCommand(argv.slice(1), io, await loader());
   if (argv[0] === 'trust') return (await import('./trust-command')).trustCommand(argv.slice(1), io, await loader());
+  if (argv[0] === 'profile') return (await import('./profile-command')).profileCommand(argv.slice(1), io, await loader());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

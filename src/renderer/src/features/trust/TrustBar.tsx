@@ -7,14 +7,44 @@ import { useState } from 'react';
 import { useStore } from '../checklist/store/store';
 import { formatClock } from '../control/format';
 import { TrustDialog } from './TrustDialog';
+import { MakeLiveForm } from '../../features/profile/MakeLiveForm';
 import { revokeTrust } from './trust-calls';
 import './trust.css';
 
 export function TrustBar() {
   const trust = useStore((s) => s.cockpit?.trust ?? null);
   const [open, setOpen] = useState(false);
+  const [making, setMaking] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (!trust || trust.state === 'inert') return null;
+  // The bundled demo has its profile; any other runbook can have one drafted from what it names.
+  const canMakeLive = useStore((s) => s.cockpit?.runbook?.source.origin !== 'demo');
+  if (!trust) return null;
+  const makeLive = canMakeLive && (
+    <button type="button" className="btn btn-small" data-testid="make-live" onClick={() => setMaking(true)}>
+      Make this runbook live…
+    </button>
+  );
+  const makeLiveForm = making && (
+    <MakeLiveForm
+      onClose={() => setMaking(false)}
+      onSaved={() => {
+        setMaking(false);
+        // Straight to the approval of what the new profile would do.
+        setOpen(true);
+      }}
+    />
+  );
+  if (trust.state === 'inert') {
+    if (!canMakeLive) return null;
+    return (
+      <section className="trust-bar trust-inert" data-testid="trust-bar" data-state={trust.state} aria-label="Trust">
+        <p className="trust-text">Nothing in this runbook reaches a host yet: it has no deployment profile.</p>
+        <div className="trust-actions">{makeLive}</div>
+        {makeLiveForm}
+        {open && <TrustDialog trust={trust} onClose={() => setOpen(false)} />}
+      </section>
+    );
+  }
   const review = trust.state === 'untrusted' || trust.state === 'changed';
   return (
     <section className={`trust-bar trust-${trust.state}`} data-testid="trust-bar" data-state={trust.state} aria-label="Trust">
@@ -34,6 +64,7 @@ export function TrustBar() {
         <button type="button" className={review ? 'btn btn-small btn-primary' : 'btn btn-small'} data-testid="trust-review" onClick={() => setOpen(true)}>
           {review ? (trust.state === 'changed' ? 'Review changes…' : 'Review and trust…') : 'What it may do'}
         </button>
+        {makeLive}
         {!review && !trust.implicit && (
           <button
             type="button"
@@ -53,6 +84,7 @@ export function TrustBar() {
           {error}
         </p>
       )}
+      {makeLiveForm}
       {open && <TrustDialog trust={trust} onClose={() => setOpen(false)} />}
     </section>
   );
