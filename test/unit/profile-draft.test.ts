@@ -194,7 +194,7 @@ describe('profile draft: what each runbook names, with its lines', () => {
     const draft = draftOf(DEMO_RUNBOOK);
     const triggers = draft.proposals.filter((p) => p.kind === 'trigger');
     expect(triggers.map((t) => [t.line, t.entry.metric, t.entry.op, t.entry.value, t.entry.severity])).toEqual([
-      [82, 'error_rate', '>=', 0.5, 'yellow'],
+      [82, 'error_rate', '>', 0.5, 'yellow'],
       [82, 'error_rate', '>', 1, 'red'],
       [83, 'error_rate', '>', 2, 'red'],
     ]);
