@@ -8,6 +8,7 @@ export const CALL_NAMES = [
   'getCockpit',
   'openRunbookPath',
   'openRunbookUpload',
+  'reloadFiles',
   'chooseRunbook',
   'openDemo',
   'startNewSession',

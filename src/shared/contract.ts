@@ -96,10 +96,26 @@ export const calls = {
           .string()
           .max(LIMITS.runbookBytes * 2, `is over twice the ${LIMITS.runbookBytes / 1048576} MB a runbook may have`)
           .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+        /** Its deployment profile, dropped or picked with it (`<name>.flightdeck.yaml`): an upload has no folder to find it in. */
+        profile: z
+          .object({
+            name: z.string().min(1).max(255),
+            base64: z
+              .string()
+              .max(Math.ceil((1024 * 1024 * 4) / 3) + 4, 'is over the 1 MB a profile may have')
+              .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     CockpitSchema,
-    'Open a file the user picked or dropped when it has no path (browser mode).',
+    'Open a file the user picked or dropped when it has no path (browser mode), with its profile when one came with it.',
+  ),
+  reloadFiles: call(
+    Empty,
+    z.object({ changed: z.boolean() }),
+    'Read the open runbook and its profile again if they changed on disk (the window got the focus back; a file watcher does it too).',
   ),
   chooseRunbook: call(Empty, CockpitSchema.nullable(), 'Show the native File > Open dialog; null when cancelled.'),
   openDemo: call(Empty, CockpitSchema, 'Open the bundled demo runbook.'),

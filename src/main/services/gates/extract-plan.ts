@@ -17,7 +17,14 @@ import { readCriterion } from './criterion-kinds';
 import { flagStepOf, isRollbackPhase } from './flag-steps';
 import { DEFAULT_SETTINGS, type CriterionDef, type GateDef, type GatePlan, type PhaseDef, type ThresholdDef, type TriggerDef } from './gate-plan';
 import { plannedSeconds } from './phase-timing';
-import { applyProfile } from './profile-gates';
+import { applyProfile, type GateEntryProblem } from './profile-gates';
+
+/** The `gates:` entries of a profile that name nothing in this runbook: for the loader to drop them one by one. */
+export function gateEntryProblems(doc: RunbookDoc, profile: GatesProfile): GateEntryProblem[] {
+  const problems: GateEntryProblem[] = [];
+  extractGatePlan(doc, profile, undefined, (problem) => problems.push(problem));
+  return problems;
+}
 
 /** What extraction needs of a deployment profile (a whole Profile fits). */
 export interface GatesProfile {
@@ -121,7 +128,8 @@ function isTrigger(t: Threshold): boolean {
 }
 
 /** `profileFile` names the profile in errors about its gates: section. */
-export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profileFile?: string): GatePlan {
+/** `onProblem`: report and skip a `gates:` entry that names nothing in the runbook, instead of throwing (profile-gates.ts). */
+export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profileFile?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
   const ids = new IdAllocator();
   const profileFlags = profile ? profile.flags.map((f) => f.name) : null;
   const phases: PhaseDef[] = doc.phases.map((phase) => ({
@@ -185,7 +193,7 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
   }
 
   const plan: GatePlan = { phases, gates, triggers, thresholds, settings: structuredClone(DEFAULT_SETTINGS) };
-  const applied = profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile) : plan;
+  const applied = profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile, onProblem) : plan;
   const minHold = profile?.gates?.minHoldSeconds ?? DEFAULT_GATES_CONFIG.minHoldSeconds;
   // A trigger with no stated duration still holds for minHoldSeconds: one noisy reading is not a red line crossed.
   return { ...applied, triggers: applied.triggers.map((t) => (t.forSeconds === 0 ? { ...t, forSeconds: minHold } : t)) };

@@ -37,8 +37,28 @@ function criterionFrom(config: GateCriterionConfig, id: string, signoffRoles: re
   return { ...base, kind: 'metric', condition: { kind: 'absolute', metric, op: check.op, value: check.value, unit: METRICS[metric].unit } };
 }
 
-export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: ReadonlySet<string>, signoffRoles: readonly string[], file?: string): GatePlan {
+/** An entry of the `gates:` section that names nothing in the runbook: `path` in the profile, message after the field. */
+export interface GateEntryProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Without `onProblem`, an entry that names nothing is an error; with it
+ * (the app's lenient read), that entry is reported and skipped, and every
+ * other entry still applies.
+ */
+export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: ReadonlySet<string>, signoffRoles: readonly string[], file?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
   const where = (field: string) => (file === undefined ? { field } : { file, field });
+  /** Throws, or reports and returns true so the caller skips the entry. */
+  const refuse = (path: (string | number)[], message: string): true => {
+    const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+    if (onProblem) {
+      onProblem({ path, message });
+      return true;
+    }
+    throw new FlightdeckError('bad-input', `Profile: ${field} ${message}`, where(field));
+  };
   const ids = new IdAllocator();
   const out: GatePlan = {
     ...plan,
@@ -52,15 +72,18 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
   };
 
   config.criteria.forEach((criterion, index) => {
-    const field = `gates.criteria[${index}]`;
     const gate = out.gates.find((g) => matchesName(criterion.gate, g.id, g.title));
     if (!gate) {
       const known = out.gates.map((g) => `"${g.title}"`).join(', ') || 'none';
-      throw new FlightdeckError('bad-input', `Profile: ${field}.gate "${criterion.gate}" matches no gate of the runbook (gates: ${known}).`, where(`${field}.gate`));
+      refuse(['gates', 'criteria', index, 'gate'], `"${criterion.gate}" matches no gate of the runbook (gates: ${known}).`);
+      return;
     }
     if (criterion.replaces !== undefined) {
       const at = gate.criteria.findIndex((c) => matchesName(criterion.replaces!, c.id, c.text));
-      if (at === -1) throw new FlightdeckError('bad-input', `Profile: ${field}.replaces "${criterion.replaces}" matches no criterion of gate "${gate.title}".`, where(`${field}.replaces`));
+      if (at === -1) {
+        refuse(['gates', 'criteria', index, 'replaces'], `"${criterion.replaces}" matches no criterion of gate "${gate.title}".`);
+        return;
+      }
       // The replaced criterion keeps its id, so earlier answers and decisions still refer to it.
       gate.criteria[at] = criterionFrom(criterion, gate.criteria[at]!.id, signoffRoles, gate.phaseId);
     } else {
@@ -69,9 +92,9 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
   });
 
   config.triggers.forEach((trigger, index) => {
-    const field = `gates.triggers[${index}]`;
     if (trigger.autoRollback && !planNames.has(trigger.autoRollback.plan)) {
-      throw new FlightdeckError('bad-input', `Profile: ${field}.autoRollback.plan names plan "${trigger.autoRollback.plan}", which rollback.plans does not define.`, where(`${field}.autoRollback.plan`));
+      refuse(['gates', 'triggers', index, 'autoRollback', 'plan'], `names plan "${trigger.autoRollback.plan}", which rollback.plans does not define.`);
+      return;
     }
     const tune = (def: TriggerDef): TriggerDef => {
       const metric = (trigger.metric as MetricName | undefined) ?? def.condition.metric;
@@ -87,7 +110,8 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
       const hits = out.triggers.filter((t) => matchesName(trigger.match!, t.id, t.text));
       if (hits.length === 0) {
         const known = out.triggers.map((t) => `"${t.text}"`).join(', ') || 'none';
-        throw new FlightdeckError('bad-input', `Profile: ${field}.match "${trigger.match}" matches no rollback trigger of the runbook (triggers: ${known}).`, where(`${field}.match`));
+        refuse(['gates', 'triggers', index, 'match'], `"${trigger.match}" matches no rollback trigger of the runbook (triggers: ${known}).`);
+        return;
       }
       out.triggers = out.triggers.map((t) => (hits.includes(t) ? tune(t) : t));
       return;

@@ -27,6 +27,7 @@ import { TopBar } from './topbar/TopBar';
 import { TelemetryPanel } from './telemetry/TelemetryPanel';
 import { TrustBar } from './trust/TrustBar';
 import { useFileDrop } from './useFileDrop';
+import { startReloadOnFocus } from '../features/reload/reload-on-focus';
 
 export function AppShell() {
   const loaded = useStore((s) => s.cockpit !== null);
@@ -42,6 +43,7 @@ export function AppShell() {
 
   useEffect(() => startConnectionWatch(api), []);
   useEffect(() => startSync(), []);
+  useEffect(() => startReloadOnFocus(api), []);
   useEffect(() => startTelemetry(), []);
   useEffect(() => startControlSync(), []);
   useEffect(() => startBackupSync(), []);
