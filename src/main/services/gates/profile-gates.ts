@@ -9,6 +9,7 @@
 import { FlightdeckError } from '../../../shared/errors';
 import { METRICS, type MetricName } from '../../../shared/metrics';
 import { IdAllocator, normaliseText } from '../runbook/ids';
+import { describeCondition } from './conditions';
 import type { GateCriterionConfig, GatesConfig } from '../profile/gates-schema';
 import type { CriterionDef, GatePlan, TriggerDef } from './gate-plan';
 
@@ -117,12 +118,15 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
       return;
     }
     const metric = trigger.metric as MetricName;
+    const condition = { kind: 'absolute' as const, metric, op: trigger.op!, value: trigger.value!, unit: METRICS[metric].unit };
+    // A trigger of its own with no text is named by what it checks: "error_rate > 2 % for 300 s".
+    const text = trigger.text ?? describeCondition(condition, trigger.forSeconds ?? 0);
     out.triggers.push(
       tune({
-        id: ids.allocate('profile-trigger', [], trigger.text!),
-        text: trigger.text!,
+        id: ids.allocate('profile-trigger', [], text),
+        text,
         line: null,
-        condition: { kind: 'absolute', metric, op: trigger.op!, value: trigger.value!, unit: METRICS[metric].unit },
+        condition,
         forSeconds: trigger.forSeconds ?? 0,
         severity: trigger.severity ?? 'red',
         autoRollback: null,

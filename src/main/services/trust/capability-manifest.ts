@@ -83,7 +83,7 @@ export function profileManifest(profile: Profile): CapabilityManifest {
   const automatic = profile.gates.triggers
     .filter((t) => t.autoRollback)
     .map((t) => ({
-      trigger: t.match ?? t.text ?? '',
+      trigger: t.match ?? t.text ?? (t.metric && t.op && t.value !== undefined ? `${t.metric} ${t.op} ${t.value}` : ''),
       condition: t.metric && t.op && t.value !== undefined ? `${t.metric} ${t.op} ${t.value}${t.forSeconds ? ` for ${t.forSeconds} s` : ''}` : 'as the runbook states it',
       plan: t.autoRollback!.plan,
       countdownSeconds: t.autoRollback!.countdownSeconds,
