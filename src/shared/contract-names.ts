@@ -9,6 +9,8 @@ export const CALL_NAMES = [
   'openRunbookPath',
   'openRunbookUpload',
   'reloadFiles',
+  'getReview',
+  'setReviewChoice',
   'chooseRunbook',
   'openDemo',
   'startNewSession',

@@ -5,6 +5,7 @@
  * `window.flightdeck` from the same names, so nothing else can be reached.
  */
 import { z } from 'zod';
+import { ReviewChoiceSchema, ReviewStateSchema } from './review-model';
 import { RunbookDocSchema } from './runbook-model';
 import { JournalEntrySchema, SessionStateSchema } from './session-model';
 import { ActionRecordSchema, BackupProgressEventSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
@@ -111,6 +112,12 @@ export const calls = {
       .strict(),
     CockpitSchema,
     'Open a file the user picked or dropped when it has no path (browser mode), with its profile when one came with it.',
+  ),
+  getReview: call(Empty, ReviewStateSchema, '"What Flightdeck read": every threshold, trigger, criterion, recognised command and binding of the open runbook, with its line and the choice saved for it.'),
+  setReviewChoice: call(
+    ReviewChoiceSchema,
+    ReviewStateSchema,
+    "Accept, ignore or edit one reading (by runbook line and kind); saved in the profile's overrides:, never in the markdown. A change to an automatic trigger needs a new approval.",
   ),
   reloadFiles: call(
     Empty,

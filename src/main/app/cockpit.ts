@@ -17,6 +17,10 @@ import type { RunbookKey, SessionRegistry } from '../services/session/session-re
 import { describeProblem, findProfile, loaded as profileFromText, type LoadedProfile } from '../services/profile/profile-loader';
 import { gateEntryProblems } from '../services/gates/extract-plan';
 import { canonicalJson } from '../services/journal/canonical-json';
+import { applyOverrides } from '../services/review/apply-overrides';
+import { reviewItems } from '../services/review/review-items';
+import { saveOverride } from '../services/review/override-writer';
+import type { ReviewChoice, ReviewState } from '../../shared/review-model';
 import type { ActionJournal } from '../services/actions/action-journal';
 import type { EntryDataOf, EntryType } from '../../shared/session-model';
 import type { PayloadRedactor } from '../services/vault/secrets';
@@ -26,7 +30,7 @@ import { trustSubject } from '../services/trust/trust-subject';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
 import { readRegularFile } from '../services/storage/read-regular-file';
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 
 export interface CockpitDeps {
   app: AppInfo;
@@ -91,7 +95,8 @@ export class Cockpit {
     return {
       app: this.deps.app,
       prefs: this.deps.prefs.get(),
-      runbook: open?.runbook.doc ?? null,
+      // As the profile's review choices shape it: an ignored threshold draws no band.
+      runbook: open ? this.effectiveDoc(open) : null,
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
       notices: open ? [...damageNotices(open.session), ...this.notices] : this.notices,
       trust: open && this.trust ? this.trust.view : null,
@@ -168,7 +173,46 @@ export class Cockpit {
       entries: () => session.entries(),
     };
     const trust = this.trust ?? this.deps.trust.check({ subject: null, profile: null, doc: open.runbook.doc });
-    return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
+    return { runbook: this.effectiveDoc(open), profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
+  }
+
+  /** The runbook with the profile's overrides applied (apply-overrides.ts; the gate plan applies them the same way). */
+  private effectiveDoc(open: Open): RunbookDoc {
+    return applyOverrides(open.runbook.doc, this.profile.loaded?.profile.overrides ?? []);
+  }
+
+  /** "What Flightdeck read": every reading of the runbook with its line and the choice saved for it. */
+  review(): ReviewState {
+    const open = this.requireOpen();
+    const target = this.overridesFile(open);
+    return { items: reviewItems(open.runbook.doc, this.profile.loaded?.profile ?? null), file: target.file, unsaveable: target.why };
+  }
+
+  /**
+   * Saves a review choice in the profile's `overrides:` (comments kept),
+   * then reads the profile again: a choice that changes an automatic
+   * trigger changes the manifest, so the runbook is in review mode until
+   * approved again.
+   */
+  async setReviewChoice(choice: ReviewChoice): Promise<ReviewState> {
+    const open = this.requireOpen();
+    const target = this.overridesFile(open);
+    if (!target.file) throw new FlightdeckError('unsupported', `Review choices cannot be saved: ${target.why}.`);
+    if (this.profile.error) throw new FlightdeckError('bad-input', `Review choices cannot be saved while the profile has an error: ${this.profile.error}`);
+    await saveOverride(target.file, choice);
+    await this.reloadIfChanged();
+    return this.review();
+  }
+
+  /** Where review choices go: the profile file, or a new one beside the runbook; never the markdown. */
+  private overridesFile(open: Open): { file: string | null; why: string | null } {
+    const source = open.runbook.doc.source;
+    const loaded = this.profile.loaded;
+    if (loaded?.origin === 'file') return { file: loaded.file, why: null };
+    if (loaded?.origin === 'front-matter') return { file: null, why: "the profile is the runbook's front matter, and Flightdeck never changes the markdown; move it to a .flightdeck.yaml file beside the runbook" };
+    if (source.origin === 'demo') return { file: null, why: 'the demo runbook is read-only' };
+    if (source.origin !== 'file' || !source.path) return { file: null, why: 'the runbook was opened as an upload and has no folder to save a profile in' };
+    return { file: join(dirname(source.path), `${basename(source.path, extname(source.path))}.flightdeck.yaml`), why: null };
   }
 
   /** Who is flying: recorded with every action. */

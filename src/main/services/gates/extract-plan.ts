@@ -18,6 +18,8 @@ import { flagStepOf, isRollbackPhase } from './flag-steps';
 import { DEFAULT_SETTINGS, type CriterionDef, type GateDef, type GatePlan, type PhaseDef, type ThresholdDef, type TriggerDef } from './gate-plan';
 import { plannedSeconds } from './phase-timing';
 import { applyProfile, type GateEntryProblem } from './profile-gates';
+import type { Override } from '../profile/overrides-schema';
+import { applyOverrides, ignoredLines } from '../review/apply-overrides';
 
 /** The `gates:` entries of a profile that name nothing in this runbook: for the loader to drop them one by one. */
 export function gateEntryProblems(doc: RunbookDoc, profile: GatesProfile): GateEntryProblem[] {
@@ -31,6 +33,8 @@ export interface GatesProfile {
   flags: ReadonlyArray<{ name: string }>;
   rollback: { plans: ReadonlyArray<{ name: string }> };
   gates?: GatesConfig;
+  /** What a person chose in the review panel, applied before anything is read from the runbook. */
+  overrides?: readonly Override[];
 }
 
 const GATE_TITLE = /\bgo\s*\/\s*no[- ]?go\b|\bno[- ]go\b|\bsuccess\s+(?:criteria|validation)\b|\bexit\s+criteria\b|\bgate\b|\bpromotion\s+criteria\b/i;
@@ -129,7 +133,10 @@ function isTrigger(t: Threshold): boolean {
 
 /** `profileFile` names the profile in errors about its gates: section. */
 /** `onProblem`: report and skip a `gates:` entry that names nothing in the runbook, instead of throwing (profile-gates.ts). */
-export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profileFile?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
+export function extractGatePlan(read: RunbookDoc, profile?: GatesProfile, profileFile?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
+  // Overrides first, here, so the live gates, the CLI and the trust manifest read the same plan.
+  const doc = applyOverrides(read, profile?.overrides ?? []);
+  const ignoredCriteria = ignoredLines(profile?.overrides, 'criterion');
   const ids = new IdAllocator();
   const profileFlags = profile ? profile.flags.map((f) => f.name) : null;
   const phases: PhaseDef[] = doc.phases.map((phase) => ({
@@ -151,7 +158,7 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
     const criteria: CriterionDef[] = [];
     for (const entry of found.entries) {
       const text = plainText(entry.inline).trim();
-      if (text === '') continue;
+      if (text === '' || ignoredCriteria.has(entry.line)) continue;
       const thresholds = doc.thresholds.filter((t) => t.line === entry.line);
       for (const reading of readCriterion(text, thresholds)) {
         const suffix = reading.kind === 'metric-absolute' && thresholds.length > 1 ? ` ${reading.threshold.metric}` : '';

@@ -46,7 +46,7 @@ export function describeProblem(problem: ProfileProblem): string {
 }
 
 /** Sections whose entries stand alone: one broken entry is dropped, never the section. */
-const LIST_SECTIONS: ReadonlyArray<readonly string[]> = [['probes'], ['flags'], ['backups'], ['rollback', 'plans'], ['gates', 'criteria'], ['gates', 'triggers']];
+const LIST_SECTIONS: ReadonlyArray<readonly string[]> = [['probes'], ['flags'], ['backups'], ['rollback', 'plans'], ['gates', 'criteria'], ['gates', 'triggers'], ['overrides']];
 const RECORD_SECTIONS: ReadonlyArray<readonly string[]> = [['commands', 'named']];
 
 const PROFILE_KEYS = Object.keys(ProfileSchema.shape);

@@ -1,0 +1,33 @@
+/**
+ * Applies a profile's `overrides:` to what was read from the runbook, in
+ * one place, before anything uses it: the bands on the graphs, the gate
+ * plan (targets, criteria, triggers) and so the trust manifest all see the
+ * same thresholds. The parsed runbook is left as it was (the review panel
+ * lists what was read, with the choice made for it).
+ */
+import type { RunbookDoc, Threshold } from '../../../shared/runbook-model';
+import type { Override } from '../profile/overrides-schema';
+
+/** The override for this threshold: of kind threshold or trigger (a trigger is a threshold pointing at trouble). */
+export function overrideOfThreshold(overrides: readonly Override[], t: Pick<Threshold, 'line' | 'metric'>): Override | undefined {
+  const candidates = overrides.filter((o) => o.line === t.line && (o.kind === 'threshold' || o.kind === 'trigger'));
+  return candidates.find((o) => o.metric === t.metric) ?? candidates.find((o) => o.metric === undefined);
+}
+
+export function applyOverrides(doc: RunbookDoc, overrides: readonly Override[]): RunbookDoc {
+  if (overrides.length === 0) return doc;
+  const thresholds = doc.thresholds.flatMap((t): Threshold[] => {
+    const o = overrideOfThreshold(overrides, t);
+    if (!o || o.choice === 'accept') return [t];
+    if (o.choice === 'ignore') return [];
+    const edited: Threshold = { ...t, op: o.op ?? t.op, value: o.value ?? t.value };
+    if (o.forSeconds !== undefined) edited.forSeconds = o.forSeconds;
+    return [edited];
+  });
+  return { ...doc, thresholds };
+}
+
+/** Lines whose criterion a person chose to ignore. */
+export function ignoredLines(overrides: readonly Override[] | undefined, kind: Override['kind']): ReadonlySet<number> {
+  return new Set((overrides ?? []).filter((o) => o.kind === kind && o.choice === 'ignore').map((o) => o.line));
+}
