@@ -28,6 +28,7 @@ import { TelemetryPanel } from './telemetry/TelemetryPanel';
 import { TrustBar } from './trust/TrustBar';
 import { useFileDrop } from './useFileDrop';
 import { startReloadOnFocus } from '../features/reload/reload-on-focus';
+import { ReviewPanel } from '../features/review/ReviewPanel';
 
 export function AppShell() {
   const loaded = useStore((s) => s.cockpit !== null);
@@ -78,6 +79,7 @@ export function AppShell() {
         <aside className="live-column" aria-label="Live capability">
           {/* Flags above the graphs: the step is taken where its effect is watched. */}
           <TrustBar />
+          <ReviewPanel />
           <ControlPanel />
           <TelemetryPanel />
           <ControlExtras />
