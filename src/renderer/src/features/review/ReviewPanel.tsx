@@ -39,7 +39,10 @@ export function ReviewPanel() {
   if (!runbook) return null;
   const jump = (line: number) => {
     const place = placeOfLine(runbook, line);
-    if (place) useStore.getState().select(place.phaseId, place.itemId);
+    if (!place) return;
+    // Out of any search, into the phase, onto the item.
+    useStore.getState().openPhase(place.phaseId);
+    if (place.itemId) useStore.getState().focusItem(place.itemId);
   };
   const choose = (item: ReviewItem, choice: ReviewItem['choice'], edit?: Parameters<typeof saveChoice>[2]) => {
     saveChoice(item, choice, edit)

@@ -6,6 +6,7 @@
 import { api } from '../../api';
 import type { ReviewChoice, ReviewItem, ReviewState } from '../../../../shared/review-model';
 import type { RunbookDoc } from '../../../../shared/runbook-model';
+import { indexRunbook } from '../../store/derived';
 
 export function loadReview(): Promise<ReviewState> {
   return api.getReview({});
@@ -17,8 +18,10 @@ export function saveChoice(item: ReviewItem, choice: ReviewChoice['choice'], edi
 
 /** The phase and item of a runbook line, to jump there in the checklist: the item on that line, else the phase around it. */
 export function placeOfLine(doc: RunbookDoc, line: number): { phaseId: string; itemId: string | null } | null {
-  const phase = [...doc.phases].filter((p) => p.line <= line).sort((a, b) => b.line - a.line)[0] ?? doc.phases[0];
-  if (!phase) return null;
   const item = doc.items.find((i) => i.line === line) ?? null;
-  return { phaseId: phase.id, itemId: item && phase.itemIds.includes(item.id) ? item.id : null };
+  if (item) {
+    for (const [phaseId, items] of indexRunbook(doc).itemsByPhase) if (items.some((i) => i.id === item.id)) return { phaseId, itemId: item.id };
+  }
+  const phase = [...doc.phases].filter((p) => p.line <= line).sort((a, b) => b.line - a.line)[0] ?? doc.phases[0];
+  return phase ? { phaseId: phase.id, itemId: null } : null;
 }
