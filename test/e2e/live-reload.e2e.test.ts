@@ -108,4 +108,17 @@ describe('a profile edited beside the open runbook', () => {
     // Main said it once, in the UI; no stack trace in its output.
     expect(app.running.output()).not.toMatch(/at \S+ \(.*\.js:\d+:\d+\)/);
   });
+
+  it('opens an uploaded runbook with the profile picked with it, and asks for the profile when it comes alone', async () => {
+    const input = page.getByTestId('open-file-input');
+    await input.setInputFiles([app.runbook]);
+    await expect.poll(async () => (await notices()).some((n) => n.includes('opened without a deployment profile') && n.includes('runbook.flightdeck.yaml')), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByTestId('trust-bar').count()).toBe(0);
+
+    await input.setInputFiles([app.runbook, app.profileFile]);
+    // The profile came along: what it would do is listed for approval, pinned to the two names.
+    await expect.poll(trustState, { timeout: 10_000 }).toBe('untrusted');
+    await page.getByTestId('trust-review').click();
+    expect(await page.getByTestId('trust-dialog').textContent()).toContain('reload-check');
+  });
 });
