@@ -15,6 +15,8 @@ export const ReviewItemSchema = z.object({
   line: z.number().int(),
   /** Which threshold of a line with several. */
   metric: z.string().nullable(),
+  /** And which band, when the line names one ("red flag: > 1%"). */
+  severity: z.enum(['yellow', 'red']).nullable(),
   /** The runbook's words. */
   text: z.string(),
   /** What Flightdeck made of them: "error_rate > 2 % for 300 s", "native action: probe api", "copy-only: …". */
@@ -42,6 +44,7 @@ export const ReviewChoiceSchema = z
     kind: z.enum(REVIEW_KINDS),
     line: z.number().int().min(1),
     metric: z.string().max(64).nullable(),
+    severity: z.enum(['yellow', 'red']).nullable().optional(),
     choice: z.enum(REVIEW_CHOICES),
     op: z.enum(COMPARATORS).optional(),
     value: z.number().finite().optional(),

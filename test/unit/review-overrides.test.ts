@@ -93,4 +93,19 @@ describe('review choices applied', () => {
     ]);
     expect(items[1]!.reading).toMatch(/^error_rate > 2 % for 300 s/);
   });
+
+  it('tells apart two bands of one metric on one line ("yellow flag: > 0.5%, red flag: > 1%")', () => {
+    const doc = parseText(['# Release', '', '## Watch', '', '- Yellow flag: error rate > 0.5%, red flag: error rate > 1%', ''].join('\n'));
+    const bands = doc.thresholds.map((t) => t.severity);
+    expect(bands).toEqual(['yellow', 'red']);
+    const profile = profileOf(withOverride('{}\n', { kind: 'trigger', line: 5, metric: 'error_rate', severity: 'yellow', choice: 'edit', value: 0.8 }, 'p.yaml'));
+    expect(applyOverrides(doc, profile.overrides).thresholds.map((t) => [t.severity, t.value])).toEqual([
+      ['yellow', 0.8],
+      ['red', 1],
+    ]);
+    expect(reviewItems(doc, profile).map((i) => [i.severity, i.choice])).toEqual([
+      ['yellow', 'edit'],
+      ['red', 'read'],
+    ]);
+  });
 });

@@ -24,6 +24,8 @@ export const OverrideSchema = z
     kind: z.enum(OVERRIDE_KINDS),
     /** When the line holds several thresholds: the one of this metric. */
     metric: z.enum(METRIC_NAMES as [string, ...string[]]).optional(),
+    /** And of this band, when one line names both ("yellow flag: 0.5%, red flag: > 1%"). */
+    severity: z.enum(['yellow', 'red']).optional(),
     choice: z.enum(OVERRIDE_CHOICES),
     op: z.enum(COMPARATORS).optional(),
     value: z.number().optional(),
@@ -38,9 +40,9 @@ export const OverrideSchema = z
   });
 export type Override = z.infer<typeof OverrideSchema>;
 
-/** One override per line, kind and metric: a second one would leave which applies to chance. */
-export function overrideKey(o: { line: number; kind: string; metric?: string | undefined }): string {
-  return `${o.line}:${o.kind}:${o.metric ?? '*'}`;
+/** One override per line, kind, metric and band: a second one would leave which applies to chance. */
+export function overrideKey(o: { line: number; kind: string; metric?: string | undefined; severity?: string | undefined }): string {
+  return `${o.line}:${o.kind}:${o.metric ?? '*'}:${o.severity ?? '*'}`;
 }
 
 export const OverridesSchema = z

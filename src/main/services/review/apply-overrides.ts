@@ -9,9 +9,11 @@ import type { RunbookDoc, Threshold } from '../../../shared/runbook-model';
 import type { Override } from '../profile/overrides-schema';
 
 /** The override for this threshold: of kind threshold or trigger (a trigger is a threshold pointing at trouble). */
-export function overrideOfThreshold(overrides: readonly Override[], t: Pick<Threshold, 'line' | 'metric'>): Override | undefined {
-  const candidates = overrides.filter((o) => o.line === t.line && (o.kind === 'threshold' || o.kind === 'trigger'));
-  return candidates.find((o) => o.metric === t.metric) ?? candidates.find((o) => o.metric === undefined);
+export function overrideOfThreshold(overrides: readonly Override[], t: Pick<Threshold, 'line' | 'metric' | 'severity'>): Override | undefined {
+  // The most precise that fits: metric and band, then metric, then the whole line.
+  const candidates = overrides.filter((o) => o.line === t.line && (o.kind === 'threshold' || o.kind === 'trigger') && (o.metric === undefined || o.metric === t.metric) && (o.severity === undefined || o.severity === t.severity));
+  const precision = (o: Override) => (o.metric ? 2 : 0) + (o.severity ? 1 : 0);
+  return [...candidates].sort((a, b) => precision(b) - precision(a))[0];
 }
 
 export function applyOverrides(doc: RunbookDoc, overrides: readonly Override[]): RunbookDoc {

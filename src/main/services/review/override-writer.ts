@@ -21,6 +21,7 @@ export function overrideOf(choice: ReviewChoice): Override | null {
     line: choice.line,
     kind: choice.kind,
     ...(choice.metric ? { metric: choice.metric } : {}),
+    ...(choice.severity ? { severity: choice.severity } : {}),
     choice: choice.choice,
     ...(choice.choice === 'edit' ? { ...(choice.op ? { op: choice.op } : {}), ...(choice.value !== undefined ? { value: choice.value } : {}), ...(choice.forSeconds !== undefined ? { forSeconds: choice.forSeconds } : {}) } : {}),
   };
@@ -35,7 +36,7 @@ export function withOverride(text: string, choice: ReviewChoice, file: string): 
   if (doc.errors.length > 0) throw new FlightdeckError('bad-input', 'The profile has a YAML error; fix it before saving review choices.', { file });
   if (doc.contents !== null && !isMap(doc.contents)) throw new FlightdeckError('bad-input', 'A profile must be a YAML mapping (key: value lines).', { file });
   const override = overrideOf(choice);
-  const key = overrideKey({ line: choice.line, kind: choice.kind, metric: choice.metric ?? undefined });
+  const key = overrideKey({ line: choice.line, kind: choice.kind, metric: choice.metric ?? undefined, severity: choice.severity ?? undefined });
   let list = doc.get('overrides', true) as YAMLSeq | undefined;
   if (list !== undefined && !isSeq(list)) throw new FlightdeckError('bad-input', 'overrides: must be a list.', { file, field: 'overrides' });
   if (!list) {
@@ -45,8 +46,8 @@ export function withOverride(text: string, choice: ReviewChoice, file: string): 
   }
   const at = list.items.findIndex((item) => {
     if (!isMap(item)) return false;
-    const entry = (item as YAMLMap).toJSON() as { line?: number; kind?: string; metric?: string };
-    return typeof entry.line === 'number' && overrideKey({ line: entry.line, kind: entry.kind ?? '', metric: entry.metric }) === key;
+    const entry = (item as YAMLMap).toJSON() as { line?: number; kind?: string; metric?: string; severity?: string };
+    return typeof entry.line === 'number' && overrideKey({ line: entry.line, kind: entry.kind ?? '', metric: entry.metric, severity: entry.severity }) === key;
   });
   if (override) {
     const node = doc.createNode(override);

@@ -13,6 +13,7 @@ import { recogniseContext, recogniseRunbook } from '../commands/recognise';
 import { describeCondition } from '../gates/conditions';
 import { extractGatePlan } from '../gates/extract-plan';
 import { overrideKey, type Override } from '../profile/overrides-schema';
+import { overrideOfThreshold } from './apply-overrides';
 import { ProfileSchema, type Profile } from '../profile/profile-schema';
 
 const NO_PROFILE: Profile = ProfileSchema.parse({});
@@ -30,13 +31,14 @@ export function reviewItems(doc: RunbookDoc, profile: Profile | null): ReviewIte
     const trigger = plan.triggers.find((tr) => tr.line === t.line && tr.condition.metric === t.metric);
     const kind = trigger ? 'trigger' : 'threshold';
     const condition = { kind: 'absolute' as const, metric: t.metric as never, op: t.op, value: t.value, unit: t.unit };
-    const saved = p.overrides.find((o) => o.line === t.line && (o.kind === 'threshold' || o.kind === 'trigger') && (o.metric === undefined || o.metric === t.metric));
+    const saved = overrideOfThreshold(p.overrides, t);
     const edited = saved?.choice === 'edit' ? { ...condition, op: saved.op ?? t.op, value: saved.value ?? t.value } : condition;
     const forSeconds = saved?.choice === 'edit' && saved.forSeconds !== undefined ? saved.forSeconds : (t.forSeconds ?? 0);
     items.push({
       kind,
       line: t.line,
       metric: t.metric,
+      severity: t.severity ?? null,
       text: t.text,
       reading: `${describeCondition(edited, forSeconds)}${t.subject ? ` (${t.subject})` : ''}${trigger ? ` · ${trigger.severity} trigger` : ''}`,
       choice: saved ? saved.choice : 'read',
@@ -49,20 +51,20 @@ export function reviewItems(doc: RunbookDoc, profile: Profile | null): ReviewIte
     for (const c of gate.criteria) {
       if (c.line === null) continue;
       const reading = c.kind === 'metric' ? (c.condition.kind === 'absolute' ? describeCondition(c.condition, 0) : `${c.condition.metric} unchanged from the baseline`) : `${c.kind} (${gate.title})`;
-      items.push({ kind: 'criterion', line: c.line, metric: null, text: c.text, reading, choice: choiceOf(c.line, 'criterion', null), confidence: 'sure', automatic: false, edit: null });
+      items.push({ kind: 'criterion', line: c.line, metric: null, severity: null, text: c.text, reading, choice: choiceOf(c.line, 'criterion', null), confidence: 'sure', automatic: false, edit: null });
     }
   }
   const context = recogniseContext(p, (program) => new CommandPolicy(p.commands.allow).isAllowed(program));
   for (const command of recogniseRunbook(doc, context)) {
     if (command.line === null) continue;
     const reading = command.runnable ? `native action${command.native ? ` (${command.native})` : ''}` : `copy-only: ${command.reason ?? 'not recognised'}`;
-    items.push({ kind: 'command', line: command.line, metric: null, text: command.argv.join(' '), reading, choice: choiceOf(command.line, 'command', null), confidence: 'sure', automatic: false, edit: null });
+    items.push({ kind: 'command', line: command.line, metric: null, severity: null, text: command.argv.join(' '), reading, choice: choiceOf(command.line, 'command', null), confidence: 'sure', automatic: false, edit: null });
   }
   const bound = bindBackupItems(doc, p.backups);
   for (const [backup, itemId] of Object.entries(bound.backup)) {
     const item = itemId ? doc.items.find((i) => i.id === itemId) : null;
     if (!item) continue;
-    items.push({ kind: 'binding', line: item.line, metric: null, text: item.text, reading: `ticked by a verified backup of ${backup}`, choice: choiceOf(item.line, 'binding', null), confidence: 'sure', automatic: false, edit: null });
+    items.push({ kind: 'binding', line: item.line, metric: null, severity: null, text: item.text, reading: `ticked by a verified backup of ${backup}`, choice: choiceOf(item.line, 'binding', null), confidence: 'sure', automatic: false, edit: null });
   }
   // What needs a person's eye first, then in the runbook's order.
   return items.sort((a, b) => (a.confidence === b.confidence ? a.line - b.line : a.confidence === 'review' ? -1 : 1));

@@ -65,7 +65,7 @@ export function ReviewPanel() {
           {state.items.length === 0 && <p className="review-empty">Nothing in this runbook was read as a threshold, trigger, criterion, command or binding.</p>}
           <ul className="review-list">
             {state.items.map((item) => (
-              <ReviewRow key={`${item.kind}:${item.line}:${item.metric ?? ''}:${item.text}`} item={item} saveable={state.file !== null} onJump={jump} onChoose={choose} />
+              <ReviewRow key={`${item.kind}:${item.line}:${item.metric ?? ''}:${item.severity ?? ''}:${item.text}`} item={item} saveable={state.file !== null} onJump={jump} onChoose={choose} />
             ))}
           </ul>
         </>
@@ -86,7 +86,7 @@ function ReviewRow({ item, saveable, onJump, onChoose }: { item: ReviewItem; sav
   const [forSeconds, setForSeconds] = useState(String(item.edit?.forSeconds ?? 0));
   const valid = value.trim() !== '' && Number.isFinite(Number(value)) && Number.isFinite(Number(forSeconds)) && Number(forSeconds) >= 0;
   return (
-    <li className={`review-item review-${item.choice}`} data-testid="review-item" data-kind={item.kind} data-line={item.line} data-choice={item.choice}>
+    <li className={`review-item review-${item.choice}`} data-testid="review-item" data-kind={item.kind} data-line={item.line} data-metric={item.metric ?? undefined} data-severity={item.severity ?? undefined} data-choice={item.choice}>
       <div className="review-head">
         <button type="button" className="review-line mono" data-testid="review-jump" title="Show this line in the checklist" onClick={() => onJump(item.line)}>
           line {item.line}

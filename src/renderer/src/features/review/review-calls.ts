@@ -13,7 +13,7 @@ export function loadReview(): Promise<ReviewState> {
 }
 
 export function saveChoice(item: ReviewItem, choice: ReviewChoice['choice'], edit?: { op: NonNullable<ReviewChoice['op']>; value: number; forSeconds: number }): Promise<ReviewState> {
-  return api.setReviewChoice({ kind: item.kind, line: item.line, metric: item.metric, choice, ...(choice === 'edit' && edit ? edit : {}) });
+  return api.setReviewChoice({ kind: item.kind, line: item.line, metric: item.metric, severity: item.severity, choice, ...(choice === 'edit' && edit ? edit : {}) });
 }
 
 /** The phase and item of a runbook line, to jump there in the checklist: the item on that line, else the phase around it. */
