@@ -108,4 +108,14 @@ describe('review choices applied', () => {
       ['red', 'read'],
     ]);
   });
+
+  it('an ignored command is copy-only and no longer asks to be approved', () => {
+    const doc = parseText(['# Release', '', '## Undo', '', '```bash', 'kubectl rollout undo deployment/web', '```', ''].join('\n'));
+    const allow = 'commands:\n  allow: [kubectl]\n';
+    const line = reviewItems(doc, profileOf(allow)).find((i) => i.kind === 'command')!.line;
+    expect(deriveManifest(doc, profileOf(allow)).programs.map((p) => p.source)).toEqual([`runbook line ${line}`]);
+    const ignored = profileOf(withOverride(allow, { kind: 'command', line, metric: null, choice: 'ignore' }, 'p.yaml'));
+    expect(deriveManifest(doc, ignored).programs).toEqual([]);
+    expect(reviewItems(doc, ignored).find((i) => i.kind === 'command')).toMatchObject({ line, choice: 'ignore' });
+  });
 });

@@ -33,3 +33,17 @@ export function applyOverrides(doc: RunbookDoc, overrides: readonly Override[]):
 export function ignoredLines(overrides: readonly Override[] | undefined, kind: Override['kind']): ReadonlySet<number> {
   return new Set((overrides ?? []).filter((o) => o.kind === kind && o.choice === 'ignore').map((o) => o.line));
 }
+
+/** Why a command a person ignored in the review panel is copy-only. */
+export const IGNORED_COMMAND = 'ignored in the review panel (the profile\'s overrides:)';
+
+/**
+ * Recognised runbook commands with those a person chose to ignore made
+ * copy-only, saying why: the command list and the trust manifest both pass
+ * through here, so an ignored line neither runs nor asks to be approved.
+ */
+export function withoutIgnoredCommands<T extends { line: number | null; runnable: boolean; reason: string | null; action: unknown; native?: unknown }>(commands: T[], overrides: readonly Override[] | undefined): T[] {
+  const ignored = ignoredLines(overrides, 'command');
+  if (ignored.size === 0) return commands;
+  return commands.map((c) => (c.line !== null && ignored.has(c.line) ? { ...c, runnable: false, reason: IGNORED_COMMAND, action: null, ...('native' in c ? { native: null } : {}) } : c));
+}
