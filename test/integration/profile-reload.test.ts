@@ -59,6 +59,9 @@ describe('re-reading the open runbook and its profile', () => {
     await call(app, 'reloadFiles');
     expect(trustState()).toBe('changed');
     expect(app.scope.current).toBeNull();
+    // The journal says when the approval stopped holding, and why.
+    const revoked = app.cockpit.activation()!.journal.entries().filter((e) => e.type === 'trust.revoked');
+    expect(revoked.map((e) => (e.data as { reason: string }).reason)).toEqual(['the profile changed on disk and now does something other than what was approved']);
     expect(() => app.scope.require()).toThrow(/Review mode/);
   });
 

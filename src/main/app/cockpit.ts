@@ -278,10 +278,12 @@ export class Cockpit {
         if (!open || open.runbook.doc.source.origin !== 'file' || !open.runbook.doc.source.path) return { changed: false };
         const path = open.runbook.doc.source.path;
         const runbook = await this.deps.loader.loadFile(path, 'file', open.runbook.doc.source.name);
+        const approved = this.trust?.trusted && !this.trust.view.implicit ? this.trust.view.subject : null;
         if (runbook.doc.source.sha256 !== open.runbook.doc.source.sha256) {
           this.notices = [];
           this.notice('info', `${runbook.doc.source.name} changed on disk and was read again.`);
           await this.activate(open.key, runbook, open.uploadedProfile ?? null);
+          this.journalLostApproval(approved, 'the runbook changed on disk and now does something other than what was approved');
           return { changed: true };
         }
         const before = this.profileFingerprint;
@@ -296,12 +298,19 @@ export class Cockpit {
           return { changed: false };
         }
         this.notices.unshift({ level: 'info', message: `The deployment profile ${this.profile.loaded ? `${this.profile.loaded.file} ` : ''}changed and was read again.` });
+        this.journalLostApproval(approved, 'the profile changed on disk and now does something other than what was approved');
         this.activated();
         this.replaced();
         return { changed: true };
       },
       { keepNotices: true },
     );
+  }
+
+  /** A re-read took the approval away (the manifest changed): the journal says when and why, as for a withdrawal. */
+  private journalLostApproval(subject: string | null, reason: string): void {
+    if (!subject || this.trust?.trusted || !this.open) return;
+    this.record(this.open, 'trust.revoked', { subject, reason });
   }
 
   /** The files a watcher should watch for the open runbook: the runbook and where its profile is or may appear. */
