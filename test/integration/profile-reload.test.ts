@@ -102,3 +102,25 @@ describe('an uploaded runbook and its profile', () => {
     expect(app.cockpit.state().notices.map((n) => n.message)).toContainEqual(expect.stringContaining('drop or pick both files: release.flightdeck.yaml'));
   });
 });
+
+describe('review choices through the contract', () => {
+  it('creates the profile beside a runbook that has none, and never writes the markdown or the demo', async () => {
+    writeFileSync(runbook, `${RUNBOOK}\n## Watch\n\n- [ ] p95 latency < 500ms\n`);
+    await app.cockpit.openPath(runbook);
+    const review = await call<{ items: Array<{ kind: string; line: number; metric: string | null; severity: string | null }>; file: string }>(app, 'getReview');
+    expect(review.file).toBe(profileFile);
+    const threshold = review.items.find((i) => i.kind === 'threshold')!;
+    const after = await call<{ items: Array<{ line: number; choice: string }> }>(app, 'setReviewChoice', { kind: 'threshold', line: threshold.line, metric: threshold.metric, severity: threshold.severity, choice: 'ignore' });
+    expect(after.items.find((i) => i.line === threshold.line)?.choice).toBe('ignore');
+    expect(readFileSync(profileFile, 'utf8')).toContain(`line: ${threshold.line}, kind: threshold`);
+    expect(readFileSync(runbook, 'utf8')).not.toContain('overrides');
+    // Read again at once: the cockpit's runbook has no band for it any more.
+    expect(app.cockpit.state().runbook?.thresholds.some((t) => t.line === threshold.line)).toBe(false);
+
+    await app.cockpit.openDemo();
+    const demo = await call<{ file: string | null; unsaveable: string }>(app, 'getReview');
+    expect(demo).toMatchObject({ file: null, unsaveable: 'the demo runbook is read-only' });
+    const refused = (await app.call('setReviewChoice', { kind: 'threshold', line: 1, metric: null, choice: 'ignore' })) as { ok: boolean; error?: { message: string } };
+    expect(refused.ok).toBe(false);
+  });
+});

@@ -208,9 +208,10 @@ export class Cockpit {
   private overridesFile(open: Open): { file: string | null; why: string | null } {
     const source = open.runbook.doc.source;
     const loaded = this.profile.loaded;
+    // Before the profile: the demo's profile lives in the app's own resources.
+    if (source.origin === 'demo') return { file: null, why: 'the demo runbook is read-only' };
     if (loaded?.origin === 'file') return { file: loaded.file, why: null };
     if (loaded?.origin === 'front-matter') return { file: null, why: "the profile is the runbook's front matter, and Flightdeck never changes the markdown; move it to a .flightdeck.yaml file beside the runbook" };
-    if (source.origin === 'demo') return { file: null, why: 'the demo runbook is read-only' };
     if (source.origin !== 'file' || !source.path) return { file: null, why: 'the runbook was opened as an upload and has no folder to save a profile in' };
     return { file: join(dirname(source.path), `${basename(source.path, extname(source.path))}.flightdeck.yaml`), why: null };
   }

@@ -24,7 +24,8 @@ export function reviewItems(doc: RunbookDoc, profile: Profile | null): ReviewIte
   const choiceOf = (line: number, kind: Override['kind'], metric: string | null): ReviewItem['choice'] =>
     (overrides.get(overrideKey({ line, kind, metric: metric ?? undefined })) ?? (metric ? overrides.get(overrideKey({ line, kind })) : undefined))?.choice ?? 'read';
   // The plan as the runbook reads, so what is ignored is still found and listed.
-  const plan = extractGatePlan(doc, { ...p, overrides: [] });
+  // An entry of gates: that names nothing is the loader's to report; here it is skipped, never thrown.
+  const plan = extractGatePlan(doc, { ...p, overrides: [] }, undefined, () => undefined);
   const items: ReviewItem[] = [];
 
   for (const t of doc.thresholds) {
