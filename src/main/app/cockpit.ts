@@ -278,9 +278,12 @@ export class Cockpit {
         const open = this.open;
         if (!open || open.runbook.doc.source.origin !== 'file' || !open.runbook.doc.source.path) return { changed: false };
         const path = open.runbook.doc.source.path;
-        const runbook = await this.deps.loader.loadFile(path, 'file', open.runbook.doc.source.name);
+        const name = open.runbook.doc.source.name;
+        // Hashed before parsing: a focus that finds nothing changed costs one read, not a parse.
+        const onDisk = decodeSource(await readRegularFile(path, { maxBytes: LIMITS.runbookBytes, label: name, what: 'a runbook' }), name);
         const approved = this.trust?.trusted && !this.trust.view.implicit ? this.trust.view.subject : null;
-        if (runbook.doc.source.sha256 !== open.runbook.doc.source.sha256) {
+        if (onDisk.sha256 !== open.runbook.doc.source.sha256) {
+          const runbook = await this.deps.loader.loadFile(path, 'file', name);
           this.notices = [];
           this.notice('info', `${runbook.doc.source.name} changed on disk and was read again.`);
           await this.activate(open.key, runbook, open.uploadedProfile ?? null);
