@@ -5,6 +5,7 @@
  * `window.flightdeck` from the same names, so nothing else can be reached.
  */
 import { z } from 'zod';
+import { ReviewChoiceSchema, ReviewStateSchema } from './review-model';
 import { RunbookDocSchema } from './runbook-model';
 import { JournalEntrySchema, SessionStateSchema } from './session-model';
 import { ActionRecordSchema, BackupProgressEventSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
@@ -98,10 +99,32 @@ export const calls = {
           .string()
           .max(LIMITS.runbookBytes * 2, `is over twice the ${LIMITS.runbookBytes / 1048576} MB a runbook may have`)
           .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+        /** Its deployment profile, dropped or picked with it (`<name>.flightdeck.yaml`): an upload has no folder to find it in. */
+        profile: z
+          .object({
+            name: z.string().min(1).max(255),
+            base64: z
+              .string()
+              .max(Math.ceil((1024 * 1024 * 4) / 3) + 4, 'is over the 1 MB a profile may have')
+              .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     CockpitSchema,
-    'Open a file the user picked or dropped when it has no path (browser mode).',
+    'Open a file the user picked or dropped when it has no path (browser mode), with its profile when one came with it.',
+  ),
+  getReview: call(Empty, ReviewStateSchema, '"What Flightdeck read": every threshold, trigger, criterion, recognised command and binding of the open runbook, with its line and the choice saved for it.'),
+  setReviewChoice: call(
+    ReviewChoiceSchema,
+    ReviewStateSchema,
+    "Accept, ignore or edit one reading (by runbook line and kind); saved in the profile's overrides:, never in the markdown. A change to an automatic trigger needs a new approval.",
+  ),
+  reloadFiles: call(
+    Empty,
+    z.object({ changed: z.boolean() }),
+    'Read the open runbook and its profile again if they changed on disk (the window got the focus back; a file watcher does it too).',
   ),
   chooseRunbook: call(Empty, CockpitSchema.nullable(), 'Show the native File > Open dialog; null when cancelled.'),
   openDemo: call(Empty, CockpitSchema, 'Open the bundled demo runbook.'),

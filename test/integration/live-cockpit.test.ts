@@ -155,7 +155,7 @@ describe('the cockpit with a deployment profile', () => {
     expect(vaultBytes).not.toContain(CANARY);
   });
 
-  it('opens a runbook whose profile is broken, says where, and keeps live capability off', async () => {
+  it('opens a runbook whose profile has a broken entry, says where, and drops that entry alone (issue 15)', async () => {
     const broken = tempDir();
     const app = startApp();
     try {
@@ -166,11 +166,12 @@ describe('the cockpit with a deployment profile', () => {
       expect(state.runbook?.items).toHaveLength(1);
       const notice = state.notices.find((n) => n.level === 'error');
       expect(notice?.message).toContain('rollout.flightdeck.yaml:4');
+      expect(notice?.message).toContain('flags[0].steps[1]');
       expect(notice?.message).toContain('between 0 and 100');
       const control = await call<ControlState>(app, 'getControl');
-      expect(control.profile).toBeNull();
-      expect(control.profileError).toContain('flags[0].steps[1]');
-      expect((await call<TelemetrySnapshot>(app, 'getTelemetry', { rangeSeconds: 60 })).active).toBe(false);
+      // The rest of the profile is read; the broken flag is not in it.
+      expect(control.profileError).toBeNull();
+      expect(control.flags).toEqual([]);
       const refused = (await app.call('startRollback', { confirmation: { kind: 'hold', heldMs: 2000 } })) as CallResult<unknown>;
       expect(refused.ok).toBe(false);
     } finally {

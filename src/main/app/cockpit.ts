@@ -14,7 +14,13 @@ import { decodeSource } from '../services/runbook/source-text';
 import { applyTicks, writeMarkdownFile } from '../services/runbook/writeback';
 import { RUNBOOK_COPY, Session, runbookRef, type SessionOptions } from '../services/session/session';
 import type { RunbookKey, SessionRegistry } from '../services/session/session-registry';
-import { findProfile, type LoadedProfile } from '../services/profile/profile-loader';
+import { describeProblem, findProfile, loaded as profileFromText, type LoadedProfile } from '../services/profile/profile-loader';
+import { gateEntryProblems } from '../services/gates/extract-plan';
+import { canonicalJson } from '../services/journal/canonical-json';
+import { applyOverrides } from '../services/review/apply-overrides';
+import { reviewItems } from '../services/review/review-items';
+import { saveOverride } from '../services/review/override-writer';
+import type { ReviewChoice, ReviewState } from '../../shared/review-model';
 import type { ActionJournal } from '../services/actions/action-journal';
 import type { EntryDataOf, EntryType } from '../../shared/session-model';
 import type { PayloadRedactor } from '../services/vault/secrets';
@@ -24,7 +30,7 @@ import { trustSubject } from '../services/trust/trust-subject';
 import type { Logger } from './log';
 import { readFile } from 'node:fs/promises';
 import { readRegularFile } from '../services/storage/read-regular-file';
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 
 export interface CockpitDeps {
   app: AppInfo;
@@ -49,6 +55,8 @@ interface Open {
   runbook: LoadedRunbook;
   items: Map<string, TaskItem>;
   session: Session;
+  /** A profile that arrived with an uploaded runbook (browser mode: both files dropped); it has no file to re-read. */
+  uploadedProfile?: { name: string; text: string } | null;
 }
 
 /** What live services (telemetry, control) are built from each time a runbook or session opens. */
@@ -71,6 +79,8 @@ export class Cockpit {
   /** Opening is async (parsing); one at a time so sessions never interleave. */
   private opening: Promise<unknown> = Promise.resolve();
   private profile: { loaded: LoadedProfile | null; error: string | null } = { loaded: null, error: null };
+  /** What the profile read last gave (profile, dropped entries, error): a re-read that gives the same changes nothing. */
+  private profileFingerprint = '';
   private trust: TrustCheck | null = null;
   /** Internal consumers of journal entries (telemetry markers, gates): the unredacted domain stream, never the renderer's copies. */
   private readonly entryListeners = new Set<(entry: JournalEntry) => void>();
@@ -85,7 +95,8 @@ export class Cockpit {
     return {
       app: this.deps.app,
       prefs: this.deps.prefs.get(),
-      runbook: open?.runbook.doc ?? null,
+      // As the profile's review choices shape it: an ignored threshold draws no band.
+      runbook: open ? this.effectiveDoc(open) : null,
       session: open ? { ...open.session.state, dir: open.session.dir } : null,
       notices: open ? [...damageNotices(open.session), ...this.notices] : this.notices,
       trust: open && this.trust ? this.trust.view : null,
@@ -162,7 +173,47 @@ export class Cockpit {
       entries: () => session.entries(),
     };
     const trust = this.trust ?? this.deps.trust.check({ subject: null, profile: null, doc: open.runbook.doc });
-    return { runbook: open.runbook.doc, profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
+    return { runbook: this.effectiveDoc(open), profile: this.profile.loaded, profileError: this.profile.error, journal, sessionDir: session.dir, trust };
+  }
+
+  /** The runbook with the profile's overrides applied (apply-overrides.ts; the gate plan applies them the same way). */
+  private effectiveDoc(open: Open): RunbookDoc {
+    return applyOverrides(open.runbook.doc, this.profile.loaded?.profile.overrides ?? []);
+  }
+
+  /** "What Flightdeck read": every reading of the runbook with its line and the choice saved for it. */
+  review(): ReviewState {
+    const open = this.requireOpen();
+    const target = this.overridesFile(open);
+    return { items: reviewItems(open.runbook.doc, this.profile.loaded?.profile ?? null), file: target.file, unsaveable: target.why };
+  }
+
+  /**
+   * Saves a review choice in the profile's `overrides:` (comments kept),
+   * then reads the profile again: a choice that changes an automatic
+   * trigger changes the manifest, so the runbook is in review mode until
+   * approved again.
+   */
+  async setReviewChoice(choice: ReviewChoice): Promise<ReviewState> {
+    const open = this.requireOpen();
+    const target = this.overridesFile(open);
+    if (!target.file) throw new FlightdeckError('unsupported', `Review choices cannot be saved: ${target.why}.`);
+    if (this.profile.error) throw new FlightdeckError('bad-input', `Review choices cannot be saved while the profile has an error: ${this.profile.error}`);
+    await saveOverride(target.file, choice);
+    await this.reloadIfChanged();
+    return this.review();
+  }
+
+  /** Where review choices go: the profile file, or a new one beside the runbook; never the markdown. */
+  private overridesFile(open: Open): { file: string | null; why: string | null } {
+    const source = open.runbook.doc.source;
+    const loaded = this.profile.loaded;
+    // Before the profile: the demo's profile lives in the app's own resources.
+    if (source.origin === 'demo') return { file: null, why: 'the demo runbook is read-only' };
+    if (loaded?.origin === 'file') return { file: loaded.file, why: null };
+    if (loaded?.origin === 'front-matter') return { file: null, why: "the profile is the runbook's front matter, and Flightdeck never changes the markdown; move it to a .flightdeck.yaml file beside the runbook" };
+    if (source.origin !== 'file' || !source.path) return { file: null, why: 'the runbook was opened as an upload and has no folder to save a profile in' };
+    return { file: join(dirname(source.path), `${basename(source.path, extname(source.path))}.flightdeck.yaml`), why: null };
   }
 
   /** The open runbook as read (its text too) and where its session keeps the copy; null with nothing open. */
@@ -212,11 +263,71 @@ export class Cockpit {
   }
 
   /** A file that arrived as bytes (browser mode's picker and drop): an import without a path. */
-  async openUpload(name: string, bytes: Uint8Array): Promise<CockpitState> {
+  async openUpload(name: string, bytes: Uint8Array, profile: { name: string; bytes: Uint8Array } | null = null): Promise<CockpitState> {
     return this.exclusive(async () => {
       const runbook = await this.deps.loader.loadBytes(name, bytes);
-      return this.activate(`import:${runbook.doc.source.sha256}`, runbook);
+      const uploadedProfile = profile ? { name: profile.name, text: Buffer.from(profile.bytes).toString('utf8') } : null;
+      return this.activate(`import:${runbook.doc.source.sha256}`, runbook, uploadedProfile);
     });
+  }
+
+  /**
+   * Reads the open runbook and its profile again (a file watcher saw a
+   * change, or the window got the focus back): a changed runbook is
+   * re-opened in its session, a changed profile is re-validated and the
+   * trust check runs again (an unchanged manifest stays approved, a changed
+   * one is review mode until re-approved). Nothing changed, nothing happens.
+   */
+  async reloadIfChanged(): Promise<{ changed: boolean }> {
+    return this.exclusive(
+      async () => {
+        const open = this.open;
+        if (!open || open.runbook.doc.source.origin !== 'file' || !open.runbook.doc.source.path) return { changed: false };
+        const path = open.runbook.doc.source.path;
+        const name = open.runbook.doc.source.name;
+        // Hashed before parsing: a focus that finds nothing changed costs one read, not a parse.
+        const onDisk = decodeSource(await readRegularFile(path, { maxBytes: LIMITS.runbookBytes, label: name, what: 'a runbook' }), name);
+        const approved = this.trust?.trusted && !this.trust.view.implicit ? this.trust.view.subject : null;
+        if (onDisk.sha256 !== open.runbook.doc.source.sha256) {
+          const runbook = await this.deps.loader.loadFile(path, 'file', name);
+          this.notices = [];
+          this.notice('info', `${runbook.doc.source.name} changed on disk and was read again.`);
+          await this.activate(open.key, runbook, open.uploadedProfile ?? null);
+          this.journalLostApproval(approved, 'the runbook changed on disk and now does something other than what was approved');
+          return { changed: true };
+        }
+        const before = this.profileFingerprint;
+        const previous = this.profile;
+        const notices = this.notices;
+        this.notices = [];
+        await this.loadProfile(open.runbook.doc, open.uploadedProfile ?? null);
+        if (this.profileFingerprint === before) {
+          // The same as before: keep the notices as they were and the live services as they are.
+          this.notices = notices;
+          this.profile = previous;
+          return { changed: false };
+        }
+        this.notices.unshift({ level: 'info', message: `The deployment profile ${this.profile.loaded ? `${this.profile.loaded.file} ` : ''}changed and was read again.` });
+        this.journalLostApproval(approved, 'the profile changed on disk and now does something other than what was approved');
+        this.activated();
+        this.replaced();
+        return { changed: true };
+      },
+      { keepNotices: true },
+    );
+  }
+
+  /** A re-read took the approval away (the manifest changed): the journal says when and why, as for a withdrawal. */
+  private journalLostApproval(subject: string | null, reason: string): void {
+    if (!subject || this.trust?.trusted || !this.open) return;
+    this.record(this.open, 'trust.revoked', { subject, reason });
+  }
+
+  /** The files a watcher should watch for the open runbook: the runbook and where its profile is or may appear. */
+  watchedFiles(): { runbook: string; dir: string } | null {
+    const source = this.open?.runbook.doc.source;
+    if (!source || source.origin !== 'file' || !source.path) return null;
+    return { runbook: source.path, dir: dirname(source.path) };
   }
 
   async openText(name: string, text: string): Promise<CockpitState> {
@@ -330,7 +441,7 @@ export class Cockpit {
    * is released only once the new one is ready, so a failure leaves the
    * cockpit as it was.
    */
-  private async activate(key: RunbookKey, runbook: LoadedRunbook): Promise<CockpitState> {
+  private async activate(key: RunbookKey, runbook: LoadedRunbook, uploadedProfile: Open['uploadedProfile'] = null): Promise<CockpitState> {
     const previous = this.open;
     const existing = previous?.key === key ? previous.session.dir : this.deps.registry.find(key);
     const keepsSession = previous !== null && previous.session.dir === existing;
@@ -344,23 +455,39 @@ export class Cockpit {
     }
     if (previous && previous.session !== session) previous.session.close();
     this.deps.registry.remember(key, session.dir);
-    this.open = { key, runbook, items: indexItems(runbook.doc), session };
-    await this.loadProfile(runbook.doc);
+    this.open = { key, runbook, items: indexItems(runbook.doc), session, uploadedProfile };
+    await this.loadProfile(runbook.doc, uploadedProfile);
     this.activated();
     return this.replaced();
   }
 
-  /** The runbook's deployment profile; an error in it is a notice, and live capability stays off. */
-  private async loadProfile(doc: RunbookDoc): Promise<void> {
+  /**
+   * The runbook's deployment profile, read leniently: a broken entry is
+   * dropped and shown as a notice naming its file, line and field, the rest
+   * works. An error outside any entry (broken YAML) is a notice, and live
+   * capability stays off.
+   */
+  private async loadProfile(doc: RunbookDoc, uploaded: Open['uploadedProfile'] = null): Promise<void> {
+    // `gates:` entries must name a gate or trigger this runbook has; one that does not is dropped alone.
+    const read = { lenient: true, entryChecks: (profile: Parameters<typeof gateEntryProblems>[1]) => gateEntryProblems(doc, profile) };
     try {
-      // An upload has no file of its own: its profile, if any, sits beside the session's copy of it ("Make this runbook live" saves it there).
+      // An upload has no file of its own: its profile comes with it, or sits beside the session's copy ("Make this runbook live" saves it there).
       const copy = doc.source.path === null && this.open ? join(this.open.session.dir, RUNBOOK_COPY) : null;
-      this.profile = { loaded: await findProfile(doc.source.path ?? copy, doc.frontMatter), error: null };
+      const loaded = uploaded && !doc.source.path ? profileFromText(uploaded.text, { file: uploaded.name, entryChecks: read.entryChecks }, 'upload', read) : await findProfile(doc.source.path ?? copy, doc.frontMatter, read);
+      this.profile = { loaded, error: null };
+      for (const problem of loaded?.problems ?? []) this.notice('error', `${describeProblem(problem)} This entry is left out; the rest of the profile works.`);
     } catch (error) {
       const message = this.describe(error);
       this.profile = { loaded: null, error: message };
       this.notice('error', `The deployment profile has an error, so live health and controls are off until it is fixed: ${message}`);
     }
+    if (doc.source.origin === 'import' && !this.profile.loaded && !this.profile.error) {
+      // An upload has no folder to find its profile in: ask for it.
+      const stem = doc.source.name.replace(/\.[^.]+$/, '');
+      this.notice('info', `${doc.source.name} was opened without a deployment profile, so nothing in it can act. To make it live, open it again together with its profile (drop or pick both files: ${stem}.flightdeck.yaml).`);
+    }
+    const loaded = this.profile.loaded;
+    this.profileFingerprint = canonicalJson({ file: loaded?.file ?? null, profile: loaded?.profile ?? null, problems: loaded?.problems ?? [], error: this.profile.error });
     this.checkTrust(doc);
   }
 
@@ -463,9 +590,9 @@ export class Cockpit {
   }
 
   /** Runs one open-like operation at a time; its notices replace the previous ones. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  private exclusive<T>(work: () => Promise<T>, options: { keepNotices?: boolean } = {}): Promise<T> {
     const run = this.opening.then(() => {
-      this.notices = [];
+      if (!options.keepNotices) this.notices = [];
       return work();
     });
     this.opening = run.catch(() => undefined);

@@ -29,6 +29,7 @@ import { RunbookParser } from '../services/runbook/runbook-parser';
 import { SessionRegistry } from '../services/session/session-registry';
 import { TrustedSigners } from '../services/signing/trusted-signers';
 import { Cockpit } from './cockpit';
+import { FileReload } from './file-reload';
 import type { Handlers } from './dispatch';
 import { EventHub } from './event-hub';
 import { Heartbeat } from './heartbeat';
@@ -139,6 +140,8 @@ export function createApp(options: AppOptions): App {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const draft = new LiveDraft({ cockpit, secrets: vault, redactor });
+  // A runbook or profile edited on disk is read again without a restart.
+  const reload = new FileReload(cockpit, options.log);
   const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report, ticks, draft });
   return {
     cockpit,
@@ -160,6 +163,7 @@ export function createApp(options: AppOptions): App {
     log: options.log,
     async close() {
       heartbeat.stop();
+      reload.close();
       await gates.close();
       control.close();
       ticks.close();

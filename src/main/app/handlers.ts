@@ -39,7 +39,10 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
   return {
     getCockpit: () => cockpit.state(),
     openRunbookPath: ({ path }) => cockpit.openPath(path),
-    openRunbookUpload: ({ name, base64 }) => cockpit.openUpload(name, Buffer.from(base64, 'base64')),
+    openRunbookUpload: ({ name, base64, profile }) => cockpit.openUpload(name, Buffer.from(base64, 'base64'), profile ? { name: profile.name, bytes: Buffer.from(profile.base64, 'base64') } : null),
+    reloadFiles: () => cockpit.reloadIfChanged(),
+    getReview: () => cockpit.review(),
+    setReviewChoice: (choice) => cockpit.setReviewChoice(choice),
     chooseRunbook: async () => {
       if (!platform.chooseFile) throw new FlightdeckError('unsupported', 'There is no file dialog in browser mode; use the file picker or drop a file.');
       const path = await platform.chooseFile();

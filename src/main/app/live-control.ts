@@ -55,7 +55,7 @@ export class LiveControl {
     const activation = this.deps.scope.currentActivation;
     const vault = this.vaultStatus();
     const loaded = activation?.profile ?? null;
-    const profile = activation && loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? ('demo' as const) : loaded.origin, environment: loaded.profile.environment } : null;
+    const profile = activation && loaded ? { file: loaded.file, origin: activation.runbook.source.origin === 'demo' ? ('demo' as const) : loaded.origin === 'upload' ? ('file' as const) : loaded.origin, environment: loaded.profile.environment } : null;
     if (!s || !activation) {
       // Review mode: the profile and the vault show (a secret can be stored, scoped), but nothing can act.
       return { revision: ++this.revision, profile, profileError: activation?.profileError ?? null, vault, flags: [], commands: [], plans: [], defaultPlan: null, confirm: 'hold', actions: [], rollback: this.deps.scope.currentRollback(), flagAlerts: [], backups: [], restoreTestItemId: null, tickOffers: [] };

@@ -5,6 +5,7 @@
  * runs through the CommandRunner; a native action (a flag write, a probe)
  * goes to the service that owns it, so it gets that service's honesty.
  */
+import { withoutIgnoredCommands } from '../review/apply-overrides';
 import type { ActionRecord, CommandView } from '../../../shared/control-model';
 import { FlightdeckError } from '../../../shared/errors';
 import type { RunbookDoc } from '../../../shared/runbook-model';
@@ -36,7 +37,8 @@ export class CommandService {
   constructor(private readonly deps: CommandServiceDeps) {
     const profile = deps.profile ?? { commands: { allow: [], env: {}, timeoutSeconds: 120, named: {} }, flags: [], probes: [] };
     const context = recogniseContext(profile as Profile, (program) => deps.policy.isAllowed(program));
-    const all = [...profileCommands(profile.commands.named, context), ...(deps.doc ? recogniseRunbook(deps.doc, context) : [])];
+    const fromRunbook = deps.doc ? withoutIgnoredCommands(recogniseRunbook(deps.doc, context), (profile as Partial<Profile>).overrides) : [];
+    const all = [...profileCommands(profile.commands.named, context), ...fromRunbook];
     this.commands = all.map((command) => this.withNativeSupport(command));
   }
 

@@ -18,13 +18,24 @@ import { readCriterion } from './criterion-kinds';
 import { flagStepOf, isRollbackPhase } from './flag-steps';
 import { DEFAULT_SETTINGS, type CriterionDef, type GateDef, type GatePlan, type PhaseDef, type ThresholdDef, type TriggerDef } from './gate-plan';
 import { plannedSeconds } from './phase-timing';
-import { applyProfile } from './profile-gates';
+import { applyProfile, type GateEntryProblem } from './profile-gates';
+import type { Override } from '../profile/overrides-schema';
+import { applyOverrides, ignoredLines } from '../review/apply-overrides';
+
+/** The `gates:` entries of a profile that name nothing in this runbook: for the loader to drop them one by one. */
+export function gateEntryProblems(doc: RunbookDoc, profile: GatesProfile): GateEntryProblem[] {
+  const problems: GateEntryProblem[] = [];
+  extractGatePlan(doc, profile, undefined, (problem) => problems.push(problem));
+  return problems;
+}
 
 /** What extraction needs of a deployment profile (a whole Profile fits). */
 export interface GatesProfile {
   flags: ReadonlyArray<{ name: string }>;
   rollback: { plans: ReadonlyArray<{ name: string }> };
   gates?: GatesConfig;
+  /** What a person chose in the review panel, applied before anything is read from the runbook. */
+  overrides?: readonly Override[];
 }
 
 const GATE_TITLE = /\bgo\s*\/\s*no[- ]?go\b|\bno[- ]go\b|\bsuccess\s+(?:criteria|validation)\b|\bexit\s+criteria\b|\bgate\b|\bpromotion\s+criteria\b/i;
@@ -122,7 +133,11 @@ function isTrigger(t: Threshold): boolean {
 }
 
 /** `profileFile` names the profile in errors about its gates: section. */
-export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profileFile?: string): GatePlan {
+/** `onProblem`: report and skip a `gates:` entry that names nothing in the runbook, instead of throwing (profile-gates.ts). */
+export function extractGatePlan(read: RunbookDoc, profile?: GatesProfile, profileFile?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
+  // Overrides first, here, so the live gates, the CLI and the trust manifest read the same plan.
+  const doc = applyOverrides(read, profile?.overrides ?? []);
+  const ignoredCriteria = ignoredLines(profile?.overrides, 'criterion');
   const ids = new IdAllocator();
   const profileFlags = profile ? profile.flags.map((f) => f.name) : null;
   const phases: PhaseDef[] = doc.phases.map((phase) => ({
@@ -144,7 +159,7 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
     const criteria: CriterionDef[] = [];
     for (const entry of found.entries) {
       const text = plainText(entry.inline).trim();
-      if (text === '') continue;
+      if (text === '' || ignoredCriteria.has(entry.line)) continue;
       const thresholds = doc.thresholds.filter((t) => t.line === entry.line && t.confidence !== 'review');
       for (const reading of readCriterion(text, thresholds)) {
         const suffix = reading.kind === 'metric-absolute' && thresholds.length > 1 ? ` ${reading.threshold.metric}` : '';
@@ -188,7 +203,7 @@ export function extractGatePlan(doc: RunbookDoc, profile?: GatesProfile, profile
   }
 
   const plan: GatePlan = { phases, gates, triggers, thresholds, settings: structuredClone(DEFAULT_SETTINGS) };
-  const applied = profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile) : plan;
+  const applied = profile?.gates ? applyProfile(plan, profile.gates, new Set(profile.rollback.plans.map((p) => p.name)), doc.signoffs.map((s) => s.role), profileFile, onProblem) : plan;
   const minHold = profile?.gates?.minHoldSeconds ?? DEFAULT_GATES_CONFIG.minHoldSeconds;
   // A trigger with no stated duration still holds for minHoldSeconds: one noisy reading is not a red line crossed.
   return { ...applied, triggers: applied.triggers.map((t) => (t.forSeconds === 0 ? { ...t, forSeconds: minHold } : t)) };

@@ -9,6 +9,7 @@
 import { FlightdeckError } from '../../../shared/errors';
 import { METRICS, type MetricName } from '../../../shared/metrics';
 import { IdAllocator, normaliseText } from '../runbook/ids';
+import { describeCondition } from './conditions';
 import type { GateCriterionConfig, GatesConfig } from '../profile/gates-schema';
 import type { CriterionDef, GatePlan, TriggerDef } from './gate-plan';
 
@@ -37,8 +38,28 @@ function criterionFrom(config: GateCriterionConfig, id: string, signoffRoles: re
   return { ...base, kind: 'metric', condition: { kind: 'absolute', metric, op: check.op, value: check.value, unit: METRICS[metric].unit } };
 }
 
-export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: ReadonlySet<string>, signoffRoles: readonly string[], file?: string): GatePlan {
+/** An entry of the `gates:` section that names nothing in the runbook: `path` in the profile, message after the field. */
+export interface GateEntryProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Without `onProblem`, an entry that names nothing is an error; with it
+ * (the app's lenient read), that entry is reported and skipped, and every
+ * other entry still applies.
+ */
+export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: ReadonlySet<string>, signoffRoles: readonly string[], file?: string, onProblem?: (problem: GateEntryProblem) => void): GatePlan {
   const where = (field: string) => (file === undefined ? { field } : { file, field });
+  /** Throws, or reports and returns true so the caller skips the entry. */
+  const refuse = (path: (string | number)[], message: string): true => {
+    const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+    if (onProblem) {
+      onProblem({ path, message });
+      return true;
+    }
+    throw new FlightdeckError('bad-input', `Profile: ${field} ${message}`, where(field));
+  };
   const ids = new IdAllocator();
   const out: GatePlan = {
     ...plan,
@@ -52,15 +73,18 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
   };
 
   config.criteria.forEach((criterion, index) => {
-    const field = `gates.criteria[${index}]`;
     const gate = out.gates.find((g) => matchesName(criterion.gate, g.id, g.title));
     if (!gate) {
       const known = out.gates.map((g) => `"${g.title}"`).join(', ') || 'none';
-      throw new FlightdeckError('bad-input', `Profile: ${field}.gate "${criterion.gate}" matches no gate of the runbook (gates: ${known}).`, where(`${field}.gate`));
+      refuse(['gates', 'criteria', index, 'gate'], `"${criterion.gate}" matches no gate of the runbook (gates: ${known}).`);
+      return;
     }
     if (criterion.replaces !== undefined) {
       const at = gate.criteria.findIndex((c) => matchesName(criterion.replaces!, c.id, c.text));
-      if (at === -1) throw new FlightdeckError('bad-input', `Profile: ${field}.replaces "${criterion.replaces}" matches no criterion of gate "${gate.title}".`, where(`${field}.replaces`));
+      if (at === -1) {
+        refuse(['gates', 'criteria', index, 'replaces'], `"${criterion.replaces}" matches no criterion of gate "${gate.title}".`);
+        return;
+      }
       // The replaced criterion keeps its id, so earlier answers and decisions still refer to it.
       gate.criteria[at] = criterionFrom(criterion, gate.criteria[at]!.id, signoffRoles, gate.phaseId);
     } else {
@@ -69,9 +93,9 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
   });
 
   config.triggers.forEach((trigger, index) => {
-    const field = `gates.triggers[${index}]`;
     if (trigger.autoRollback && !planNames.has(trigger.autoRollback.plan)) {
-      throw new FlightdeckError('bad-input', `Profile: ${field}.autoRollback.plan names plan "${trigger.autoRollback.plan}", which rollback.plans does not define.`, where(`${field}.autoRollback.plan`));
+      refuse(['gates', 'triggers', index, 'autoRollback', 'plan'], `names plan "${trigger.autoRollback.plan}", which rollback.plans does not define.`);
+      return;
     }
     const tune = (def: TriggerDef): TriggerDef => {
       const metric = (trigger.metric as MetricName | undefined) ?? def.condition.metric;
@@ -87,18 +111,22 @@ export function applyProfile(plan: GatePlan, config: GatesConfig, planNames: Rea
       const hits = out.triggers.filter((t) => matchesName(trigger.match!, t.id, t.text));
       if (hits.length === 0) {
         const known = out.triggers.map((t) => `"${t.text}"`).join(', ') || 'none';
-        throw new FlightdeckError('bad-input', `Profile: ${field}.match "${trigger.match}" matches no rollback trigger of the runbook (triggers: ${known}).`, where(`${field}.match`));
+        refuse(['gates', 'triggers', index, 'match'], `"${trigger.match}" matches no rollback trigger of the runbook (triggers: ${known}).`);
+        return;
       }
       out.triggers = out.triggers.map((t) => (hits.includes(t) ? tune(t) : t));
       return;
     }
     const metric = trigger.metric as MetricName;
+    const condition = { kind: 'absolute' as const, metric, op: trigger.op!, value: trigger.value!, unit: METRICS[metric].unit };
+    // A trigger of its own with no text is named by what it checks: "error_rate > 2 % for 300 s".
+    const text = trigger.text ?? describeCondition(condition, trigger.forSeconds ?? 0);
     out.triggers.push(
       tune({
-        id: ids.allocate('profile-trigger', [], trigger.text!),
-        text: trigger.text!,
+        id: ids.allocate('profile-trigger', [], text),
+        text,
         line: null,
-        condition: { kind: 'absolute', metric, op: trigger.op!, value: trigger.value!, unit: METRICS[metric].unit },
+        condition,
         forSeconds: trigger.forSeconds ?? 0,
         severity: trigger.severity ?? 'red',
         autoRollback: null,

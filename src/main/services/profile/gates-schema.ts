@@ -41,25 +41,50 @@ export const AutoRollbackConfigSchema = z
   })
   .strict();
 
+/** "5m", "90s", "2 hours", "1.5 min": a trigger's duration as people write it. */
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)$/i;
+const DURATION_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** Seconds of a duration, or null when it is not one. */
+export function durationSeconds(text: string): number | null {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_SECONDS[match[2]!.toLowerCase()[0]!]! : null;
+}
+
+const Duration = z.string().refine((text) => durationSeconds(text) !== null, { message: 'must be a duration such as "90s", "5m" or "2 hours"' });
+
+/**
+ * A trigger of the profile: one that tunes a runbook trigger (`match:`),
+ * or one that stands alone (issue 15: metric, op and value, with no
+ * sentence of the runbook behind it). A trigger that arms an automatic
+ * rollback is in the trust manifest either way.
+ */
 export const TriggerConfigSchema = z
   .object({
-    /** A runbook trigger to tune: its id or words of its text. Absent: a new trigger (metric, op, value needed). */
+    /** A runbook trigger to tune: its id or words of its text. Absent: a trigger of its own (metric, op, value needed). */
     match: z.string().min(1).optional(),
+    /** How the trigger is named on screen; a trigger of its own without one is named by its condition. */
     text: z.string().min(1).max(300).optional(),
     metric: Metric.optional(),
     op: z.enum(COMPARATORS).optional(),
     value: z.number().optional(),
     forSeconds: Seconds.optional(),
+    /** The same as forSeconds, as people write it ("5m"); give one or the other. */
+    duration: Duration.optional(),
     severity: z.enum(['yellow', 'red']).optional(),
     autoRollback: AutoRollbackConfigSchema.optional(),
   })
   .strict()
   .superRefine((trigger, ctx) => {
+    if (trigger.forSeconds !== undefined && trigger.duration !== undefined) ctx.addIssue({ code: 'custom', message: 'and forSeconds both say how long; give one of them', path: ['duration'] });
+    const seconds = trigger.duration === undefined ? null : durationSeconds(trigger.duration);
+    if (seconds !== null && seconds > 30 * 86_400) ctx.addIssue({ code: 'custom', message: 'must be at most 30 days', path: ['duration'] });
     if (trigger.match !== undefined) return;
-    for (const key of ['text', 'metric', 'op', 'value'] as const) {
+    for (const key of ['metric', 'op', 'value'] as const) {
       if (trigger[key] === undefined) ctx.addIssue({ code: 'custom', message: 'is needed for a trigger the runbook does not state (or name one with match:)', path: [key] });
     }
-  });
+  })
+  .transform(({ duration, ...trigger }) => (duration === undefined ? trigger : { ...trigger, forSeconds: durationSeconds(duration)! }));
 export type TriggerConfig = z.infer<typeof TriggerConfigSchema>;
 
 export const GatesConfigSchema = z

@@ -8,6 +8,7 @@ import { CommandsSchema, RollbackSchema } from './actions-schema';
 import { BackupTargetSchema } from './backups-schema';
 import { FlagSchema } from './flags-schema';
 import { DEFAULT_GATES_CONFIG, GatesConfigSchema } from './gates-schema';
+import { OverridesSchema } from './overrides-schema';
 import { ProbeSchema } from './probes-schema';
 
 function uniqueNames(kind: string) {
@@ -42,6 +43,8 @@ export const ProfileSchema = z
     rollback: RollbackSchema.default({ confirm: 'hold', plans: [] }),
     gates: GatesConfigSchema.default(DEFAULT_GATES_CONFIG),
     backups: z.array(BackupTargetSchema).default([]).superRefine(uniqueNames('backup')),
+    /** Choices made in the review panel for what was read from the runbook (overrides-schema.ts). */
+    overrides: OverridesSchema,
   })
   .strict()
   .superRefine(restoreStepsNameBackups);

@@ -23,6 +23,7 @@ import { extractGatePlan } from '../gates/extract-plan';
 import type { Profile } from '../profile/profile-schema';
 import { isSecretRef, type MaybeSecret } from '../profile/secret-ref';
 import type { FlagBackendConfig } from '../profile/flags-schema';
+import { withoutIgnoredCommands } from '../review/apply-overrides';
 import { stepTitle } from '../rollback/rollback-steps';
 import { destinationOfUrl, hostPort, httpDestination, programDestination } from '../vault/destination';
 
@@ -83,7 +84,7 @@ export function profileManifest(profile: Profile): CapabilityManifest {
   const automatic = profile.gates.triggers
     .filter((t) => t.autoRollback)
     .map((t) => ({
-      trigger: t.match ?? t.text ?? '',
+      trigger: t.match ?? t.text ?? (t.metric && t.op && t.value !== undefined ? `${t.metric} ${t.op} ${t.value}` : ''),
       condition: t.metric && t.op && t.value !== undefined ? `${t.metric} ${t.op} ${t.value}${t.forSeconds ? ` for ${t.forSeconds} s` : ''}` : 'as the runbook states it',
       plan: t.autoRollback!.plan,
       countdownSeconds: t.autoRollback!.countdownSeconds,
@@ -102,7 +103,7 @@ export function deriveManifest(doc: RunbookDoc | null, profile: Profile | null):
   if (!doc) return base;
   const env = envOf(profile);
   const context = recogniseContext(profile, (program) => new CommandPolicy(profile.commands.allow).isAllowed(program));
-  const fromRunbook: ManifestProgram[] = recogniseRunbook(doc, context)
+  const fromRunbook: ManifestProgram[] = withoutIgnoredCommands(recogniseRunbook(doc, context), profile.overrides)
     .filter((c) => c.runnable && c.action?.kind === 'process')
     .map((c) => ({ argv: (c.action as { argv: string[] }).argv, source: `runbook line ${c.line ?? '?'}`, env }));
   const automatic = extractGatePlan(doc, profile)

@@ -13,6 +13,8 @@ import type { LoadedProfile } from '../profile/profile-loader';
 export function trustSubject(doc: RunbookDoc, profile: LoadedProfile | null): string | null {
   if (!profile) return null;
   if (profile.origin === 'file') return canonicalPath(profile.file);
+  // An uploaded profile is pinned to its runbook's and its own name, like an uploaded runbook.
+  if (profile.origin === 'upload') return `upload:${doc.source.name}+${profile.file}`;
   return doc.source.path ? canonicalPath(doc.source.path) : `upload:${doc.source.name}`;
 }
 

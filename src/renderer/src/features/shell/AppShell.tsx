@@ -27,6 +27,8 @@ import { TopBar } from './topbar/TopBar';
 import { TelemetryPanel } from '../telemetry/TelemetryPanel';
 import { TrustBar } from '../trust/TrustBar';
 import { useFileDrop } from './useFileDrop';
+import { startReloadOnFocus } from '../reload/reload-on-focus';
+import { ReviewPanel } from '../review/ReviewPanel';
 
 export function AppShell() {
   const loaded = useStore((s) => s.cockpit !== null);
@@ -42,6 +44,7 @@ export function AppShell() {
 
   useEffect(() => startConnectionWatch(api), []);
   useEffect(() => startSync(), []);
+  useEffect(() => startReloadOnFocus(api), []);
   useEffect(() => startTelemetry(), []);
   useEffect(() => startControlSync(), []);
   useEffect(() => startBackupSync(), []);
@@ -76,6 +79,7 @@ export function AppShell() {
         <aside className="live-column" aria-label="Live capability">
           {/* Flags above the graphs: the step is taken where its effect is watched. */}
           <TrustBar />
+          <ReviewPanel />
           <ControlPanel />
           <TelemetryPanel />
           <ControlExtras />

@@ -5,7 +5,7 @@
  * every "Open" button goes through openRunbook().
  */
 import type { ChangeEvent } from 'react';
-import { chooseRunbook, openFile } from '../checklist/store/commands';
+import { chooseRunbook, openFiles } from '../checklist/store/commands';
 import { useStore } from '../checklist/store/store';
 
 const INPUT_ID = 'open-file-input';
@@ -20,17 +20,19 @@ export function openRunbook(): void {
 
 export function FilePicker() {
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
+    // A runbook, with its profile when both are picked.
+    const files = [...(event.target.files ?? [])];
     // Cleared so that choosing the same file again still counts as a change.
     event.target.value = '';
-    if (file) void openFile(file);
+    if (files.length > 0) void openFiles(files);
   };
   return (
     <input
       id={INPUT_ID}
       type="file"
       className="visually-hidden"
-      accept=".md,.markdown,.mdown,.txt,text/markdown"
+      accept=".md,.markdown,.mdown,.txt,text/markdown,.yaml,.yml"
+      multiple
       data-testid="open-file-input"
       tabIndex={-1}
       aria-hidden="true"

@@ -3,7 +3,7 @@
  * so that a dropped file can never make the window navigate to it.
  */
 import { useEffect, useState } from 'react';
-import { openFile } from '../checklist/store/commands';
+import { openFiles } from '../checklist/store/commands';
 
 const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 
@@ -32,8 +32,9 @@ export function useFileDrop(): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
-      if (file) void openFile(file);
+      // A runbook, and its profile when both are dropped together.
+      const files = [...(event.dataTransfer?.files ?? [])];
+      if (files.length > 0) void openFiles(files);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);

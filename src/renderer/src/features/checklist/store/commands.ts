@@ -92,12 +92,22 @@ export async function chooseRunbook(): Promise<void> {
   adopt(await attempt(() => api.chooseRunbook()));
 }
 
+/** A deployment profile dropped or picked beside a runbook: `<name>.flightdeck.yaml`, `flightdeck.yaml`. */
+export const PROFILE_FILE = /(?:^|\.)flightdeck\.ya?ml$/i;
+
 /**
- * A File from the picker or a drop. In the desktop app a dropped file has a
- * path, which lets main write ticks back; otherwise its bytes are sent and
- * main treats it as an import.
+ * Files from the picker or a drop. In the desktop app a dropped file has a
+ * path, which lets main write ticks back and find the profile beside it;
+ * otherwise its bytes are sent and main treats it as an import, with the
+ * profile that was dropped or picked with it (an upload has no folder).
  */
-export async function openFile(file: File): Promise<void> {
+export async function openFiles(files: readonly File[]): Promise<void> {
+  const profile = files.find((f) => PROFILE_FILE.test(f.name)) ?? null;
+  const file = files.find((f) => f !== profile);
+  if (!file) {
+    if (profile) store().showError(new FlightdeckError('bad-input', 'is a deployment profile: drop or pick it together with its runbook.', { file: profile.name }));
+    return;
+  }
   const path = api.pathForFile(file);
   if (path) {
     adopt(await attempt(() => api.openRunbookPath({ path })));
@@ -112,7 +122,8 @@ export async function openFile(file: File): Promise<void> {
     await attempt(async () => {
       // Bytes, not text: main checks the encoding and names the line of a bad byte.
       const base64 = toBase64(new Uint8Array(await file.arrayBuffer()));
-      return api.openRunbookUpload({ name: file.name || 'runbook.md', base64 });
+      const withProfile = profile ? { profile: { name: profile.name, base64: toBase64(new Uint8Array(await profile.arrayBuffer())) } } : {};
+      return api.openRunbookUpload({ name: file.name || 'runbook.md', base64, ...withProfile });
     }),
   );
 }
