@@ -71,6 +71,13 @@ describe('review choices applied', () => {
     expect(extractGatePlan(RUNBOOK, edit).thresholds[0]!.condition).toMatchObject({ metric: 'latency_p95', value: 800 });
   });
 
+  it('a reading the extractor was unsure of arms nothing until a person accepts it', () => {
+    const unsure = { ...RUNBOOK, thresholds: RUNBOOK.thresholds.map((t) => (t.line === 6 ? { ...t, confidence: 'review' as const } : t)) };
+    expect(extractGatePlan(unsure, profileOf(PROFILE)).thresholds).toEqual([]);
+    const accepted = profileOf(withOverride(PROFILE, { kind: 'threshold', line: 6, metric: null, choice: 'accept' }, 'p.yaml'));
+    expect(extractGatePlan(unsure, accepted).thresholds[0]!.condition).toMatchObject({ metric: 'latency_p95', value: 500 });
+  });
+
   it('an edit of an automatic trigger changes the manifest (a new approval), an accept does not', () => {
     const base = manifestHash(deriveManifest(RUNBOOK, profileOf(PROFILE)));
     const accepted = profileOf(withOverride(PROFILE, { kind: 'trigger', line: 10, metric: null, choice: 'accept' }, 'p.yaml'));
