@@ -16,6 +16,7 @@ import type { FlagHold } from '../../shared/flag-holds';
 import { dispatchCall } from './dispatch';
 import { LiveControl } from './live-control';
 import { LiveGates } from './live-gates';
+import { LiveWindow } from './live-window';
 import { LiveReport } from './live-report';
 import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
@@ -60,6 +61,8 @@ export interface App {
   control: LiveControl;
   scope: LiveScope;
   gates: LiveGates;
+  /** The deployment window's state machine (live-window.ts). */
+  windowState: LiveWindow;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -124,6 +127,8 @@ export function createApp(options: AppOptions): App {
     startAutoRollback: (plan, why) => control.startAutomaticRollback(plan, why),
   });
   gates.onChange((state) => events.emit('gatesChanged', state));
+  // After the gates: it reads their state on each activation, and follows their changes.
+  const windowState = new LiveWindow({ cockpit, events, gates, log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
   const report = new LiveReport({
     cockpit,
     vault,
@@ -133,13 +138,14 @@ export function createApp(options: AppOptions): App {
     trustedSigners: TrustedSigners.inDataDir(options.dataDir),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report });
   return {
     cockpit,
     telemetry,
     control,
     scope,
     gates,
+    windowState,
     vault,
     redactor,
     handlers,
@@ -153,6 +159,7 @@ export function createApp(options: AppOptions): App {
     log: options.log,
     async close() {
       heartbeat.stop();
+      windowState.close();
       await gates.close();
       control.close();
       await scope.close();

@@ -54,6 +54,8 @@ export class LiveGates {
   private evaluator = new GateEvaluator(EMPTY_PLAN);
   private journal = new GateJournal();
   private readonly countdowns = new Map<string, Countdown>();
+  /** Each firing trigger's reading when it fired, from the journal: what the alarm shows once the value hovers back at the line. */
+  private readonly firedValues = new Map<string, number | null>();
   private readonly listeners = new Set<(state: GatesState) => void>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly clock: () => number;
@@ -98,6 +100,9 @@ export class LiveGates {
         metric: trigger.condition.metric,
         severity: trigger.severity,
         condition: describeCondition(trigger.condition, trigger.forSeconds),
+        op: trigger.condition.op,
+        threshold: trigger.condition.value,
+        firedValue: this.firedValues.get(trigger.id) ?? null,
         state: now.state === 'true' ? 'firing' : now.state === 'false' ? 'quiet' : now.state,
         value: now.value,
         unit: trigger.condition.unit,
@@ -274,12 +279,15 @@ export class LiveGates {
     if (!activation.trust.trusted) plan = { ...plan, triggers: plan.triggers.map((t) => ({ ...t, autoRollback: null })) };
     this.evaluator = new GateEvaluator(plan);
     this.journal = new GateJournal();
+    this.firedValues.clear();
     for (const entry of activation.journal.entries()) this.follow(entry, false);
     this.changed();
   }
 
   private follow(entry: JournalEntry, live = true): void {
     this.journal.add(entry);
+    if (entry.type === 'trigger.fired') this.firedValues.set((entry.data as EntryDataOf<'trigger.fired'>).triggerId, (entry.data as EntryDataOf<'trigger.fired'>).value);
+    if (entry.type === 'trigger.cleared') this.firedValues.delete((entry.data as EntryDataOf<'trigger.cleared'>).triggerId);
     if (entry.type === 'baseline.captured') {
       const data = entry.data as EntryDataOf<'baseline.captured'>;
       this.setBaseline(data.values, data.noise ?? {});

@@ -14,6 +14,7 @@ import { startTelemetry } from '../store/telemetry-app';
 import { startControlSync } from '../store/control-sync';
 import { startBackupSync } from '../store/backup-progress';
 import { startGatesSync } from '../store/gates-sync';
+import { startWindowSync } from '../features/gates/window-store';
 import { startConnectionWatch, useConnection } from '../store/connection';
 import { api } from '../api';
 import { ConnectionBanner } from './connection/ConnectionBanner';
@@ -46,6 +47,7 @@ export function AppShell() {
   useEffect(() => startControlSync(), []);
   useEffect(() => startBackupSync(), []);
   useEffect(() => startGatesSync(), []);
+  useEffect(() => startWindowSync(), []);
 
   useEffect(() => {
     const root = document.documentElement;

@@ -1,8 +1,11 @@
 /**
  * The alarm: a red banner across the top of the window, under the top
  * bar, whenever a rollback trigger has held for its duration and nobody
- * has acknowledged it. It names the condition, the value and how long it
- * has held, and offers the two answers: roll back now (the rollback
+ * has acknowledged it, and main's window state (features/gates/window-store.ts)
+ * does not already know a rollback answers it. The most severe trigger comes
+ * first (shared/alarm-rule.ts). It names the condition, the value beside its
+ * line and how long it has held; once a rollback ran, the window row says
+ * what ran, by whom, and how the metric comes back. It offers the two answers: roll back now (the rollback
  * dialog, with its hold) or acknowledge with a reason. When the profile
  * opted the trigger in, it shows the countdown to the automatic rollback
  * with a big Cancel (a reason is asked, as for every act that is
@@ -13,7 +16,10 @@ import { useRef, useState } from 'react';
 import type { TriggerView } from '../../../../shared/gate-model';
 import { useControl } from '../../store/control-store';
 import { errorText } from '../../store/feedback-slice';
-import { alarmDetail, alarmingTriggers } from '../../store/gates-alarm';
+import { alarmDetail, alarmingTriggers, lineText } from '../../store/gates-alarm';
+import { offersRollback } from '../../../../shared/window-words';
+import { useWindowState } from '../../features/gates/window-store';
+import { showsWindowRow, WindowRow } from '../../features/gates/WindowRow';
 import { acknowledgeTrigger, cancelAutoRollback } from '../../store/gates-calls';
 import { secondsLeft } from '../../store/gates-format';
 import { useGates } from '../../store/gates-store';
@@ -26,7 +32,10 @@ import './gates.css';
 
 export function AlarmBanner() {
   const state = useGates((s) => s.gates);
-  const alarming = alarmingTriggers(state);
+  const windowView = useWindowState((s) => s.window);
+  // Main's window state knows when a rollback already answers the alarm (running, or verified and recovering): then no alarm asks again.
+  const alarming = offersRollback(windowView?.state ?? null) ? alarmingTriggers(state) : [];
+  const windowTrigger = state?.triggers.find((t) => t.id === windowView?.triggerId) ?? null;
   // A countdown also shows for a trigger already acknowledged: until it is cancelled, the rollback will run.
   const counting = state?.triggers.filter((t) => t.countdownEndsAt !== null && !alarming.includes(t)) ?? [];
   const shown = [...alarming, ...counting];
@@ -35,6 +44,7 @@ export function AlarmBanner() {
   return (
     <div className="alarm-slot">
       <AlarmEffects alarming={alarming.length > 0 || flagAlarms.shown.length > 0} />
+      {showsWindowRow(windowView) && <WindowRow view={windowView} trigger={windowTrigger} />}
       {shown.length + flagAlarms.shown.length > 0 && (
         <div className="alarm-banner" role="alert" data-testid="alarm-banner">
           <div className="alarm-list">
@@ -65,6 +75,11 @@ function AlarmRow({ trigger, now }: { trigger: TriggerView; now: number }) {
         <span className="alarm-detail mono" data-testid="alarm-detail" aria-live="off">
           {alarmDetail(trigger)}
         </span>
+        {lineText(trigger) && (
+          <span className="alarm-line" data-testid="alarm-threshold">
+            line {lineText(trigger)}
+          </span>
+        )}
         {trigger.line !== null && <span className="alarm-line">runbook line {trigger.line}</span>}
         {trigger.acknowledged && <span className="alarm-line">acknowledged</span>}
       </div>

@@ -10,6 +10,8 @@ import { askNotifyPermission, notifyPermission, showBrowserNotification, type No
 import { createAlarmSound, type AlarmSound } from '../../store/gates-sound';
 import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
+import { offersRollback } from '../../../../shared/window-words';
+import { useWindowState } from '../../features/gates/window-store';
 
 export function AlarmEffects({ alarming }: { alarming: boolean }) {
   const muted = useGates((s) => s.muted);
@@ -41,7 +43,9 @@ export function AlarmEffects({ alarming }: { alarming: boolean }) {
     if (!browserMode) return;
     let known = alarmIds(useGates.getState().gates);
     return useGates.subscribe((s) => {
-      for (const trigger of newAlarms(known, s.gates)) {
+      // A trigger still firing while its rollback runs or the metrics recover is already answered: no new notification.
+      const answered = !offersRollback(useWindowState.getState().window?.state ?? null);
+      for (const trigger of answered ? [] : newAlarms(known, s.gates)) {
         const notice = alarmNotice(trigger);
         showBrowserNotification(trigger.id, notice.title, notice.body);
       }
