@@ -121,8 +121,23 @@ describe('the window state machine', () => {
 
     const n = new WindowMachine(at(0));
     run(n, [(x) => x.gates(gates(trigger({ state: 'firing', value: 3 })), at(1)), (x) => x.entry(started(2)), (x) => x.entry(finished('ok', 4))]);
+    // It cleared (its value clearly back inside for the clear time), then held again for its duration.
+    expect(n.entry(entry('trigger.cleared', { triggerId: 'err' }, 60))).toEqual([]);
     const fired = entry('trigger.fired', { triggerId: 'err', text: 'Error rate above 2%', line: 83, metric: 'error_rate', value: 2.4, heldSeconds: 5, autoRollback: false }, 90);
+    // A yellow flag firing does not count.
+    expect(n.entry(entry('trigger.fired', { triggerId: 'warn', text: 'Error rate above 1%', line: 80, metric: 'error_rate', value: 1.4, heldSeconds: 5, autoRollback: false }, 89))).toEqual([]);
     expect(n.entry(fired).map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(['recovering→firing:"Error rate above 2%" fired again after the rollback']);
+  });
+
+  it('a trigger already holding before the rollback, whose hold runs out on the old readings while recovering, is the same incident: no new alarm', () => {
+    const m = new WindowMachine(at(0));
+    const late = trigger({ id: 'late', text: 'red flag: > 1%', threshold: 1 });
+    run(m, [(x) => x.gates(gates(trigger({ state: 'firing', value: 5.9 }), { ...late, state: 'pending', value: 5.9 }), at(1)), (x) => x.entry(started(2)), (x) => x.entry(finished('ok', 4))]);
+    const fired = entry('trigger.fired', { triggerId: 'late', text: 'red flag: > 1%', line: 80, metric: 'error_rate', value: 4.0, heldSeconds: 10, autoRollback: false }, 11);
+    expect(m.entry(fired)).toEqual([]);
+    expect(m.gates(gates(trigger({ state: 'firing', value: 3 }), { ...late, state: 'firing', value: 3 }), at(12))).toEqual([]);
+    expect(m.state).toBe('recovering');
+    expect(run(m, [(x) => x.gates(gates(trigger({ state: 'quiet', value: 0.3 }), { ...late, state: 'quiet', value: 0.3 }), at(30))])).toEqual(['recovering→recovered']);
   });
 
   it('a trigger that clears before anyone acts returns the window to healthy', () => {

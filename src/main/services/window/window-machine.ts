@@ -45,6 +45,8 @@ export class WindowMachine {
   private readonly stepActions = new Map<string, number>();
   /** Red triggers that held or fired since the window was last healthy or recovered: all must be quiet to call it recovered. */
   private readonly episode = new Set<string>();
+  /** The red triggers' ids, from the latest evaluation: a yellow flag firing never moves the window. */
+  private red = new Set<string>();
 
   constructor(startedAt: string) {
     this.since = startedAt;
@@ -116,11 +118,16 @@ export class WindowMachine {
       }
       case 'trigger.fired': {
         // A trigger firing anew once the rollback verified: the condition holds again, so the window asks again.
+        // One that was already holding before (its hold ran out on readings from before the rollback) is the same incident.
         const d = entry.data as EntryDataOf<'trigger.fired'>;
-        if (this.current !== 'recovering') return [];
+        if (this.current !== 'recovering' || this.episode.has(d.triggerId) || !this.red.has(d.triggerId)) return [];
         this.episode.add(d.triggerId);
         return this.go(replay, 'firing', `"${d.text}" fired again after the rollback`, d.triggerId, entry.ts);
       }
+      case 'trigger.cleared':
+        // Cleared while recovering: if it fires after this, the condition holds again.
+        if (this.current === 'recovering') this.episode.delete((entry.data as EntryDataOf<'trigger.cleared'>).triggerId);
+        return [];
       default:
         return [];
     }
@@ -129,7 +136,10 @@ export class WindowMachine {
   /** One evaluation of the gates at `at` (ISO). */
   gates(state: GatesState, at: string): WindowTransition[] {
     const red = state.triggers.filter((t) => t.severity === 'red');
+    this.red = new Set(red.map((t) => t.id));
     const active = red.filter((t) => t.state === 'firing' || t.state === 'pending');
+    // Every red trigger holding before the rollback verified belongs to this incident.
+    if (this.current !== 'recovering') for (const t of active) this.episode.add(t.id);
     switch (this.current) {
       case 'rolling-back':
       case 'rollback-failed':
@@ -143,7 +153,6 @@ export class WindowMachine {
         return this.go(false, 'recovered', 'metrics back inside their lines', this.triggerId, at);
       }
       default: {
-        for (const t of active) this.episode.add(t.id);
         const alarming = alarmingTriggers(state);
         const firing = bySeverity(red.filter((t) => t.state === 'firing'));
         const pending = bySeverity(red.filter((t) => t.state === 'pending'));
