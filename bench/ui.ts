@@ -119,7 +119,7 @@ gates:
     await page.keyboard.press('Shift+R');
     keystrokes += 1;
     await page.getByTestId('rollback-dialog').waitFor({ timeout: 10_000 });
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    const focused = await page.evaluate("document.activeElement?.getAttribute('data-testid') ?? null");
     if (focused !== 'rollback-hold') throw new Error(`the rollback dialog opened on ${focused}, not the hold button`);
     await page.keyboard.down(' ');
     keystrokes += 1;

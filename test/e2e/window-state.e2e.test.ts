@@ -113,24 +113,24 @@ describe('the window state after a rollback, on the faulty flag', () => {
     await page.keyboard.press('Shift+R');
     const dialog = page.getByTestId('rollback-dialog');
     await dialog.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null), { timeout: 10_000 }).toBe('rollback-hold');
+    // Strings run in the page: this file is compiled without the DOM's types.
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid') ?? null"), { timeout: 10_000 }).toBe('rollback-hold');
     await page.keyboard.down(' ');
     await dialog.getByTestId('rollback-run').waitFor({ timeout: 15_000 });
     await page.keyboard.up(' ');
 
     // From the moment the rollback runs, record every frame in which a "Roll back now" is on the page.
     await windowBanner().waitFor({ timeout: 15_000 });
-    await page.evaluate(() => {
-      const scope = globalThis as unknown as { __offeredAgain: string[]; __watching: boolean };
-      scope.__offeredAgain = [];
-      scope.__watching = true;
+    await page.evaluate(`(() => {
+      window.__offeredAgain = [];
+      window.__watching = true;
       const look = () => {
-        const offered = document.querySelector('[data-testid="alarm-rollback"]');
-        if (offered) scope.__offeredAgain.push(document.querySelector('[data-testid="window-banner"]')?.getAttribute('data-state') ?? 'none');
-        if (scope.__watching) requestAnimationFrame(look);
+        if (document.querySelector('[data-testid="alarm-rollback"]')) window.__offeredAgain.push(document.querySelector('[data-testid="window-banner"]')?.getAttribute('data-state') ?? 'none');
+        if (window.__watching) requestAnimationFrame(look);
       };
       requestAnimationFrame(look);
-    });
+    })()`);
+
     await expect.poll(() => dialog.getByTestId('rollback-result').getAttribute('data-outcome'), { timeout: 60_000 }).toBe('ok');
     // "At once": the window state follows the verification without waiting for the error rate.
     await expect.poll(() => windowBanner().getAttribute('data-state'), { timeout: 5_000, interval: 50 }).toMatch(/recovering|recovered/);
@@ -148,11 +148,7 @@ describe('the window state after a rollback, on the faulty flag', () => {
     expect(await page.getByTestId('window-headline').textContent()).toMatch(/^Recovered at \d{2}:\d{2}: metrics back inside their lines$/);
     expect(await page.getByTestId('window-detail').textContent()).toMatch(new RegExp(`^Rolled back by ${OPERATOR} at \\d{2}:\\d{2}, plan P0, 2 of 2 steps verified`));
 
-    const offeredAgain = await page.evaluate(() => {
-      const scope = globalThis as unknown as { __offeredAgain: string[]; __watching: boolean };
-      scope.__watching = false;
-      return scope.__offeredAgain;
-    });
+    const offeredAgain = await page.evaluate('(window.__watching = false, window.__offeredAgain)');
     expect(offeredAgain).toEqual([]);
     expect(await page.getByTestId('alarm').count()).toBe(0);
     expect(await page.getByTestId('rollback-button').getAttribute('data-alarm')).not.toBe('true');

@@ -5,7 +5,7 @@
  * when the metrics are back inside their lines. It never offers
  * "Roll back now" for a rollback that already ran, only after one failed.
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { TriggerView } from '../../../../shared/gate-model';
 import type { WindowView } from '../../../../shared/window-model';
 import { formatValueAgainst } from '../../../../shared/format';
@@ -59,12 +59,13 @@ export function WindowRow({ view, trigger }: { view: WindowView; trigger: Trigge
 /** "error_rate 3.10 % now, from 6.62 % · line > 2 %", with a bar that empties as the value comes back to its line. */
 function MetricComingBack({ trigger }: { trigger: TriggerView }) {
   // The worst reading seen since the rollback began: where the bar starts from.
-  const worst = useRef<number | null>(null);
+  const [worst, setWorst] = useState<number | null>(null);
   const value = trigger.value;
   const upward = trigger.op === '>' || trigger.op === '>=';
-  if (value !== null && (worst.current === null || (upward ? value > worst.current : value < worst.current))) worst.current = value;
+  // Derived state kept across readings (React's "adjust state while rendering"): only a worse reading moves it.
+  if (value !== null && (worst === null || (upward ? value > worst : value < worst))) setWorst(value);
   const line = trigger.threshold;
-  const from = worst.current;
+  const from = worst;
   const left = value === null || line === undefined || from === null || from === line ? null : Math.max(0, Math.min(1, (value - line) / (from - line)));
   return (
     <span className="window-metric" data-testid="window-metric">
