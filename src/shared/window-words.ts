@@ -46,3 +46,8 @@ export function windowHeadline(view: WindowView): { title: string; body: string 
 export function offersRollback(state: WindowStateName | null): boolean {
   return state !== 'rolling-back' && state !== 'recovering';
 }
+
+/** The window states a person is told about (a notification) when they begin; the alarm itself is told per trigger. */
+export function toldOnEntering(state: WindowStateName): boolean {
+  return state === 'recovering' || state === 'recovered' || state === 'rollback-failed';
+}

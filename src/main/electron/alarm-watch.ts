@@ -12,7 +12,7 @@ import type { ControlState } from '../../shared/control-model';
 import { alarmIds, alarmNotice, newAlarms } from '../../shared/alarm-rule';
 import type { GatesState } from '../../shared/gate-model';
 import type { WindowStateName, WindowView } from '../../shared/window-model';
-import { offersRollback, windowHeadline } from '../../shared/window-words';
+import { offersRollback, toldOnEntering, windowHeadline } from '../../shared/window-words';
 
 export interface AlarmNotice {
   triggerId: string;
@@ -26,12 +26,9 @@ export function alarmStep(known: ReadonlySet<string>, state: GatesState, window:
   return { known: alarmIds(state), notices };
 }
 
-/** The window states a person is told about when they begin (the alarm itself is told per trigger). */
-const TOLD: ReadonlySet<WindowStateName> = new Set(['recovering', 'recovered', 'rollback-failed']);
-
 /** The notice for a window state that begins, or null when it is not one to tell. */
 export function windowNotice(view: WindowView, previous: WindowStateName | null): AlarmNotice | null {
-  if (view.state === previous || !TOLD.has(view.state)) return null;
+  if (view.state === previous || !toldOnEntering(view.state)) return null;
   const { title, body } = windowHeadline(view);
   return { triggerId: 'window', title, body };
 }

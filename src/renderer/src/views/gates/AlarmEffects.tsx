@@ -10,7 +10,7 @@ import { askNotifyPermission, notifyPermission, showBrowserNotification, type No
 import { createAlarmSound, type AlarmSound } from '../../store/gates-sound';
 import { useGates } from '../../store/gates-store';
 import { useStore } from '../../store/store';
-import { offersRollback } from '../../../../shared/window-words';
+import { offersRollback, toldOnEntering, windowHeadline } from '../../../../shared/window-words';
 import { useWindowState } from '../../features/gates/window-store';
 
 export function AlarmEffects({ alarming }: { alarming: boolean }) {
@@ -50,6 +50,20 @@ export function AlarmEffects({ alarming }: { alarming: boolean }) {
         showBrowserNotification(trigger.id, notice.title, notice.body);
       }
       known = alarmIds(s.gates);
+    });
+  }, [browserMode]);
+
+  useEffect(() => {
+    if (!browserMode) return;
+    // The window's turns (rolled back, recovered, rollback failed), told once each as main's notifier does in the desktop app.
+    let told = useWindowState.getState().window?.state ?? null;
+    return useWindowState.subscribe((s) => {
+      const view = s.window;
+      if (!view || view.state === told) return;
+      told = view.state;
+      if (!toldOnEntering(view.state)) return;
+      const { title, body } = windowHeadline(view);
+      showBrowserNotification('window', title, body);
     });
   }, [browserMode]);
 
