@@ -5,8 +5,9 @@
  * does not already know a rollback answers it. The most severe trigger comes
  * first (shared/alarm-rule.ts). It names the condition, the value beside its
  * line and how long it has held; once a rollback ran, the window row says
- * what ran, by whom, and how the metric comes back. It offers the two answers: roll back now (the rollback
- * dialog, with its hold) or acknowledge with a reason. When the profile
+ * what ran, by whom, and how the metric comes back. It offers the two
+ * answers: roll back now (the rollback dialog, with its hold; never while a
+ * rollback already answers it) or acknowledge with a reason. When the profile
  * opted the trigger in, it shows the countdown to the automatic rollback
  * with a big Cancel (a reason is asked, as for every act that is
  * journaled). The mute switch for the beeps lives here too, where it is
@@ -34,7 +35,8 @@ export function AlarmBanner() {
   const state = useGates((s) => s.gates);
   const windowView = useWindowState((s) => s.window);
   // Main's window state knows when a rollback already answers the alarm (running, or verified and recovering): then no alarm asks again.
-  const alarming = offersRollback(windowView?.state ?? null) ? alarmingTriggers(state) : [];
+  const offer = offersRollback(windowView?.state ?? null);
+  const alarming = offer ? alarmingTriggers(state) : [];
   const windowTrigger = state?.triggers.find((t) => t.id === windowView?.triggerId) ?? null;
   // A countdown also shows for a trigger already acknowledged: until it is cancelled, the rollback will run.
   const counting = state?.triggers.filter((t) => t.countdownEndsAt !== null && !alarming.includes(t)) ?? [];
@@ -49,7 +51,7 @@ export function AlarmBanner() {
         <div className="alarm-banner" role="alert" data-testid="alarm-banner">
           <div className="alarm-list">
             {shown.map((t) => (
-              <AlarmRow key={t.id} trigger={t} now={now} />
+              <AlarmRow key={t.id} trigger={t} now={now} offerRollback={offer} />
             ))}
             {flagAlarms.shown.map((a) => (
               <FlagAlarmRow key={a.id} alert={a} onDismiss={() => flagAlarms.dismiss(a.id)} />
@@ -62,7 +64,7 @@ export function AlarmBanner() {
   );
 }
 
-function AlarmRow({ trigger, now }: { trigger: TriggerView; now: number }) {
+function AlarmRow({ trigger, now, offerRollback }: { trigger: TriggerView; now: number; offerRollback: boolean }) {
   const [acknowledging, setAcknowledging] = useState(false);
   return (
     <div className="alarm-row" data-testid="alarm" data-trigger={trigger.id}>
@@ -85,9 +87,11 @@ function AlarmRow({ trigger, now }: { trigger: TriggerView; now: number }) {
       </div>
       {trigger.countdownEndsAt !== null && <Countdown trigger={trigger} endsAt={trigger.countdownEndsAt} now={now} />}
       <div className="alarm-actions">
-        <button type="button" className="btn alarm-rollback" data-testid="alarm-rollback" onClick={() => useControl.getState().setRollbackOpen(true)}>
-          Roll back now…
-        </button>
+        {offerRollback && (
+          <button type="button" className="btn alarm-rollback" data-testid="alarm-rollback" onClick={() => useControl.getState().setRollbackOpen(true)}>
+            Roll back now…
+          </button>
+        )}
         {!trigger.acknowledged && (
           <button type="button" className="btn alarm-ack" data-testid="alarm-acknowledge" aria-expanded={acknowledging} onClick={() => setAcknowledging(!acknowledging)}>
             Acknowledge…
