@@ -6,9 +6,9 @@
  * journaled as `window.state` and every change goes to the renderers as
  * windowChanged; the banner and the notifications follow it.
  *
- * Journaling and emitting wait for a microtask: the inputs arrive inside
- * another entry's publication, and the renderers must see that entry
- * before the transition it caused.
+ * The renderers get the new state at once; journaling waits for a
+ * microtask, because the inputs arrive inside another entry's publication
+ * and the journal must hold that entry before the transition it caused.
  */
 import type { GatesState } from '../../shared/gate-model';
 import type { WindowView } from '../../shared/window-model';
@@ -63,12 +63,19 @@ export class LiveWindow {
   }
 
   private push(transitions: WindowTransition[]): void {
+    // The screen first: the view is already decided, and the banner must not wait for the journal's fsync.
+    const view = this.machine.view();
+    if (view.revision !== this.lastRevision) {
+      this.lastRevision = view.revision;
+      this.deps.events.emit('windowChanged', view);
+    }
     this.pending.push(...transitions);
-    if (this.flushQueued) return;
+    if (this.flushQueued || this.pending.length === 0) return;
     this.flushQueued = true;
     queueMicrotask(() => this.flush());
   }
 
+  /** Journals the transitions once the entry that caused them has reached every listener and renderer. */
   private flush(): void {
     this.flushQueued = false;
     const transitions = this.pending.splice(0);
@@ -81,9 +88,5 @@ export class LiveWindow {
         this.deps.log.error('the window state could not be journaled', error);
       }
     }
-    const view = this.machine.view();
-    if (view.revision === this.lastRevision) return;
-    this.lastRevision = view.revision;
-    this.deps.events.emit('windowChanged', view);
   }
 }
