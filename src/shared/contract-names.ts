@@ -50,6 +50,8 @@ export const CALL_NAMES = [
   'decideGate',
   'acknowledgeTrigger',
   'cancelAutoRollback',
+  // the window's state (issue 14)
+  'getWindow',
   // report (issue 7)
   'getFinish',
   'recordSignoff',
@@ -79,6 +81,8 @@ export const EVENT_NAMES = [
   // report (issue 7)
   // connection (issue 14)
   'heartbeat',
+  /** The deployment window's state changed (window-model.ts). */
+  'windowChanged',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -11,6 +11,7 @@ import { JournalEntrySchema, SessionStateSchema } from './session-model';
 import { ActionRecordSchema, BackupProgressEventSchema, ControlStateSchema, FlagPreviewSchema, FlagViewSchema, RollbackRunSchema, VaultStatusSchema } from './control-model';
 import { BaselineSchema, TelemetryBatchSchema, TelemetrySnapshotSchema } from './telemetry-model';
 import { GatesStateSchema } from './gate-model';
+import { WindowViewSchema } from './window-model';
 import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-model';
 import { VerifyReportResultSchema } from './report-bundle';
 import type { TrustView } from './trust-model';
@@ -255,6 +256,7 @@ export const calls = {
     GatesStateSchema,
     "Stop a trigger's countdown to an automatic rollback before it runs out; journaled with the reason.",
   ),
+  getWindow: call(Empty, WindowViewSchema, "The deployment window's state (healthy, holding, firing, acknowledged, rolling back, recovering, recovered, rollback failed); then windowChanged events keep it current."),
   // report (issue 7)
   getFinish: call(Empty, FinishStateSchema, "The sign-off table (the runbook's roles and who signed) and the reports exported so far."),
   recordSignoff: call(
@@ -333,6 +335,8 @@ export const events = {
   // connection (issue 14)
   /** Main is alive: sent every second (src/shared/connection.ts); bootId changes when main restarts. */
   heartbeat: z.object({ bootId: z.string(), at: z.number() }),
+  /** The window's state changed, or its rollback progressed (main/services/window/window-machine.ts). */
+  windowChanged: WindowViewSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;

@@ -75,6 +75,27 @@ export function formatValue(value: number | null | undefined, unit: string | nul
   }
 }
 
+/**
+ * A reading shown beside the line it is judged against: as formatValue
+ * says it, with more decimals only where rounding would put it on the line
+ * or on its other side ("1.004 %" against "> 1 %", never "1.00 %"), so a
+ * value and its line never seem to contradict each other.
+ */
+export function formatValueAgainst(value: number | null | undefined, unit: string | null | undefined, line: number | null | undefined): string {
+  const plain = formatValue(value, unit);
+  if (value === null || value === undefined || line === null || line === undefined || !Number.isFinite(value) || !Number.isFinite(line)) return plain;
+  // Only where formatValue prints the number itself in the line's own unit.
+  const bare = unit === '%' || unit === '' || unit === null || unit === undefined || (unit === 'ms' && Math.abs(value) < 10_000) || (unit === 's' && Math.abs(value) < 7200) || (unit !== 'bytes' && unit !== 'count' && unit !== 'ms' && unit !== 's');
+  if (!bare) return plain;
+  const side = Math.sign(value - line);
+  const withUnit = (text: string) => (unit ? `${text} ${unit}` : text);
+  for (let digits = decimalsFor(value); digits <= 6; digits++) {
+    const text = numberFormat(digits, digits).format(value);
+    if (Math.sign(Number(text.replace(/,/g, '')) - line) === side) return digits === decimalsFor(value) ? plain : withUnit(text);
+  }
+  return withUnit(String(value));
+}
+
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /**
@@ -151,3 +172,18 @@ function axisNumber(value: number): string {
 }
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** "02:14", or "02:14:07" with seconds: a clock time as an operator reads it mid-window (local, 24-hour, no locale surprises). */
+export function clockTime(at: Date, withSeconds = false): string {
+  const hm = `${pad2(at.getHours())}:${pad2(at.getMinutes())}`;
+  return withSeconds ? `${hm}:${pad2(at.getSeconds())}` : hm;
+}
+
+/** "02:14" from a Date or an ISO time, for words main and the renderer both say; the input as given when it is not a time. */
+export function formatClock(at: Date | string): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return String(at);
+  return clockTime(d);
+}

@@ -62,6 +62,11 @@ export const TriggerViewSchema = z.object({
   severity: z.enum(['yellow', 'red']),
   /** The comparison as evaluated, "error_rate > 2 % for 300 s": tells apart two triggers read from one sentence. */
   condition: z.string().optional(),
+  /** The comparison and its line as numbers ("> 2"), so the alarm rule can tell how far past it a value is. */
+  op: z.enum(['<', '<=', '>', '>=']).optional(),
+  threshold: z.number().optional(),
+  /** The reading when it last fired (journaled in trigger.fired); null when it is not firing. */
+  firedValue: z.number().nullable().optional(),
   /** quiet: condition false; pending: true but not yet for its duration; firing: held for its duration; unknown: no data. */
   state: z.enum(['quiet', 'pending', 'firing', 'unknown']),
   value: z.number().nullable(),

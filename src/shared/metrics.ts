@@ -41,3 +41,17 @@ export type Unit = (typeof UNITS)[number];
 
 export const COMPARATORS = ['<', '<=', '>', '>='] as const;
 export type Comparator = (typeof COMPARATORS)[number];
+
+/** Whether "value op line" holds: the one comparison main's conditions and the shared alarm rule use. */
+export function compare(value: number, op: Comparator, line: number): boolean {
+  switch (op) {
+    case '<':
+      return value < line;
+    case '<=':
+      return value <= line;
+    case '>':
+      return value > line;
+    case '>=':
+      return value >= line;
+  }
+}

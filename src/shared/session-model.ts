@@ -5,6 +5,7 @@
  * These are the schemas; session-state.ts holds the zod-free folding.
  */
 import { z } from 'zod';
+import { WINDOW_STATES } from './window-model';
 
 
 export const JournalEntrySchema = z.object({
@@ -171,6 +172,15 @@ export const EntryData = {
   }),
   'trigger.cleared': z.object({ triggerId: z.string() }),
   'autorollback.cancelled': z.object({ triggerId: z.string(), reason: z.string() }),
+
+  /** The deployment window changed state (shared/window-model.ts): from, to, and why in words; the trigger and rollback it is about. */
+  'window.state': z.object({
+    from: z.enum(WINDOW_STATES),
+    to: z.enum(WINDOW_STATES),
+    cause: z.string(),
+    triggerId: z.string().nullable(),
+    runId: z.string().nullable(),
+  }),
 
   // Sign-offs and the report (issue 7).
   /** A person signed for a role the runbook asks for. */

@@ -169,4 +169,25 @@ describe('live gates on the demo environment', () => {
     expect(started[0]!.data.confirmation).toMatch(/^started automatically: rollback trigger "Error rate above 2% for more than 5 minutes: roll back immediately" \(runbook line 83\) held for \d+ s at [\d.]+ %; the 6 s countdown ran out uncancelled$/);
     await waitFor('the rollback finished ok', () => ofType('rollback.finished').at(-1)?.data.outcome === 'ok', { timeoutMs: 40_000, intervalMs: 250 });
   }, 120_000);
+  it('a rollback pressed while the countdown runs stops the countdown: it never starts a second rollback, and the window says rolled back, then recovered', async () => {
+    await waitFor('the trigger cleared after the automatic rollback', () => redLine(app.gates.state()).state === 'quiet', { timeoutMs: 60_000, intervalMs: 100, lastSeen: () => JSON.stringify(redLine(app.gates.state())) });
+    await call(app, 'setFlag', { flag: 'checkout_v2', percent: 50, override: { reason: 'the test raises the faulty flag a third time' } });
+    const firing = await waitFor('firing with a countdown', () => {
+      const t = redLine(app.gates.state());
+      return t.state === 'firing' && t.countdownEndsAt !== null && t;
+    }, { timeoutMs: 45_000, intervalMs: 100 });
+    expect(app.windowState.state().state).toBe('firing');
+
+    await call(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 2000 } });
+    await waitFor('the pressed rollback finished ok', () => ofType('rollback.finished').length === 2 && ofType('rollback.finished').at(-1)!.data.outcome === 'ok', { timeoutMs: 40_000, intervalMs: 100 });
+    expect(['recovering', 'recovered']).toContain(app.windowState.state().state);
+    await waitFor('the countdown would have ended', () => Date.now() > firing.countdownEndsAt! + 3000, { timeoutMs: (COUNTDOWN_S + 10) * 1000, intervalMs: 200 });
+    // One rollback for this firing: the one pressed.
+    expect(ofType('rollback.started')).toHaveLength(2);
+    expect(ofType('autorollback.cancelled').at(-1)!.data).toEqual({ triggerId: firing.id, reason: 'rollback P0 started before the countdown ended' });
+
+    await waitFor('recovered', () => app.windowState.state().state === 'recovered', { timeoutMs: 45_000, intervalMs: 100, lastSeen: () => JSON.stringify(app.windowState.state()) });
+    const changes = ofType('window.state').map((e) => e.data.to);
+    expect(changes.slice(changes.lastIndexOf('firing'))).toEqual(['firing', 'rolling-back', 'recovering', 'recovered']);
+  }, 180_000);
 });

@@ -70,7 +70,7 @@ describe('the words of the alarm', () => {
   it('names the condition, the value with its unit, how long it held and the duration it needed', () => {
     const t = trigger({ state: 'firing', value: 4.3127, heldSeconds: 306.8, forSeconds: 300 });
     expect(alarmDetail(t)).toBe('error_rate 4.31 % for 5 min 6 s (fires after 5 min)');
-    expect(alarmNotice(t)).toEqual({ title: 'Rollback condition: Error rate above 2% for more than 5 minutes', body: 'error_rate 4.31 % for 5 min 6 s (fires after 5 min) · runbook line 78' });
+    expect(alarmNotice(t)).toEqual({ triggerId: 't-error', title: 'Rollback condition: Error rate above 2% for more than 5 minutes', body: 'error_rate 4.31 % for 5 min 6 s (fires after 5 min) · runbook line 78' });
   });
 
   it('says a missing value plainly rather than showing 0', () => {
@@ -93,7 +93,8 @@ describe('desktop notifications from main (Electron)', () => {
       {
         triggerId: 't-error',
         title: 'Rollback condition: Error rate above 2% for more than 5 minutes',
-        body: 'error_rate 4.31 % for 6 s · runbook line 78 · automatic rollback counting down: open Flightdeck to cancel',
+        // The same words as the browser's notification: one rule (shared/alarm-rule.ts).
+        body: 'error_rate 4.31 % for 6 s (fires after 5 min) · runbook line 78 · automatic rollback counting down: open Flightdeck to cancel',
       },
     ]);
     expect(alarmStep(first.known, gates([trigger({ state: 'firing', heldSeconds: 8 })])).notices).toEqual([]);

@@ -16,6 +16,7 @@ import type { FlagHold } from '../../shared/flag-holds';
 import { dispatchCall } from './dispatch';
 import { LiveControl } from './live-control';
 import { LiveGates } from './live-gates';
+import { LiveWindow } from './live-window';
 import { LiveReport } from './live-report';
 import { ChromiumReportRenderer, type ReportPdfRenderer } from '../services/report/render-pdf';
 import { LiveTelemetry } from './live-telemetry';
@@ -64,6 +65,8 @@ export interface App {
   scope: LiveScope;
   gates: LiveGates;
   ticks: LiveTicks;
+  /** The deployment window's state machine (live-window.ts). */
+  windowState: LiveWindow;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -130,6 +133,8 @@ export function createApp(options: AppOptions): App {
     startAutoRollback: (plan, why) => control.startAutomaticRollback(plan, why),
   });
   gates.onChange((state) => events.emit('gatesChanged', state));
+  // After the gates: it reads their state on each activation, and follows their changes.
+  const windowState = new LiveWindow({ cockpit, events, gates, log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
   const report = new LiveReport({
     cockpit,
     vault,
@@ -142,7 +147,7 @@ export function createApp(options: AppOptions): App {
   const draft = new LiveDraft({ cockpit, secrets: vault, redactor });
   // A runbook or profile edited on disk is read again without a restart.
   const reload = new FileReload(cockpit, options.log);
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, report, ticks, draft });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft });
   return {
     cockpit,
     telemetry,
@@ -150,6 +155,7 @@ export function createApp(options: AppOptions): App {
     scope,
     gates,
     ticks,
+    windowState,
     vault,
     redactor,
     handlers,
@@ -164,6 +170,7 @@ export function createApp(options: AppOptions): App {
     async close() {
       heartbeat.stop();
       reload.close();
+      windowState.close();
       await gates.close();
       control.close();
       ticks.close();

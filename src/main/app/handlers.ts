@@ -6,6 +6,7 @@ import { FlightdeckError } from '../../shared/errors';
 import type { Cockpit } from './cockpit';
 import type { LiveControl } from './live-control';
 import type { LiveGates } from './live-gates';
+import type { LiveWindow } from './live-window';
 import type { LiveTelemetry } from './live-telemetry';
 import type { LiveReport } from './live-report';
 import type { LiveTicks } from './live-ticks';
@@ -27,6 +28,7 @@ export interface LiveServices {
   // backups (issue 5)
   // gates (issue 6)
   gates: LiveGates;
+  windowState: LiveWindow;
   // report (issue 7)
   report: LiveReport;
   // steps tick their items (issue 14)
@@ -91,6 +93,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     decideGate: ({ gateId, decision, reason }) => live.gates.decide(gateId, decision, reason),
     acknowledgeTrigger: ({ triggerId, reason }) => live.gates.acknowledge(triggerId, reason),
     cancelAutoRollback: ({ triggerId, reason }) => live.gates.cancelAutoRollback(triggerId, reason),
+    getWindow: () => live.windowState.state(),
     // report (issue 7)
     getFinish: () => live.report.finish(),
     recordSignoff: ({ role, name, ownKey }) => live.report.recordSignoff(role, name, ownKey),

@@ -54,6 +54,10 @@ export class LiveGates {
   private evaluator = new GateEvaluator(EMPTY_PLAN);
   private journal = new GateJournal();
   private readonly countdowns = new Map<string, Countdown>();
+  /** Each firing trigger's reading when it fired, from the journal: what the alarm shows once the value hovers back at the line. */
+  private readonly firedValues = new Map<string, number | null>();
+  /** The plan of a rollback that started while countdowns ran; they are stopped at the next evaluation. */
+  private rollbackStarted: string | null = null;
   private readonly listeners = new Set<(state: GatesState) => void>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly clock: () => number;
@@ -98,6 +102,9 @@ export class LiveGates {
         metric: trigger.condition.metric,
         severity: trigger.severity,
         condition: describeCondition(trigger.condition, trigger.forSeconds),
+        op: trigger.condition.op,
+        threshold: trigger.condition.value,
+        firedValue: this.firedValues.get(trigger.id) ?? null,
         state: now.state === 'true' ? 'firing' : now.state === 'false' ? 'quiet' : now.state,
         value: now.value,
         unit: trigger.condition.unit,
@@ -217,6 +224,7 @@ export class LiveGates {
       }
       changes.push(...this.evaluator.tick(now).triggers);
       for (const change of changes) this.onTrigger(change, now);
+      this.stopCountdownsForRollback();
       this.runCountdowns(now);
     } catch (error) {
       this.deps.log.error('evaluating gates failed', error);
@@ -246,6 +254,16 @@ export class LiveGates {
     }
   }
 
+  private stopCountdownsForRollback(): void {
+    const plan = this.rollbackStarted;
+    this.rollbackStarted = null;
+    if (plan === null) return;
+    for (const id of [...this.countdowns.keys()]) {
+      this.countdowns.delete(id);
+      this.activation?.journal.record('autorollback.cancelled', null, { triggerId: id, reason: `rollback ${plan} started before the countdown ended` });
+    }
+  }
+
   private runCountdowns(now: number): void {
     for (const [id, countdown] of [...this.countdowns]) {
       if (now < countdown.endsAt) continue;
@@ -262,6 +280,7 @@ export class LiveGates {
   private rebuild(activation: Activation): void {
     this.activation = activation;
     this.countdowns.clear();
+    this.rollbackStarted = null;
     let plan: GatePlan;
     try {
       plan = extractGatePlan(activation.runbook, activation.profile?.profile, activation.profile?.file);
@@ -274,12 +293,17 @@ export class LiveGates {
     if (!activation.trust.trusted) plan = { ...plan, triggers: plan.triggers.map((t) => ({ ...t, autoRollback: null })) };
     this.evaluator = new GateEvaluator(plan);
     this.journal = new GateJournal();
+    this.firedValues.clear();
     for (const entry of activation.journal.entries()) this.follow(entry, false);
     this.changed();
   }
 
   private follow(entry: JournalEntry, live = true): void {
     this.journal.add(entry);
+    if (entry.type === 'trigger.fired') this.firedValues.set((entry.data as EntryDataOf<'trigger.fired'>).triggerId, (entry.data as EntryDataOf<'trigger.fired'>).value);
+    if (entry.type === 'trigger.cleared') this.firedValues.delete((entry.data as EntryDataOf<'trigger.cleared'>).triggerId);
+    // A rollback under way answers every countdown: none may start a second one once it has verified. Journaled at the next evaluation, outside this entry's publication.
+    if (live && entry.type === 'rollback.started' && this.countdowns.size > 0) this.rollbackStarted = (entry.data as EntryDataOf<'rollback.started'>).plan;
     if (entry.type === 'baseline.captured') {
       const data = entry.data as EntryDataOf<'baseline.captured'>;
       this.setBaseline(data.values, data.noise ?? {});

@@ -1,13 +1,18 @@
 /**
- * Which rollback triggers start alarming, seen from main: a trigger that
- * fires and is not acknowledged is notified once, and again only after it
- * has stopped and fired anew. Kept apart from the Electron adapter
- * (alarm-notifier.ts) so the rule runs under vitest without Electron.
+ * Which notifications main shows, kept apart from the Electron adapter
+ * (alarm-notifier.ts) so it runs under vitest without Electron. The alarm
+ * rule is the shared one (shared/alarm-rule.ts): a trigger that fires and
+ * is not acknowledged is notified once, and again only after it stopped
+ * and fired anew; never while the window state machine knows a rollback
+ * already answers it (running, or verified with the metrics recovering).
+ * The window's own turns are notified too: rolled back, recovered, failed.
  */
 import type { EventHub } from '../app/event-hub';
 import type { ControlState } from '../../shared/control-model';
-import { formatValue } from '../../shared/format';
-import type { GatesState, TriggerView } from '../../shared/gate-model';
+import { alarmIds, alarmNotice, newAlarms } from '../../shared/alarm-rule';
+import type { GatesState } from '../../shared/gate-model';
+import type { WindowStateName, WindowView } from '../../shared/window-model';
+import { offersRollback, toldOnEntering, windowHeadline } from '../../shared/window-words';
 
 export interface AlarmNotice {
   triggerId: string;
@@ -16,28 +21,27 @@ export interface AlarmNotice {
 }
 
 /** The rule, as a fold: the ids alarming now and the notices for those that were not before. */
-export function alarmStep(known: ReadonlySet<string>, state: GatesState): { known: Set<string>; notices: AlarmNotice[] } {
-  const alarming = state.triggers.filter((t) => t.severity === 'red' && t.state === 'firing' && !t.acknowledged);
-  return { known: new Set(alarming.map((t) => t.id)), notices: alarming.filter((t) => !known.has(t.id)).map(notice) };
+export function alarmStep(known: ReadonlySet<string>, state: GatesState, window: WindowStateName | null = null): { known: Set<string>; notices: AlarmNotice[] } {
+  const notices = offersRollback(window) ? newAlarms(known, state).map(alarmNotice) : [];
+  return { known: alarmIds(state), notices };
 }
 
-function notice(t: TriggerView): AlarmNotice {
-  const value = t.value === null ? 'no value' : formatValue(t.value, t.unit);
-  const countdown = t.countdownEndsAt !== null ? ' · automatic rollback counting down: open Flightdeck to cancel' : '';
-  return {
-    triggerId: t.id,
-    title: `Rollback condition: ${t.text}`,
-    body: `${t.metric} ${value} for ${Math.floor(t.heldSeconds)} s${t.line !== null ? ` · runbook line ${t.line}` : ''}${countdown}`,
-  };
+/** The notice for a window state that begins, or null when it is not one to tell. */
+export function windowNotice(view: WindowView, previous: WindowStateName | null): AlarmNotice | null {
+  if (view.state === previous || !toldOnEntering(view.state)) return null;
+  const { title, body } = windowHeadline(view);
+  return { triggerId: 'window', title, body };
 }
 
 /**
- * Calls `show` for each trigger that starts alarming, from the app's
- * gatesChanged events, and once for each new flag alarm (a rollback guard's
- * reassertion, a drift) from controlChanged; returns the unsubscribe.
+ * Calls `show` for each trigger that starts alarming (gatesChanged), each
+ * window turn worth telling (windowChanged), and once for each new flag
+ * alarm (a rollback guard's reassertion, a drift) from controlChanged;
+ * returns the unsubscribe.
  */
 export function watchAlarms(events: Pick<EventHub, 'subscribe'>, show: (notice: AlarmNotice) => void): () => void {
   let known: ReadonlySet<string> = new Set();
+  let window: WindowStateName | null = null;
   const flagAlerts = new Set<string>();
   return events.subscribe((name, payload) => {
     if (name === 'controlChanged') {
@@ -48,8 +52,15 @@ export function watchAlarms(events: Pick<EventHub, 'subscribe'>, show: (notice: 
       }
       return;
     }
+    if (name === 'windowChanged') {
+      const view = payload as WindowView;
+      const notice = windowNotice(view, window);
+      window = view.state;
+      if (notice) show(notice);
+      return;
+    }
     if (name !== 'gatesChanged') return;
-    const step = alarmStep(known, payload as GatesState);
+    const step = alarmStep(known, payload as GatesState, window);
     known = step.known;
     for (const n of step.notices) show(n);
   });

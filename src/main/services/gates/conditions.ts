@@ -5,21 +5,11 @@
  * before a condition that held is let go (hysteresis).
  */
 import { formatValue } from '../../../shared/format';
-import { METRICS, type Comparator, type MetricName } from '../../../shared/metrics';
+import { compare, METRICS, type Comparator, type MetricName } from '../../../shared/metrics';
 import type { AbsoluteCondition } from './gate-plan';
 
-export function compare(value: number, op: Comparator, line: number): boolean {
-  switch (op) {
-    case '<':
-      return value < line;
-    case '<=':
-      return value <= line;
-    case '>':
-      return value > line;
-    case '>=':
-      return value >= line;
-  }
-}
+// The comparison lives in shared/metrics.ts, so the renderer's alarm rule reads a line the same way.
+export { compare };
 
 export function negate(op: Comparator): Comparator {
   return ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<' } as const)[op];

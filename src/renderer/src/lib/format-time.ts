@@ -2,13 +2,12 @@
  * Times as an operator reads them mid-window: "02:14" for today, the date
  * too for anything older. Local time, 24-hour, no locale surprises.
  */
-const pad = (n: number) => String(n).padStart(2, '0');
+import { clockTime } from '../../../shared/format';
 
-/** "02:14", or "02:14:07" with seconds: the one way the renderer writes a clock time. */
-export function clockTime(at: Date, withSeconds = false): string {
-  const hm = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
-  return withSeconds ? `${hm}:${pad(at.getSeconds())}` : hm;
-}
+/** The one clock spelling lives in shared/format.ts; re-exported for the renderer's views. */
+export { clockTime };
+
+const pad = (n: number) => String(n).padStart(2, '0');
 
 export function formatWhen(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);

@@ -6,6 +6,8 @@
  */
 import { useControl } from './control-store';
 import { alarmingTriggers } from '../gates/gates-alarm';
+import { offersRollback } from '../../../../shared/window-words';
+import { useWindowState } from '../gates/window-store';
 import { useGates } from '../gates/gates-store';
 import { RollbackDialog } from './RollbackDialog';
 import './control.css';
@@ -13,7 +15,9 @@ import './control.css';
 export function RollbackButton() {
   const running = useControl((s) => s.control?.rollback?.outcome === 'running');
   const open = useControl((s) => s.rollbackOpen);
-  const alarm = useGates((s) => alarmingTriggers(s.gates).length > 0);
+  // Not while a rollback already answers the alarm (main's window state): the button does not pulse for a second one.
+  const answered = useWindowState((s) => !offersRollback(s.window?.state ?? null));
+  const alarm = useGates((s) => alarmingTriggers(s.gates).length > 0) && !answered;
   return (
     <>
       <button

@@ -1,9 +1,13 @@
 /**
  * The alarm: a red banner across the top of the window, under the top
  * bar, whenever a rollback trigger has held for its duration and nobody
- * has acknowledged it. It names the condition, the value and how long it
- * has held, and offers the two answers: roll back now (the rollback
- * dialog, with its hold) or acknowledge with a reason. When the profile
+ * has acknowledged it, and main's window state (features/gates/window-store.ts)
+ * does not already know a rollback answers it. The most severe trigger comes
+ * first (shared/alarm-rule.ts). It names the condition, the value beside its
+ * line and how long it has held; once a rollback ran, the window row says
+ * what ran, by whom, and how the metric comes back. It offers the two
+ * answers: roll back now (the rollback dialog, with its hold; never while a
+ * rollback already answers it) or acknowledge with a reason. When the profile
  * opted the trigger in, it shows the countdown to the automatic rollback
  * with a big Cancel (a reason is asked, as for every act that is
  * journaled). The mute switch for the beeps lives here too, where it is
@@ -13,7 +17,10 @@ import { useRef, useState } from 'react';
 import type { TriggerView } from '../../../../shared/gate-model';
 import { useControl } from '../control/control-store';
 import { errorText } from '../shell/feedback-slice';
-import { alarmDetail, alarmingTriggers } from './gates-alarm';
+import { alarmDetail, alarmingTriggers, lineText } from './gates-alarm';
+import { offersRollback } from '../../../../shared/window-words';
+import { useWindowState } from './window-store';
+import { showsWindowRow, WindowRow } from './WindowRow';
 import { acknowledgeTrigger, cancelAutoRollback } from './gates-calls';
 import { secondsLeft } from './gates-format';
 import { useGates } from './gates-store';
@@ -26,7 +33,11 @@ import './gates.css';
 
 export function AlarmBanner() {
   const state = useGates((s) => s.gates);
-  const alarming = alarmingTriggers(state);
+  const windowView = useWindowState((s) => s.window);
+  // Main's window state knows when a rollback already answers the alarm (running, or verified and recovering): then no alarm asks again.
+  const offer = offersRollback(windowView?.state ?? null);
+  const alarming = offer ? alarmingTriggers(state) : [];
+  const windowTrigger = state?.triggers.find((t) => t.id === windowView?.triggerId) ?? null;
   // A countdown also shows for a trigger already acknowledged: until it is cancelled, the rollback will run.
   const counting = state?.triggers.filter((t) => t.countdownEndsAt !== null && !alarming.includes(t)) ?? [];
   const shown = [...alarming, ...counting];
@@ -35,11 +46,12 @@ export function AlarmBanner() {
   return (
     <div className="alarm-slot">
       <AlarmEffects alarming={alarming.length > 0 || flagAlarms.shown.length > 0} />
+      {showsWindowRow(windowView) && <WindowRow view={windowView} trigger={windowTrigger} />}
       {shown.length + flagAlarms.shown.length > 0 && (
         <div className="alarm-banner" role="alert" data-testid="alarm-banner">
           <div className="alarm-list">
             {shown.map((t) => (
-              <AlarmRow key={t.id} trigger={t} now={now} />
+              <AlarmRow key={t.id} trigger={t} now={now} offerRollback={offer} />
             ))}
             {flagAlarms.shown.map((a) => (
               <FlagAlarmRow key={a.id} alert={a} onDismiss={() => flagAlarms.dismiss(a.id)} />
@@ -52,7 +64,7 @@ export function AlarmBanner() {
   );
 }
 
-function AlarmRow({ trigger, now }: { trigger: TriggerView; now: number }) {
+function AlarmRow({ trigger, now, offerRollback }: { trigger: TriggerView; now: number; offerRollback: boolean }) {
   const [acknowledging, setAcknowledging] = useState(false);
   return (
     <div className="alarm-row" data-testid="alarm" data-trigger={trigger.id}>
@@ -65,14 +77,21 @@ function AlarmRow({ trigger, now }: { trigger: TriggerView; now: number }) {
         <span className="alarm-detail mono" data-testid="alarm-detail" aria-live="off">
           {alarmDetail(trigger)}
         </span>
+        {lineText(trigger) && (
+          <span className="alarm-line" data-testid="alarm-threshold">
+            line {lineText(trigger)}
+          </span>
+        )}
         {trigger.line !== null && <span className="alarm-line">runbook line {trigger.line}</span>}
         {trigger.acknowledged && <span className="alarm-line">acknowledged</span>}
       </div>
       {trigger.countdownEndsAt !== null && <Countdown trigger={trigger} endsAt={trigger.countdownEndsAt} now={now} />}
       <div className="alarm-actions">
-        <button type="button" className="btn alarm-rollback" data-testid="alarm-rollback" onClick={() => useControl.getState().setRollbackOpen(true)}>
-          Roll back now…
-        </button>
+        {offerRollback && (
+          <button type="button" className="btn alarm-rollback" data-testid="alarm-rollback" onClick={() => useControl.getState().setRollbackOpen(true)}>
+            Roll back now…
+          </button>
+        )}
         {!trigger.acknowledged && (
           <button type="button" className="btn alarm-ack" data-testid="alarm-acknowledge" aria-expanded={acknowledging} onClick={() => setAcknowledging(!acknowledging)}>
             Acknowledge…

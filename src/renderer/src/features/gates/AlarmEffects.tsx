@@ -10,6 +10,8 @@ import { askNotifyPermission, notifyPermission, showBrowserNotification, type No
 import { createAlarmSound, type AlarmSound } from './gates-sound';
 import { useGates } from './gates-store';
 import { useStore } from '../checklist/store/store';
+import { offersRollback, toldOnEntering, windowHeadline } from '../../../../shared/window-words';
+import { useWindowState } from './window-store';
 
 export function AlarmEffects({ alarming }: { alarming: boolean }) {
   const muted = useGates((s) => s.muted);
@@ -41,11 +43,27 @@ export function AlarmEffects({ alarming }: { alarming: boolean }) {
     if (!browserMode) return;
     let known = alarmIds(useGates.getState().gates);
     return useGates.subscribe((s) => {
-      for (const trigger of newAlarms(known, s.gates)) {
+      // A trigger still firing while its rollback runs or the metrics recover is already answered: no new notification.
+      const answered = !offersRollback(useWindowState.getState().window?.state ?? null);
+      for (const trigger of answered ? [] : newAlarms(known, s.gates)) {
         const notice = alarmNotice(trigger);
         showBrowserNotification(trigger.id, notice.title, notice.body);
       }
       known = alarmIds(s.gates);
+    });
+  }, [browserMode]);
+
+  useEffect(() => {
+    if (!browserMode) return;
+    // The window's turns (rolled back, recovered, rollback failed), told once each as main's notifier does in the desktop app.
+    let told = useWindowState.getState().window?.state ?? null;
+    return useWindowState.subscribe((s) => {
+      const view = s.window;
+      if (!view || view.state === told) return;
+      told = view.state;
+      if (!toldOnEntering(view.state)) return;
+      const { title, body } = windowHeadline(view);
+      showBrowserNotification('window', title, body);
     });
   }, [browserMode]);
 

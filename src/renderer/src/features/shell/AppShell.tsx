@@ -20,6 +20,7 @@ import { ConnectionBanner } from '../connection/ConnectionBanner';
 import { AlarmBanner } from '../gates/AlarmBanner';
 import { ControlExtras, ControlPanel } from '../control/ControlPanel';
 import { FinishPanel } from '../report/FinishPanel';
+import { startWindowSync } from '../gates/window-store';
 import { FilePicker } from './FilePicker';
 import { MainColumn } from '../checklist/MainColumn';
 import { Sidebar } from './Sidebar';
@@ -49,6 +50,7 @@ export function AppShell() {
   useEffect(() => startControlSync(), []);
   useEffect(() => startBackupSync(), []);
   useEffect(() => startGatesSync(), []);
+  useEffect(() => startWindowSync(), []);
 
   useEffect(() => {
     const root = document.documentElement;
