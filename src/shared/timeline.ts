@@ -147,8 +147,8 @@ const MAPPERS: Record<string, Mapper> = {
     const n = Object.keys(d.values).length;
     return { kind: 'baseline', title: 'Baseline captured', detail: `${n} series` };
   },
-  // The window state machine (issue 14, another branch): tolerant of its exact payload.
-  'window.state': (data) => ({ kind: 'window', title: `Window: ${String(data.state ?? data.to ?? 'changed')}`, detail: typeof data.reason === 'string' ? data.reason : '' }),
+  // The window state machine (services/window): "Window: firing → rolling-back", and why.
+  'window.state': (data) => ({ kind: 'window', title: `Window: ${String(data.from ?? '?')} → ${String(data.to ?? '?')}`, detail: typeof data.cause === 'string' ? data.cause : '' }),
 };
 
 /** The entry types the timeline draws (main sends the renderer only these). */
