@@ -1,6 +1,7 @@
 /** The folded gate panel's one line names the trigger closest to a rollback, and a gate's decision in words. */
 import { describe, expect, it } from 'vitest';
-import type { GateView, TriggerView } from '../../src/shared/gate-model';
+import type { GateView, GatesState, TriggerView } from '../../src/shared/gate-model';
+import { mostSevereFiring } from '../../src/shared/alarm-rule';
 import { decisionText, worstTrigger } from '../../src/renderer/src/features/gates/gate-summary';
 
 function trigger(id: string, over: Partial<TriggerView> = {}): TriggerView {
@@ -46,6 +47,16 @@ describe('worstTrigger', () => {
   it('puts red before yellow in the same state, and never calls a trigger without data quiet', () => {
     expect(worstTrigger([trigger('y', { severity: 'yellow', state: 'pending' }), trigger('r', { state: 'pending' })])!.id).toBe('r');
     expect(worstTrigger([trigger('q'), trigger('u', { state: 'unknown', value: null })])!.id).toBe('u');
+  });
+});
+
+describe('worstTrigger and the alarm banner', () => {
+  it('names the same firing trigger as the banner: the one furthest past its line', () => {
+    const near = trigger('near', { state: 'firing', value: 2.1, op: '>', threshold: 2 });
+    const far = trigger('far', { state: 'firing', value: 9, op: '>', threshold: 5 });
+    expect(worstTrigger([near, far])!.id).toBe('far');
+    expect(worstTrigger([far, near])!.id).toBe('far');
+    expect(mostSevereFiring({ triggers: [near, far] } as GatesState)!.id).toBe('far');
   });
 });
 

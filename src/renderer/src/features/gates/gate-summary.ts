@@ -4,6 +4,7 @@
  * whether anything needs the panel opened.
  */
 import type { GateView, GatesState, TriggerView } from '../../../../shared/gate-model';
+import { pastLine } from '../../../../shared/alarm-rule';
 
 /** How close a trigger is to a rollback: higher is worse. Unknown (no data) ranks above quiet: it is never shown as healthy. */
 function rank(t: TriggerView): number {
@@ -12,10 +13,15 @@ function rank(t: TriggerView): number {
   return base * 2 + (t.severity === 'red' ? 1 : 0);
 }
 
-/** The trigger closest to a rollback, or null when the runbook states none. */
+/**
+ * The trigger closest to a rollback, or null when the runbook states none.
+ * Within one rank the one furthest past its line, by the alarm rule's own
+ * measure (shared/alarm-rule.ts), so the summary and the banner name the
+ * same trigger.
+ */
 export function worstTrigger(triggers: readonly TriggerView[]): TriggerView | null {
   let worst: TriggerView | null = null;
-  for (const t of triggers) if (!worst || rank(t) > rank(worst)) worst = t;
+  for (const t of triggers) if (!worst || rank(t) > rank(worst) || (rank(t) === rank(worst) && pastLine(t) > pastLine(worst))) worst = t;
   return worst;
 }
 
