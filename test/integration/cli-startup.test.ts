@@ -53,4 +53,13 @@ describe('the flightdeck command at start-up', () => {
     const result = packagesLoaded(['probe', 'http://127.0.0.1:9/', '--timeout', '500']);
     expect(result.packages).toContain('undici');
   });
+
+  it('a parse that fails exits at once: the parser warmed for it does not hold the process (it took 30 s)', () => {
+    const started = Date.now();
+    const result = flightdeck(['parse', join(work.path, 'nope.md')]);
+    // Measured about 0.1 s; the parser's 30 s start-up deadline used to keep the process alive.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nope.md: does not exist');
+  });
 });

@@ -72,6 +72,11 @@ export class RunbookParser {
         clearTimeout(timer);
         reject(new FlightdeckError('internal', `The runbook parser did not start: ${error.message}`));
       });
+      // Closed before it was ready (the CLI warms it, then the file cannot be read): the start-up deadline must not keep the process alive.
+      thread.once('exit', () => {
+        clearTimeout(timer);
+        reject(new FlightdeckError('internal', 'The runbook parser stopped before it was ready.'));
+      });
     });
     ready.catch(forget);
     return { thread, ready };
