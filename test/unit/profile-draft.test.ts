@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProfileDraft } from '../../src/shared/profile-draft';
 import { draftProfile } from '../../src/main/services/profile-draft/draft';
 import { draftYaml } from '../../src/main/services/profile-draft/draft-yaml';
+import { probeRole } from '../../src/main/services/profile-draft/probe-proposals';
 import { buildProfile, profileYaml } from '../../src/main/services/profile-draft/fill';
 import { parseProfileText } from '../../src/main/services/profile/profile-loader';
 import { decodeSource } from '../../src/main/services/runbook/source-text';
@@ -266,5 +267,16 @@ describe('profile draft: YAML and filling', () => {
     const draft = draftProfile(parseText(text), text);
     expect(commands(draft)).toEqual({ 'kubectl rollout undo deployment/<SERVICE> -n <NAMESPACE>': [6] });
     expect(draft.fields.map((f) => f.key)).toEqual(['SERVICE', 'NAMESPACE']);
+  });
+});
+
+describe('profile draft: which URLs are probes', () => {
+  it('reads /metrics and /metrics/prom as Prometheus, a JSON metrics API and a page as neither', () => {
+    expect(probeRole('/metrics')).toBe('metrics');
+    expect(probeRole('/metrics/prom')).toBe('metrics');
+    expect(probeRole('/actuator/prometheus')).toBe('metrics');
+    expect(probeRole('/api/v1/metrics')).toBeNull();
+    expect(probeRole('/health')).toBe('health');
+    expect(probeRole('/pricing')).toBeNull();
   });
 });

@@ -9,8 +9,8 @@ import { proposal, uniqueName } from './proposal';
 import type { SourceLine } from './source-lines';
 
 const HEALTH_PATH = /\/(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|status|ping)(\/[A-Za-z0-9_-]+)?\/?$/i;
-/** Prometheus exposition; JSON "metrics" APIs (/api/.../metrics) are not. */
-const METRICS_PATH = /^(\/[A-Za-z0-9_-]+)?\/(metrics|prometheus)\/?$/i;
+/** Prometheus exposition (/metrics, /metrics/prom as Spring and others name it); JSON "metrics" APIs (/api/.../metrics) are not. */
+const METRICS_PATH = /^(\/[A-Za-z0-9_-]+)?\/(metrics|prometheus)(\/(prom|prometheus))?\/?$/i;
 
 export type ProbeRole = 'health' | 'metrics';
 
