@@ -39,7 +39,9 @@ beforeAll(async () => {
   // The copy's runbook sits beside its profile; its H1 is changed before it is trusted and opened.
   long = await startDemoBrowserMode(env, 'flightdeck-layout-long-e2e-', (profileFile) => {
     const runbook = join(dirname(profileFile), 'runbook.md');
-    writeFileSync(runbook, readFileSync(runbook, 'utf8').replace(/^# .*$/m, `# ${LONG_TITLE}`));
+    // And a long pipeline as real runbooks have (corpus 18): its command card must wrap inside the live column.
+    const pipeline = `\n\`\`\`bash\ncurl -s http://127.0.0.1:4810/metrics/prom | grep 'http_server_requests_seconds_summary.*quantile="0.99"' | awk '{print $NF}'\n\`\`\`\n`;
+    writeFileSync(runbook, readFileSync(runbook, 'utf8').replace(/^# .*$/m, `# ${LONG_TITLE}`) + pipeline);
   });
 }, 120_000);
 
@@ -81,6 +83,12 @@ describe.each([
       // A string: the tests are compiled without the DOM's types.
       const widths = await page.evaluate<{ scroll: number; inner: number }>('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })');
       expect(widths.scroll, `the page is ${widths.scroll} px wide in a ${widths.inner} px window`).toBeLessThanOrEqual(widths.inner);
+
+      // No card in the live column reaches past the window (a long command line wraps instead).
+      const overflowing = await page.evaluate<string[]>(
+        "[...document.querySelectorAll('[data-testid=\"command\"]')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5).map((el) => el.textContent.slice(0, 60))",
+      );
+      expect(overflowing, 'command cards past the right edge').toEqual([]);
 
       // Visible without scrolling: inside the viewport and inside the checklist's own scroller, as it first shows.
       const item = await insideViewport(page, 'item');
