@@ -4,7 +4,10 @@
  * (bands, targets, criteria, triggers), and in the trust manifest when they
  * change an automatic trigger.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../support/corpus-score';
 import { parseProfileText } from '../../src/main/services/profile/profile-loader';
 import { extractGatePlan } from '../../src/main/services/gates/extract-plan';
 import { applyOverrides } from '../../src/main/services/review/apply-overrides';
@@ -124,5 +127,16 @@ describe('review choices applied', () => {
     const ignored = profileOf(withOverride(allow, { kind: 'command', line, metric: null, choice: 'ignore' }, 'p.yaml'));
     expect(deriveManifest(doc, ignored).programs).toEqual([]);
     expect(reviewItems(doc, ignored).find((i) => i.kind === 'command')).toMatchObject({ line, choice: 'ignore' });
+  });
+});
+
+describe('review items on a real monitoring plan (corpus 18, a table of targets and alert conditions)', () => {
+  it('lists a row\'s target as a threshold and only its alert condition as the trigger', () => {
+    const doc = parseText(readFileSync(join(CORPUS, '18-metasheet2-POST_RELEASE_MONITORING_PLAN.md'), 'utf8'));
+    const row = reviewItems(doc, null).filter((i) => i.line === 18 && i.metric === 'latency_p99');
+    expect(row.map((i) => [i.kind, i.edit?.op, i.edit?.value])).toEqual([
+      ['threshold', '<', 500],
+      ['trigger', '>', 500],
+    ]);
   });
 });

@@ -29,7 +29,9 @@ export function reviewItems(doc: RunbookDoc, profile: Profile | null): ReviewIte
   const items: ReviewItem[] = [];
 
   for (const t of doc.thresholds) {
-    const trigger = plan.triggers.find((tr) => tr.line === t.line && tr.condition.metric === t.metric);
+    // A line may hold a target and a trigger for one metric ("| <0.5s | >0.5s for 5 min |"): only the reading pointing at trouble is the trigger.
+    const candidates = plan.triggers.filter((tr) => tr.line === t.line && tr.condition.metric === t.metric && tr.condition.op === t.op);
+    const trigger = candidates.find((tr) => tr.condition.value === t.value) ?? (candidates.length === 1 ? candidates[0] : undefined);
     const kind = trigger ? 'trigger' : 'threshold';
     const condition = { kind: 'absolute' as const, metric: t.metric as never, op: t.op, value: t.value, unit: t.unit };
     const saved = overrideOfThreshold(p.overrides, t);
