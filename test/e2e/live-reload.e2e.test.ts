@@ -113,7 +113,8 @@ describe('a profile edited beside the open runbook', () => {
     const input = page.getByTestId('open-file-input');
     await input.setInputFiles([app.runbook]);
     await expect.poll(async () => (await notices()).some((n) => n.includes('opened without a deployment profile') && n.includes('runbook.flightdeck.yaml')), { timeout: 10_000 }).toBe(true);
-    expect(await page.getByTestId('trust-bar').count()).toBe(0);
+    // Alone it has nothing to approve: the bar only offers to make it live.
+    await expect.poll(trustState, { timeout: 10_000 }).toBe('inert');
 
     await input.setInputFiles([app.runbook, app.profileFile]);
     // The profile came along: what it would do is listed for approval, pinned to the two names.
