@@ -348,7 +348,7 @@ overrides:
     });
     expect(missing).toEqual([]);
     const profile = parseProfileText(text, { file: 'runbook.flightdeck.yaml' });
-    expect(profile.probes.map((p) => [p.name, p.url])).toEqual([['shop-health', 'http://127.0.0.1:4811/health']]);
+    expect(profile.probes.map((p) => [p.name, 'url' in p ? p.url : null])).toEqual([['shop-health', 'http://127.0.0.1:4811/health']]);
     expect(profile.probes[0]).toMatchObject({ bodyIncludes: 'ok', degradedOverMs: 500 });
     expect(text).toContain('# Deployment profile of the demo runbook');
     expect(text).toContain('  # our flag: keep at 10% overnight\n  - name: checkout_v2');

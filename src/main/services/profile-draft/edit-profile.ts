@@ -60,10 +60,10 @@ export function editedProfileText(existing: ExistingProfile, draft: ProfileDraft
     if (isSeq(seq)) seq.items.push(...fresh);
     else if (kind === 'rollback' && !isMap(doc.get('rollback', true))) {
       // No rollback section yet: the drafted one (hold to confirm, the first plan the default) with only these plans.
-      const names = new Set(added.filter((p) => p.kind === 'rollback').map((p) => String(p.entry.name)));
-      const section = built.profile.rollback as { plans: Array<{ name: string }> };
-      const plans = section.plans.filter((plan) => names.has(plan.name));
-      doc.set('rollback', doc.createNode({ ...section, default: plans[0]!.name, plans }));
+      const section = built.profile.rollback as Record<string, unknown>;
+      const node = doc.createNode({ ...section, default: String((fresh[0]!.toJSON() as { name: string }).name), plans: [] }) as YAMLMap;
+      (node.get('plans', true) as unknown as YAMLSeq).items.push(...fresh);
+      doc.set('rollback', node);
     } else {
       const list = doc.createNode([]) as YAMLSeq;
       list.items.push(...fresh);
