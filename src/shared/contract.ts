@@ -304,9 +304,9 @@ export const calls = {
     "Run one probe of the draft once (or read its flag) through the normal engine, after the person pressed Test connection for that one host. Nothing is kept.",
   ),
   saveDraftProfile: call(
-    z.object({ choices: DraftChoicesSchema, overwrite: z.boolean().default(false) }).strict(),
+    z.object({ choices: DraftChoicesSchema, overwrite: z.boolean().default(false), editing: z.boolean().default(false) }).strict(),
     CockpitSchema,
-    'Write <runbook>.flightdeck.yaml beside the runbook (0600; an existing file only with overwrite) and reopen the runbook, whose trust screen then shows the new profile. The markdown is never changed.',
+    'Write <runbook>.flightdeck.yaml beside the runbook (0600; an existing file only with overwrite, or edited in place, comments kept, when the form started from it: editing) and reopen the runbook, whose trust screen then shows the new profile. The markdown is never changed.',
   ),
 } as const satisfies Record<CallName, CallSpec>;
 

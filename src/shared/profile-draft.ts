@@ -57,6 +57,8 @@ export const DraftProposalSchema = z.object({
   /** Accepted unless the person ignores it. */
   accepted: z.boolean(),
   note: z.string().nullable(),
+  /** An entry of the profile already beside the runbook (its line is the profile's, `source` names the file), not a proposal from the runbook. */
+  existing: z.boolean().optional(),
 });
 export type DraftProposal = z.infer<typeof DraftProposalSchema>;
 
@@ -74,6 +76,8 @@ export const ProposalChoiceSchema = z.object({
   /** A trigger's threshold and duration as the person corrected them (in the metric's unit, seconds). */
   value: z.number().finite().optional(),
   forSeconds: z.number().min(0).max(30 * 86_400).optional(),
+  /** The target URL as the person changed it (a probe's or backup's url, an http flag's backend url). */
+  url: z.string().min(1).max(2048).optional(),
 });
 export type ProposalChoice = z.infer<typeof ProposalChoiceSchema>;
 

@@ -109,6 +109,11 @@ export const EntryData = {
   'trust.approved': z.object({ subject: z.string(), hash: z.string(), hosts: z.number().int(), programs: z.number().int(), automatic: z.number().int() }),
   /** The approval was withdrawn, or the runbook/profile changed what it would do: back to review mode. */
   'trust.revoked': z.object({ subject: z.string(), reason: z.string() }),
+  /**
+   * The person pressed "Test connection" in the profile form (issue 15): a one-off approval to contact this one
+   * origin, once, for one proposal, before the profile is approved. Who pressed it is the entry's `by`; no secret.
+   */
+  'trust.tested': z.object({ origin: z.string(), proposal: z.string(), kind: z.enum(['probe', 'flag']) }),
 
   // Backups (issue 5). The backup itself is an action of kind 'backup'; this is its evidence.
   /** A backup whose files are complete and verified: what the checklist item shows and the report lists. */

@@ -147,6 +147,7 @@ const MAPPERS: Record<string, Mapper> = {
     const n = Object.keys(d.values).length;
     return { kind: 'baseline', title: 'Baseline captured', detail: `${n} series` };
   },
+  'trust.tested': (data) => ({ kind: 'decision', title: `Test connection to ${String(data.origin)} approved`, detail: `once, for ${String(data.kind)} ${String(data.proposal)}` }),
   // The window state machine (services/window): "Window: firing → rolling-back", and why.
   'window.state': (data) => ({ kind: 'window', title: `Window: ${String(data.from ?? '?')} → ${String(data.to ?? '?')}`, detail: typeof data.cause === 'string' ? data.cause : '' }),
 };

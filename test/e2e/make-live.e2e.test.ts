@@ -6,9 +6,11 @@
  * placeholder host with 127.0.0.1:<port> and the flag's name, sets aside
  * the proposals that point at the team's real production, tests the
  * health probe once, saves, approves on the trust screen, and gets live
- * graphs and a rollback plan that puts the flag back to 0, verified.
+ * graphs and a rollback plan that puts the flag back to 0, verified. Then,
+ * with that profile beside the runbook, the form starts from it: one URL
+ * changed, saved in place (the person's comment kept), approved, and live.
  */
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +107,8 @@ describe('make a runbook live through the form', () => {
   it('filled, trimmed and saved: the profile beside the runbook (0600), the markdown untouched, straight to the trust screen', async () => {
     // The flag lives in the demo shop's admin API; the runbook does not name it.
     await proposal('flag:http-1').getByTestId('draft-field-FLAG_NAME').first().fill(FLAG);
+    // The runbook shows no read of the flag, so its field is asked for, not guessed: the demo shop's GET returns "percentage".
+    await proposal('flag:http-1').getByTestId('draft-field-FLAG_FIELD').fill('percentage');
     // The runbook sends $ADMIN_TOKEN to the admin API: stored now, scoped to the host the person filled in.
     const flag = proposal('flag:http-1');
     await flag.getByTestId('draft-secret').selectOption('__store');
@@ -158,5 +162,40 @@ describe('make a runbook live through the form', () => {
     expect(await adminPercent()).toBe(0);
     const outcomes = await Promise.all((await dialog.getByTestId('rollback-step').all()).map((s) => s.getAttribute('data-outcome')));
     expect(outcomes).toEqual(['ok', 'ok']);
+  });
+
+  it('with the profile now beside it, the form starts from it: one value changed, saved in place, approved, and live', async () => {
+    const profileFile = join(work.path, 'repo', 'dual-dashboard-rollout.flightdeck.yaml');
+    // A note of the person's own, which an edit elsewhere must keep.
+    writeFileSync(profileFile, readFileSync(profileFile, 'utf8').replace('\nflags:\n', '\nflags:\n  # ours: the demo shop flag\n'));
+    await expect.poll(() => page.getByTestId('trust-bar').getAttribute('data-state'), { timeout: 20_000 }).toBe('trusted');
+    // The rollback's dialog from the step before, closed as a person would.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('rollback-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('make-live').click();
+    const dialog = page.getByTestId('make-live-dialog');
+    await dialog.getByTestId('make-live-editing').waitFor({ timeout: 20_000 });
+    // The profile's own entries, ticked, with their values; what the runbook adds is offered unticked.
+    const health = proposal('profile:probe:app-health');
+    expect(await health.getAttribute('data-accepted')).toBe('true');
+    expect(await health.getByTestId('draft-url').inputValue()).toBe(`${env.url}/health`);
+    expect(await proposal('profile:flag:checkout_v2').getByTestId('draft-url').inputValue()).toBe(`${env.url}/api/admin/feature-flags/${FLAG}`);
+    expect(await proposal('profile:rollback:P0').getAttribute('data-accepted')).toBe('true');
+    expect(await proposal('probe:discord-trade-exec-health').getAttribute('data-accepted')).toBe('false');
+    // One value changed: the health probe now goes to the shop by name.
+    const renamed = `http://localhost:${env.port}/health`;
+    await health.getByTestId('draft-url').fill(renamed);
+    await page.getByTestId('make-live-save').click();
+
+    const trust = page.getByTestId('trust-dialog');
+    await trust.waitFor({ timeout: 20_000 });
+    expect(await trust.textContent()).toContain(`http://localhost:${env.port} (probe app-health)`);
+    const text = readFileSync(profileFile, 'utf8');
+    expect(text).toContain(`    url: ${renamed}\n`);
+    expect(text).toContain('  # ours: the demo shop flag\n  - name: checkout_v2\n');
+    await hold(page.getByTestId('trust-hold'), () => expect.poll(() => page.getByTestId('trust-bar').getAttribute('data-state'), { timeout: 15_000 }).toBe('trusted'));
+    const light = page.locator('[data-testid="probe-light"][data-probe="app-health"]');
+    await expect.poll(() => light.getAttribute('title'), { timeout: 20_000 }).toContain(renamed);
+    await expect.poll(() => light.getAttribute('data-health'), { timeout: 20_000 }).toBe('up');
   });
 });

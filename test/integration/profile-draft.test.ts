@@ -4,12 +4,14 @@
  * testDraftProposal, saveDraftProfile) on the same services browser mode
  * runs, against a real loopback HTTP target that records every request.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main/app/create-app';
 import type { CallResult } from '../../src/shared/errors';
 import type { ProfileDraft } from '../../src/shared/profile-draft';
+import type { DraftView } from '../../src/shared/profile-draft-calls';
+import { startDemoEnv } from '../support/demo-env';
 import { call, tempDir, testApp } from '../support/app';
 import { flightdeck } from '../support/cli';
 import { startHttpTarget, type HttpTarget } from '../support/http-targets';
@@ -71,7 +73,7 @@ describe('the app: draft, test once, save', () => {
   let app: App;
   let runbook: string;
   const origin = () => new URL(target.url).origin;
-  const choices = () => ({ values: { YOUR_APP_COM_ORIGIN: origin(), FLAG_NAME: 'checkout_v2' }, proposals: { 'probe:discord-trade-exec-health': { accepted: false }, 'backup:mongodb': { accepted: false }, 'flag:http-1': { accepted: true, secret: null } } });
+  const choices = () => ({ values: { YOUR_APP_COM_ORIGIN: origin(), FLAG_NAME: 'checkout_v2', FLAG_FIELD: 'percentage' }, proposals: { 'probe:discord-trade-exec-health': { accepted: false }, 'backup:mongodb': { accepted: false }, 'flag:http-1': { accepted: true, secret: null } } });
 
   beforeAll(async () => {
     mkdirSync(join(work.path, 'app-repo'));
@@ -92,6 +94,9 @@ describe('the app: draft, test once, save', () => {
     const result = await call<{ ok: boolean; message: string }>(app, 'testDraftProposal', { proposalId: 'probe:app-health', choices: choices(), approvedOrigin: origin() });
     expect(result.ok).toBe(true);
     expect(seen).toEqual(['/health']);
+    // The press is journaled as the one-off approval it is: the origin, the proposal, who pressed it; the refused one is not.
+    const tested = app.cockpit.activation()!.journal.entries().filter((e) => e.type === 'trust.tested');
+    expect(tested.map((e) => [e.by, e.data])).toEqual([[app.cockpit.operator(), { origin: origin(), proposal: 'probe:app-health', kind: 'probe' }]]);
   });
 
   it('saves <runbook>.flightdeck.yaml (0600), leaves the markdown alone, reopens the runbook under review, and never replaces a file unasked', async () => {
@@ -134,4 +139,62 @@ describe('the app: draft, test once, save', () => {
     expect(cockpit.trust.state).toBe('untrusted');
     expect(cockpit.trust.manifest.plans.map((p) => p.name)).toEqual(['P0']);
   });
+
+  it('with a profile beside the runbook, the form starts from it and saving edits it in place, comments kept', async () => {
+    const dir = join(work.path, 'app-repo-3');
+    mkdirSync(dir);
+    const other = join(dir, 'rollout.md');
+    copyFileSync(join(SHARED_RUNBOOKS, 'dual-dashboard-rollout.md'), other);
+    const file = join(dir, 'rollout.flightdeck.yaml');
+    const mine = ['# ours: the staging shop', 'environment: staging', 'probes:', '  # the one that pages', '  - name: app-health', '    kind: http', `    url: ${origin()}/health`, 'overrides: []', ''].join('\n');
+    writeFileSync(file, mine);
+    chmodSync(file, 0o640);
+    await app.cockpit.openPath(other);
+    const view = await call<DraftView>(app, 'draftProfile');
+    expect(view).toMatchObject({ editing: true, exists: true });
+    expect(view.draft.proposals.filter((p) => p.existing).map((p) => [p.id, p.accepted, p.entry.url])).toEqual([['profile:probe:app-health', true, `${origin()}/health`]]);
+    expect(view.draft.proposals.filter((p) => !p.existing).every((p) => !p.accepted)).toBe(true);
+    expect(view.kept).toEqual([{ what: 'overrides', line: 8 }]);
+
+    // A fresh save (not editing) still never replaces the file unasked.
+    const blind = (await app.call('saveDraftProfile', { choices: choices() })) as CallResult<unknown>;
+    expect(!blind.ok && blind.error.code).toBe('conflict');
+    expect(readFileSync(file, 'utf8')).toBe(mine);
+
+    const cockpit = await call<{ trust: { state: string; manifest: unknown } }>(app, 'saveDraftProfile', { choices: { values: {}, proposals: { 'profile:probe:app-health': { accepted: true, url: `${origin()}/healthz` }, 'rollback:P0': { accepted: true } } }, editing: true });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# ours: the staging shop\nenvironment: staging\nprobes:\n  # the one that pages\n  - name: app-health\n');
+    expect(text).toContain(`    url: ${origin()}/healthz\n`);
+    expect(text).toContain('\noverrides: []\n');
+    expect(text).toMatch(/# added by "Make this runbook live" from runbook line \d+/);
+    // The drafted plan waits for the profile's own probe.
+    expect(text).toContain('- waitForHealth:\n            - app-health');
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(cockpit.trust.state).toBe('untrusted');
+    expect(JSON.stringify(cockpit.trust.manifest)).toContain('Wait until app-health is up');
+  });
+});
+
+describe('the demo shop: the flag field the draft leaves to fill is the one its GET returns', () => {
+  it('filled with the field the shop reads back, Test connection reads the flag; with the field the runbook writes, it fails', async () => {
+    const env = await startDemoEnv();
+    const app = testApp(join(work.path, 'demo-data'));
+    try {
+      const dir = join(work.path, 'demo-repo');
+      mkdirSync(dir);
+      const runbook = env.profileFor(dir);
+      rmSync(join(dir, 'runbook.flightdeck.yaml'));
+      await app.cockpit.openPath(runbook);
+      const view = await call<DraftView>(app, 'draftProfile');
+      expect(view.draft.fields.map((f) => f.key)).toContain('FLAG_FIELD');
+      const test = (field: string) => app.call('testDraftProposal', { proposalId: 'flag:http-1', choices: { values: { FLAG_FIELD: field }, proposals: { 'flag:http-1': { accepted: true } } }, approvedOrigin: env.url }) as Promise<CallResult<{ ok: boolean; message: string }>>;
+      const read = await test('percentage');
+      expect(read.ok && read.value).toMatchObject({ ok: true, message: 'reads 0' });
+      const wrong = await test('rolloutPercentage');
+      expect(wrong.ok && wrong.value.ok).toBe(false);
+    } finally {
+      await app.close();
+      await env.stop();
+    }
+  }, 60_000);
 });

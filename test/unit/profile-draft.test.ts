@@ -14,6 +14,9 @@ import { probeRole } from '../../src/main/services/profile-draft/probe-proposals
 import { buildProfile, profileYaml } from '../../src/main/services/profile-draft/fill';
 import { parseProfileText } from '../../src/main/services/profile/profile-loader';
 import { decodeSource } from '../../src/main/services/runbook/source-text';
+import { editedProfileText } from '../../src/main/services/profile-draft/edit-profile';
+import { editDraft, readExistingProfile } from '../../src/main/services/profile-draft/existing-profile';
+import { timelineEvents } from '../../src/shared/timeline';
 import { DEMO_RUNBOOK, SHARED_RUNBOOKS, parseText } from '../support/runbooks';
 
 const CORPUS = join(SHARED_RUNBOOKS, '..', 'corpus');
@@ -216,10 +219,11 @@ describe('profile draft: YAML and filling', () => {
     const filled = yaml
       .replaceAll('<YOUR_APP_COM_ORIGIN>', 'http://127.0.0.1:4810')
       .replaceAll('<FLAG_NAME>', 'checkout_v2')
+      .replaceAll('<FLAG_FIELD>', 'percentage')
       .replaceAll('<MONGODB_URI>', 'mongodb://127.0.0.1:27017/app');
     const profile = parseProfileText(filled, { file: 'draft.yaml' });
     expect(profile.probes.map((p) => p.name)).toEqual(['app-health', 'discord-trade-exec-health']);
-    expect(profile.flags[0]).toMatchObject({ name: 'checkout_v2', backend: { url: 'http://127.0.0.1:4810/api/admin/feature-flags/checkout_v2', headers: { Authorization: { secret: 'ADMIN_TOKEN', prefix: 'Bearer ' } } } });
+    expect(profile.flags[0]).toMatchObject({ name: 'checkout_v2', backend: { url: 'http://127.0.0.1:4810/api/admin/feature-flags/checkout_v2', field: 'percentage', headers: { Authorization: { secret: 'ADMIN_TOKEN', prefix: 'Bearer ' } } } });
     expect(profile.rollback.plans[0]!.steps).toEqual([{ flag: 'checkout_v2', set: 0 }, { waitForHealth: ['app-health', 'discord-trade-exec-health'], timeoutSeconds: 60 }]);
   });
 
@@ -278,5 +282,100 @@ describe('profile draft: which URLs are probes', () => {
     expect(probeRole('/api/v1/metrics')).toBeNull();
     expect(probeRole('/health')).toBe('health');
     expect(probeRole('/pricing')).toBeNull();
+  });
+});
+
+describe('profile draft: the flag field is what a read returns', () => {
+  const flagOf = (text: string) => draftProfile(parseText(text), text).proposals.find((p) => p.id === 'flag:http-1')!;
+
+  it('the demo runbook writes "rolloutPercentage" but shows no read: the field is left to fill, not guessed', () => {
+    const draft = draftOf(DEMO_RUNBOOK);
+    const flag = draft.proposals.find((p) => p.id === 'flag:http-1')!;
+    expect((flag.entry.backend as { field: string }).field).toBe('<FLAG_FIELD>');
+    expect(flag.fields).toContain('FLAG_FIELD');
+    expect(draft.fields.find((f) => f.key === 'FLAG_FIELD')).toMatchObject({ written: 'rolloutPercentage', line: 51 });
+    expect(flag.note).toContain('it writes "rolloutPercentage", which a read need not return');
+  });
+
+  it('a read the runbook shows (its printed answer, or a jq of it) gives the field', () => {
+    const answered = ['## Flag', '```bash', 'curl http://shop:8080/api/admin/feature-flags/checkout_v2', '# {"name": "checkout_v2", "percentage": 10}', 'curl -X PUT http://shop:8080/api/admin/feature-flags/checkout_v2 -d \'{"rolloutPercentage": 50}\'', '```'].join('\n');
+    const flag = flagOf(answered);
+    expect(flag.entry.backend).toMatchObject({ method: 'PUT', field: 'percentage' });
+    expect(flag.note).toBe('Field "percentage": what the runbook shows a read of the flag returning (line 4).');
+    const jq = ['## Flag', '```bash', "curl -s http://shop:8080/api/admin/feature-flags/checkout_v2 | jq -r '.rollout.percent'", '```'].join('\n');
+    expect(flagOf(jq).entry.backend).toMatchObject({ field: 'rollout.percent' });
+  });
+});
+
+describe('profile draft: starting from the profile beside the runbook', () => {
+  const runbookText = readFileSync(DEMO_RUNBOOK, 'utf8');
+  // The demo profile as a person keeps it: their comments, a trigger tuned by `match:` alone, review overrides.
+  const profileText = `${readFileSync(DEMO_RUNBOOK.replace(/\.md$/, '.flightdeck.yaml'), 'utf8').replace('flags:\n', 'flags:\n  # our flag: keep at 10% overnight\n')}
+gates:
+  triggers:
+    - match: Error rate above 2%
+      forSeconds: 120
+overrides:
+  - { line: 82, kind: trigger, choice: ignore }
+`;
+  const load = () => {
+    const existing = readExistingProfile(profileText, 'runbook.flightdeck.yaml');
+    return { existing, draft: editDraft(draftProfile(parseText(runbookText, 'runbook.md'), runbookText), existing) };
+  };
+
+  it('its entries are accepted proposals with their values; what the runbook adds is new and unticked; the rest is kept as written', () => {
+    const { existing, draft } = load();
+    const mine = draft.proposals.filter((p) => p.existing);
+    expect(mine.map((p) => [p.id, p.accepted, p.line])).toEqual([
+      ['profile:probe:shop-health', true, 8],
+      ['profile:probe:shop-metrics', true, 15],
+      ['profile:flag:checkout_v2', true, 31],
+      ['profile:backup:demo-shop-db', true, 74],
+      ['profile:rollback:P0', true, 52],
+      ['profile:rollback:P1', true, 60],
+    ]);
+    expect(mine[0]!.entry).toMatchObject({ url: 'http://127.0.0.1:4810/health', bodyIncludes: 'ok' });
+    const fresh = draft.proposals.filter((p) => !p.existing);
+    expect(fresh.map((p) => p.kind)).toEqual(['backup', 'trigger', 'trigger', 'trigger']);
+    expect(fresh.every((p) => !p.accepted)).toBe(true);
+    // The drafted probe, flag and P0 plan are already there under the profile's names.
+    expect(draft.proposals.some((p) => p.id === 'probe:shop-health' || p.id === 'flag:http-1' || p.id === 'rollback:P0')).toBe(false);
+    expect(existing.kept).toEqual([
+      { what: 'gates.triggers[1]', line: 82 },
+      { what: 'overrides', line: 84 },
+    ]);
+  });
+
+  it('saved unchanged, the file is byte for byte what it was', () => {
+    const { existing, draft } = load();
+    expect(editedProfileText(existing, draft, { values: {}, proposals: {} }).text).toBe(profileText);
+  });
+
+  it('one URL changed, one entry unticked, one new trigger ticked: only those move, comments and kept entries stay', () => {
+    const { existing, draft } = load();
+    const trigger = draft.proposals.filter((p) => p.kind === 'trigger' && !p.existing)[2]!;
+    const { text, missing } = editedProfileText(existing, draft, {
+      values: {},
+      proposals: { 'profile:probe:shop-health': { accepted: true, url: 'http://127.0.0.1:4811/health' }, 'profile:probe:shop-metrics': { accepted: false }, [trigger.id]: { accepted: true, value: 3 } },
+    });
+    expect(missing).toEqual([]);
+    const profile = parseProfileText(text, { file: 'runbook.flightdeck.yaml' });
+    expect(profile.probes.map((p) => [p.name, 'url' in p ? p.url : null])).toEqual([['shop-health', 'http://127.0.0.1:4811/health']]);
+    expect(profile.probes[0]).toMatchObject({ bodyIncludes: 'ok', degradedOverMs: 500 });
+    expect(text).toContain('# Deployment profile of the demo runbook');
+    expect(text).toContain('  # our flag: keep at 10% overnight\n  - name: checkout_v2');
+    expect(text).toContain('    - match: Error rate above 2%\n      forSeconds: 120\n');
+    expect(text).toContain('  - { line: 82, kind: trigger, choice: ignore }');
+    expect(text).toContain('# added by "Make this runbook live" from runbook line 83');
+    expect(profile.gates.triggers.map((t) => [t.metric ?? null, t.value ?? null])).toEqual([[null, null], ['error_rate', 3]]);
+    // Untouched entries keep their values and layout (flow lists spelled as the review's writer spells them).
+    expect(text).toContain('    steps: [ 0, 10, 50, 100 ]\n    testUsers:\n      - alice@example.com\n');
+  });
+});
+
+describe('Test connection is journaled', () => {
+  it('the timeline reads it in one line, with who pressed it', () => {
+    const [event] = timelineEvents([{ seq: 1, ts: '2026-12-03T10:00:00.000Z', type: 'trust.tested', by: 'Release Manager', data: { origin: 'http://127.0.0.1:4810', proposal: 'probe:app-health', kind: 'probe' } }]);
+    expect(event).toMatchObject({ kind: 'decision', title: 'Test connection to http://127.0.0.1:4810 approved', detail: 'once, for probe probe:app-health', by: 'Release Manager' });
   });
 });

@@ -103,7 +103,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     // profile draft (issue 15)
     draftProfile: () => live.draft.view(),
     testDraftProposal: ({ proposalId, choices, approvedOrigin }) => live.draft.test(proposalId, choices, approvedOrigin),
-    saveDraftProfile: ({ choices, overwrite }) => live.draft.save(choices, overwrite),
+    saveDraftProfile: ({ choices, overwrite, editing }) => live.draft.save(choices, overwrite, editing),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };

@@ -65,11 +65,18 @@ function withSecret(p: DraftProposal, entry: Record<string, unknown>, chosen: st
   return entry;
 }
 
-/** A trigger's threshold or duration as the person corrected it in the form. */
-function withEdits(p: DraftProposal, entry: Record<string, unknown>, choice: DraftChoices['proposals'][string] | undefined): Record<string, unknown> {
-  if (p.kind !== 'trigger' || !choice) return entry;
-  if (choice.value !== undefined) entry.value = choice.value;
-  if (choice.forSeconds !== undefined) entry.forSeconds = choice.forSeconds;
+/** A trigger's threshold or duration, or a target's URL, as the person corrected it in the form. */
+export function withEdits(p: DraftProposal, entry: Record<string, unknown>, choice: DraftChoices['proposals'][string] | undefined): Record<string, unknown> {
+  if (!choice) return entry;
+  if (p.kind === 'trigger') {
+    if (choice.value !== undefined) entry.value = choice.value;
+    if (choice.forSeconds !== undefined) entry.forSeconds = choice.forSeconds;
+  }
+  if (choice.url !== undefined) {
+    const backend = entry.backend as Record<string, unknown> | undefined;
+    if ((p.kind === 'probe' || p.kind === 'backup') && typeof entry.url === 'string') entry.url = choice.url;
+    if (p.kind === 'flag' && backend?.type === 'http') backend.url = choice.url;
+  }
   return entry;
 }
 

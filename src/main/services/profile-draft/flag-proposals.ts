@@ -43,9 +43,17 @@ interface AdminEndpoint {
   lines: number[];
   source: string;
   method: 'PUT' | 'PATCH' | 'POST' | null;
+  /** The field a write's body sets: what the runbook sends, not proof of what a read returns. */
   field: string | null;
+  /** The field the runbook shows a read of the flag returning (a `jq .x` of it, or the JSON answer it prints), and that line. */
+  read: { field: string; line: number } | null;
   auth: { name: string; prefix: string } | null;
 }
+
+/** A shown answer is looked for this many lines after the request, within its code block. */
+const ANSWER_LINES = 6;
+const REQUEST = /\bcurl\b|\b(?:GET|PUT|PATCH|POST)\s+\//;
+const JQ_FIELD = /\|\s*jq\s+(?:-[a-z]+\s+)*['"]?\.([A-Za-z_][A-Za-z0-9_.]*)/;
 
 function curlMethod(text: string): AdminEndpoint['method'] {
   const m = /(?:-X|--request)\s*["']?(PUT|PATCH|POST)\b/i.exec(text);
@@ -64,34 +72,65 @@ function authHeader(text: string): AdminEndpoint['auth'] {
   return m ? { name: m[2]!, prefix: m[1] ?? '' } : null;
 }
 
+/**
+ * What the runbook shows a request to the flag answering: a `jq .field` on
+ * the request itself, else the first JSON number field printed in the lines
+ * after it in the same code block (before the next request).
+ */
+function shownRead(lines: readonly SourceLine[], at: number): AdminEndpoint['read'] {
+  const request = lines[at]!;
+  const jq = JQ_FIELD.exec(request.text);
+  if (jq) return { field: jq[1]!, line: request.line };
+  if (!request.inCode) return null;
+  for (let i = at + 1; i < lines.length && i <= at + ANSWER_LINES; i += 1) {
+    const next = lines[i]!;
+    if (!next.inCode || next.headingLine !== request.headingLine || REQUEST.test(next.text)) break;
+    const field = bodyField(next.text);
+    if (field) return { field, line: next.line };
+  }
+  return null;
+}
+
 function adminEndpoints(lines: readonly SourceLine[], registry: FieldRegistry): AdminEndpoint[] {
   const found = new Map<string, AdminEndpoint>();
-  const add = (template: string, line: SourceLine) => {
+  const add = (template: string, line: SourceLine, at: number) => {
     const seen = found.get(template);
     const method = curlMethod(line.text);
     const field = bodyField(line.text);
+    const read = shownRead(lines, at);
     const auth = authHeader(line.text);
     if (seen) {
       seen.lines.push(line.line);
       seen.method ??= method;
       seen.field ??= field;
+      seen.read ??= read;
       seen.auth ??= auth;
     } else {
-      found.set(template, { template, lines: [line.line], source: line.text, method, field, auth });
+      found.set(template, { template, lines: [line.line], source: line.text, method, field, read, auth });
     }
   };
-  for (const line of lines) {
+  for (const [at, line] of lines.entries()) {
     for (const url of urlsOn(line.text)) {
       const t = templateUrl(url, line.line, registry);
-      if (t && /\/admin\b/i.test(t.path) && ADMIN_FLAG_PATH.test(t.path)) add(t.template, line);
+      if (t && /\/admin\b/i.test(t.path) && ADMIN_FLAG_PATH.test(t.path)) add(t.template, line, at);
     }
     const relative = RELATIVE_ADMIN.exec(line.text);
     if (relative && /\/admin\b/i.test(relative[1]!) && ADMIN_FLAG_PATH.test(relative[1]!)) {
       const origin = registry.use('APP_ORIGIN', { label: 'Where the app runs (scheme://host:port)', written: relative[1]!, example: 'https://app.internal:8443', line: line.line });
-      add(origin + relative[1]!, line);
+      add(origin + relative[1]!, line, at);
     }
   }
   return [...found.values()];
+}
+
+/**
+ * The flag's field is read back after every write, so it must be one a GET
+ * returns: the one the runbook shows a read returning, else a field to fill
+ * (a write's body is only the example), never a guess.
+ */
+function readField(admin: AdminEndpoint, registry: FieldRegistry): string {
+  if (admin.read) return admin.read.field;
+  return registry.use('FLAG_FIELD', { label: 'The field a GET of the flag returns its percentage in', written: admin.field ?? admin.template, example: 'percentage', line: admin.lines[0]! });
 }
 
 export function flagProposals(lines: readonly SourceLine[], registry: FieldRegistry): DraftProposal[] {
@@ -112,11 +151,13 @@ export function flagProposals(lines: readonly SourceLine[], registry: FieldRegis
         title: `Flag through the admin API ${url}`,
         lines: admin.lines,
         source: admin.source,
-        entry: { name, backend: { type: 'http', url, method: admin.method ?? 'PUT', field: admin.field ?? 'percentage' }, steps: [0, 10, 50, 100] },
+        entry: { name, backend: { type: 'http', url, method: admin.method ?? 'PUT', field: readField(admin, registry) }, steps: [0, 10, 50, 100] },
         secret,
         group: FLAG_GROUP,
         accepted: proposals.length === 0,
-        note: admin.field ? `The runbook writes "${admin.field}"; a read of the flag must return that field too.` : 'Field "percentage" is a guess: the runbook shows no body.',
+        note: admin.read
+          ? `Field "${admin.read.field}": what the runbook shows a read of the flag returning (line ${admin.read.line}).`
+          : `The runbook shows no read of the flag${admin.field ? ` (it writes "${admin.field}", which a read need not return)` : ''}: fill the field its GET returns the percentage in.`,
       }),
     );
   }

@@ -16,7 +16,7 @@ import { VaultPanel } from '../control/VaultPanel';
 import { putSecret } from '../control/control-calls';
 import { useControl } from '../control/control-store';
 import { errorText } from '../shell/feedback-slice';
-import { secretDestination, targetOf, testOrigin, type Values } from './draft-view';
+import { editableUrl, secretDestination, targetOf, testOrigin, type Values } from './draft-view';
 import { loadDraft, saveDraft, testProposal } from './profile-calls';
 import './make-live.css';
 
@@ -59,7 +59,7 @@ export function MakeLiveForm({ onClose, onSaved }: Props) {
     setSaving(true);
     setError(null);
     try {
-      await saveDraft({ values, proposals: choices }, overwrite);
+      await saveDraft({ values, proposals: choices }, overwrite, view!.editing);
       onSaved();
     } catch (e) {
       setError(errorText(e));
@@ -74,9 +74,15 @@ export function MakeLiveForm({ onClose, onSaved }: Props) {
       {!view && !error && <p className="muted">Reading what the runbook names…</p>}
       {view && (
         <>
-          <p className="make-live-intro">
-            Flightdeck read these targets in <code>{view.draft.runbook}</code>. Fill what the runbook only names, keep what you want, and save: the profile goes beside the runbook as <code>{view.fileName}</code> (the markdown is not changed), then you review and trust what it would do.
-          </p>
+          {view.editing ? (
+            <p className="make-live-intro" data-testid="make-live-editing">
+              <code>{view.fileName}</code> is already beside the runbook: its entries are ticked below with their values; what Flightdeck read in <code>{view.draft.runbook}</code> that it lacks is offered as new, unticked. Saving edits that file in place (your comments stay on what you leave unchanged), then you review and trust what it would do.
+            </p>
+          ) : (
+            <p className="make-live-intro">
+              Flightdeck read these targets in <code>{view.draft.runbook}</code>. Fill what the runbook only names, keep what you want, and save: the profile goes beside the runbook as <code>{view.fileName}</code> (the markdown is not changed), then you review and trust what it would do.
+            </p>
+          )}
           {view.draft.proposals.length === 0 && <p className="muted">The runbook names no health URL, flag, database dump or rollout command to bind.</p>}
           <ol className="make-live-proposals">
             {view.draft.proposals.map((p) => (
@@ -91,11 +97,21 @@ export function MakeLiveForm({ onClose, onSaved }: Props) {
                 onSecret={(secret) => setChoices((c) => ({ ...c, [p.id]: { ...c[p.id]!, secret } }))}
                 onEdit={(edit) => setChoices((c) => ({ ...c, [p.id]: { ...c[p.id]!, ...edit } }))}
                 choices={{ values, proposals: choices }}
+                editing={view.editing}
               />
             ))}
           </ol>
+          {view.kept.length > 0 && (
+            <ul className="make-live-kept" data-testid="draft-kept">
+              {view.kept.map((k) => (
+                <li key={`${k.what}:${k.line}`}>
+                  <code>{k.what}</code> (line {k.line}): kept as written
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="make-live-save">
-            {view.exists && confirmReplace ? (
+            {view.exists && !view.editing && confirmReplace ? (
               <>
                 <span>
                   <code>{view.fileName}</code> already exists. Replace it?
@@ -108,7 +124,7 @@ export function MakeLiveForm({ onClose, onSaved }: Props) {
                 </button>
               </>
             ) : (
-              <button type="button" className="btn btn-primary" data-testid="make-live-save" disabled={saving} onClick={() => (view.exists ? setConfirmReplace(true) : void save(false))}>
+              <button type="button" className="btn btn-primary" data-testid="make-live-save" disabled={saving} onClick={() => (view.exists && !view.editing ? setConfirmReplace(true) : void save(false))}>
                 Save {view.fileName} and review
               </button>
             )}
@@ -132,27 +148,39 @@ interface CardProps {
   choice: DraftChoices['proposals'][string];
   onAccept: (accepted: boolean) => void;
   onSecret: (secret: string | null) => void;
-  onEdit: (edit: { value?: number; forSeconds?: number }) => void;
+  onEdit: (edit: { value?: number; forSeconds?: number; url?: string }) => void;
   choices: DraftChoices;
+  /** The form started from an existing profile: a proposal from the runbook is marked new. */
+  editing: boolean;
 }
 
-function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept, onSecret, onEdit, choices }: CardProps) {
-  const origin = testOrigin(p, values);
+function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept, onSecret, onEdit, choices, editing }: CardProps) {
+  const origin = testOrigin(p, values, choice.url);
+  const url = p.existing ? editableUrl(p) : null;
   return (
-    <li className={`make-live-proposal${choice.accepted ? '' : ' ignored'}`} data-testid="draft-proposal" data-id={p.id} data-kind={p.kind} data-accepted={choice.accepted}>
+    <li className={`make-live-proposal${choice.accepted ? '' : ' ignored'}`} data-testid="draft-proposal" data-id={p.id} data-kind={p.kind} data-accepted={choice.accepted} data-existing={p.existing === true}>
       <div className="make-live-head">
         <span className="make-live-kind">{KIND_LABEL[p.kind]}</span>
+        {editing && !p.existing && <span className="make-live-new">new</span>}
         <span className="make-live-title">{p.title.replace(FIELD_TOKEN, (_t, key: string) => fields.get(key)?.written ?? key)}</span>
         <label className="make-live-accept">
           <input type="checkbox" data-testid="draft-accept" checked={choice.accepted} onChange={(e) => onAccept(e.target.checked)} /> Use
         </label>
       </div>
-      <p className="make-live-source">
-        line {p.line}
-        {p.lines.length > 1 ? ` (also ${p.lines.filter((l) => l !== p.line).join(', ')})` : ''}: <code>{p.source}</code>
-      </p>
+      {p.existing ? (
+        <p className="make-live-source">in {p.source}</p>
+      ) : (
+        <p className="make-live-source">
+          line {p.line}
+          {p.lines.length > 1 ? ` (also ${p.lines.filter((l) => l !== p.line).join(', ')})` : ''}: <code>{p.source}</code>
+        </p>
+      )}
       {p.kind === 'trigger' ? (
         <TriggerEdit proposal={p} choice={choice} onEdit={onEdit} />
+      ) : url !== null ? (
+        <p className="make-live-target">
+          <input className="make-live-url" data-testid="draft-url" aria-label={`${KIND_LABEL[p.kind]} ${p.title} URL`} defaultValue={url} onChange={(e) => onEdit({ url: e.target.value.trim() === '' || e.target.value === url ? undefined : e.target.value.trim() })} />
+        </p>
       ) : (
         <p className="make-live-target">
           <TargetWithFields text={targetOf(p)} fields={fields} values={values} setValue={setValue} />

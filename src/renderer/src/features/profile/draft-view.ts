@@ -21,7 +21,7 @@ export function targetOf(p: DraftProposal): string {
     case 'backup':
       return String(e.url);
     case 'flag':
-      return backend?.type === 'http' ? String(backend.url) : `${String(backend?.type)} variable ${String(backend?.var)}${backend?.app ? ` of app ${String(backend.app)}` : ''}`;
+      return backend?.type === 'http' ? `${String(backend.url)} field ${String(backend.field)}` : `${String(backend?.type)} variable ${String(backend?.var)}${backend?.app ? ` of app ${String(backend.app)}` : ''}`;
     case 'command':
       return (e.argv as string[]).join(' ');
     case 'rollback':
@@ -33,13 +33,22 @@ export function targetOf(p: DraftProposal): string {
   }
 }
 
-/** The origin a test of this proposal would contact, once filled; null when it cannot be tested here. */
-export function testOrigin(p: DraftProposal, values: Values): string | null {
+/** The URL of an entry the person may change in the form (a probe's, a backup's, an http flag's); null otherwise. */
+export function editableUrl(p: DraftProposal): string | null {
+  const e = p.entry as Record<string, unknown>;
+  const backend = e.backend as Record<string, unknown> | undefined;
+  if ((p.kind === 'probe' || p.kind === 'backup') && typeof e.url === 'string') return e.url;
+  if (p.kind === 'flag' && backend?.type === 'http' && typeof backend.url === 'string') return backend.url;
+  return null;
+}
+
+/** The origin a test of this proposal would contact, once filled (or with the URL as the person changed it); null when it cannot be tested here. */
+export function testOrigin(p: DraftProposal, values: Values, changedUrl?: string): string | null {
   let url: string | null = null;
   const e = p.entry as Record<string, unknown>;
   const backend = e.backend as Record<string, unknown> | undefined;
-  if (p.kind === 'probe' && (e.kind === 'http' || e.kind === 'prometheus')) url = String(e.url);
-  if (p.kind === 'flag' && backend?.type === 'http') url = String(backend.url);
+  if (p.kind === 'probe' && (e.kind === 'http' || e.kind === 'prometheus')) url = changedUrl ?? String(e.url);
+  if (p.kind === 'flag' && backend?.type === 'http') url = changedUrl ?? String(backend.url);
   if (url === null) return null;
   const filled = fill(url, values);
   if (filled.match(FIELD_TOKEN)) return null;

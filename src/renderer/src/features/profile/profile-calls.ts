@@ -16,6 +16,6 @@ export function testProposal(proposalId: string, choices: DraftChoices, approved
   return api.testDraftProposal({ proposalId, choices, approvedOrigin });
 }
 
-export async function saveDraft(choices: DraftChoices, overwrite: boolean): Promise<void> {
-  useStore.getState().replaceCockpit(await api.saveDraftProfile({ choices, overwrite }));
+export async function saveDraft(choices: DraftChoices, overwrite: boolean, editing: boolean): Promise<void> {
+  useStore.getState().replaceCockpit(await api.saveDraftProfile({ choices, overwrite, editing }));
 }
