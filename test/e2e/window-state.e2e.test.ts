@@ -13,12 +13,17 @@
  * the trigger's hold and clear times shortened, so the whole arc takes
  * seconds rather than the runbook's five minutes.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
+
+/** Screenshots of each state of the window, kept as test artefacts. */
+const SHOTS = fileURLToPath(new URL('../../test-results/window-state/', import.meta.url));
+mkdirSync(SHOTS, { recursive: true });
 
 const FLAG = 'checkout_v2';
 const TRIGGER = 'Error rate above 2% for more than 5 minutes: roll back immediately';
@@ -107,6 +112,7 @@ describe('the window state after a rollback, on the faulty flag', () => {
     const value = Number(/^error_rate (\d+(?:\.\d+)?) %/.exec(detail)?.[1]);
     // Past its line: never a value beside "> 2 %" that reads as inside it.
     expect(value, detail).toBeGreaterThan(2);
+    await page.screenshot({ path: join(SHOTS, 'firing-1280x800.png') });
   });
 
   it('rolled back with the keyboard only, the banner turns at once to "rolled back … recovering", never offers "Roll back now" again, and ends at "recovered"', async () => {
@@ -142,10 +148,12 @@ describe('the window state after a rollback, on the faulty flag', () => {
       expect(await page.getByTestId('window-headline').textContent()).toMatch(new RegExp(`^Rolled back by ${OPERATOR} at \\d{2}:\\d{2}: metrics recovering$`));
       // The steps' own checks, apart from the metrics (which are not back yet).
       expect(await page.getByTestId('window-detail').textContent()).toMatch(/^plan P0, 2 of 2 steps verified/);
+      await page.screenshot({ path: join(SHOTS, 'recovering-1280x800.png') });
     }
 
     await expect.poll(() => windowBanner().getAttribute('data-state'), { timeout: 90_000, interval: 200 }).toBe('recovered');
     expect(await page.getByTestId('window-headline').textContent()).toMatch(/^Recovered at \d{2}:\d{2}: metrics back inside their lines$/);
+    await page.screenshot({ path: join(SHOTS, 'recovered-1280x800.png') });
     expect(await page.getByTestId('window-detail').textContent()).toMatch(new RegExp(`^Rolled back by ${OPERATOR} at \\d{2}:\\d{2}, plan P0, 2 of 2 steps verified`));
 
     const offeredAgain = await page.evaluate('(window.__watching = false, window.__offeredAgain)');
