@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../support/corpus-score';
 import { parseProfileText } from '../../src/main/services/profile/profile-loader';
 import { extractGatePlan } from '../../src/main/services/gates/extract-plan';
-import { applyOverrides } from '../../src/main/services/review/apply-overrides';
+import { applyOverrides, withoutIgnoredBindings } from '../../src/main/services/review/apply-overrides';
+import { bindBackupItems } from '../../src/main/services/backups/backup-items';
+import type { BackupTargetConfig } from '../../src/main/services/profile/backups-schema';
 import { reviewItems } from '../../src/main/services/review/review-items';
 import { withOverride } from '../../src/main/services/review/override-writer';
 import { deriveManifest, manifestHash } from '../../src/main/services/trust/capability-manifest';
@@ -138,5 +140,19 @@ describe('review items on a real monitoring plan (corpus 18, a table of targets 
       ['threshold', '<', 500],
       ['trigger', '>', 500],
     ]);
+  });
+});
+
+describe('an ignored backup binding', () => {
+  it('no longer ticks the item; the other bindings stay', () => {
+    const doc = parseText(['# R', '', '## Before', '', '- [ ] Database backup created', '- [ ] Backup verified (restore test in staging)', ''].join('\n'));
+    const bound = bindBackupItems(doc, [{ name: 'db', engine: 'postgres', url: 'postgres://u@127.0.0.1:5432/app' } as BackupTargetConfig]);
+    const backupItem = doc.items.find((i) => i.line === 5)!;
+    expect(bound.backup.db).toBe(backupItem.id);
+    const { overrides } = profileOf(withOverride(PROFILE, { kind: 'binding', line: 5, metric: null, choice: 'ignore' }, 'p.yaml'));
+    const kept = withoutIgnoredBindings(bound, doc, overrides);
+    expect(kept.backup.db).toBeNull();
+    expect(kept.restoreTest).toBe(bound.restoreTest);
+    expect(kept.restoreTest).not.toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import { FlightdeckError, noRunbookOpen } from '../../shared/errors';
 import { isChecked, type TickEvidence } from '../../shared/session-model';
 import { formatBytes } from '../../shared/format';
 import { bindBackupItems } from '../services/backups/backup-items';
+import { withoutIgnoredBindings } from '../services/review/apply-overrides';
 import { closeInterruptedBackups, type BackupRequest } from '../services/backups/backup-service';
 import type { HealthWaiter } from '../services/rollback/rollback-ports';
 import type { RollbackService } from '../services/rollback/rollback-service';
@@ -130,7 +131,8 @@ export class LiveScope {
     const running = previous?.rollback.running();
     if (running) this.inherited = { rollback: previous!.rollback, finished: running.finished };
     void previous?.dispose({ waitForRollback: true }).catch((error: unknown) => this.deps.log.error('closing the session scope failed', error));
-    const items = bindBackupItems(activation.runbook, activation.trust.trusted?.profile.backups ?? []);
+    const profile = activation.trust.trusted?.profile;
+    const items = withoutIgnoredBindings(bindBackupItems(activation.runbook, profile?.backups ?? []), activation.runbook, profile?.overrides);
     this.restoreTestItemId = items.restoreTest;
     const trusted = activation.trust.trusted;
     if (!trusted) {

@@ -7,6 +7,7 @@
  */
 import type { RunbookDoc, Threshold } from '../../../shared/runbook-model';
 import type { Override } from '../profile/overrides-schema';
+import type { BackupItems } from '../backups/backup-items';
 
 /** The override for this threshold: of kind threshold or trigger (a trigger is a threshold pointing at trouble). */
 export function overrideOfThreshold(overrides: readonly Override[], t: Pick<Threshold, 'line' | 'metric' | 'severity'>): Override | undefined {
@@ -48,4 +49,18 @@ export function withoutIgnoredCommands<T extends { line: number | null; runnable
   const ignored = ignoredLines(overrides, 'command');
   if (ignored.size === 0) return commands;
   return commands.map((c) => (c.line !== null && ignored.has(c.line) ? { ...c, runnable: false, reason: IGNORED_COMMAND, action: null, ...('native' in c ? { native: null } : {}) } : c));
+}
+
+/**
+ * Backup bindings with those a person chose to ignore taken off: a verified
+ * backup then ticks nothing there (the item is the person's to tick).
+ */
+export function withoutIgnoredBindings(bound: BackupItems, doc: RunbookDoc | null, overrides: readonly Override[] | undefined): BackupItems {
+  const ignored = ignoredLines(overrides, 'binding');
+  if (ignored.size === 0 || !doc) return bound;
+  const keep = (itemId: string | null): string | null => {
+    const line = itemId ? doc.items.find((item) => item.id === itemId)?.line : undefined;
+    return line !== undefined && ignored.has(line) ? null : itemId;
+  };
+  return { backup: Object.fromEntries(Object.entries(bound.backup).map(([name, itemId]) => [name, keep(itemId)])), restoreTest: keep(bound.restoreTest) };
 }
