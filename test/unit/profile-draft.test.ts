@@ -149,6 +149,12 @@ const EXPECTED: Expected[] = [
     dumps: [['<DATABASE_URL>', 37]],
   },
   {
+    // A site checked with `curl -I` after its rollback (lines 116, 171): its root is the health probe.
+    file: join(CORPUS, '19-copilot-salud-react-ROLLBACK_PLAN.md'),
+    health: { 'https://copilot-salud-react.vercel.app': [116, 171] },
+    dumps: [],
+  },
+  {
     file: join(CORPUS, '36-x0tta6bl4-ON_CALL_RUNBOOK.md'),
     health: { 'http://localhost:8080/security/pqc/status': [23], 'http://localhost:8080/health': [106, 140, 144, 162] },
     metrics: { 'http://localhost:8080/metrics': [43, 63, 145, 163, 186] },

@@ -14,6 +14,13 @@ const METRICS_PATH = /^(\/[A-Za-z0-9_-]+)?\/(metrics|prometheus)(\/(prom|prometh
 
 export type ProbeRole = 'health' | 'metrics';
 
+/**
+ * A curl line that checks a site answers (`curl -I`, `--head`, `-f`/`--fail`):
+ * the site's root is a health check by intent even without a health path
+ * ("curl -I https://app.example.com" after a rollback).
+ */
+const ANSWER_CHECK = /\bcurl\b[^|;&\n]*\s(?:-[A-Za-z]*[If][A-Za-z]*|--head|--fail)(?=\s|$)/;
+
 export function probeRole(path: string): ProbeRole | null {
   if (METRICS_PATH.test(path) && !/^\/api\//i.test(path)) return 'metrics';
   if (HEALTH_PATH.test(path)) return 'health';
@@ -35,7 +42,9 @@ export function probeProposals(lines: readonly SourceLine[], registry: FieldRegi
     for (const url of urlsOn(line.text)) {
       const templated = templateUrl(url, line.line, registry);
       if (!templated) continue;
-      const role = probeRole(templated.path);
+      // Only a site's root: an API or query URL fetched with -f is a script's check of something else (corpus 04's Prometheus query).
+      const root = templated.path === '' || templated.path === '/';
+      const role = probeRole(templated.path) ?? (root && ANSWER_CHECK.test(line.text) ? 'health' : null);
       if (!role) continue;
       const seen = found.get(templated.template);
       if (seen) seen.lines.push(line.line);
