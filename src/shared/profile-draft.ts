@@ -76,6 +76,8 @@ export const ProposalChoiceSchema = z.object({
   /** A trigger's threshold and duration as the person corrected them (in the metric's unit, seconds). */
   value: z.number().finite().optional(),
   forSeconds: z.number().min(0).max(30 * 86_400).optional(),
+  /** A trigger's band as the person chose it: an alarm (red) or a warning (yellow). */
+  severity: z.enum(['yellow', 'red']).optional(),
   /** The target URL as the person changed it (a probe's or backup's url, an http flag's backend url). */
   url: z.string().min(1).max(2048).optional(),
 });

@@ -259,9 +259,9 @@ describe('profile draft: YAML and filling', () => {
   it('a trigger the person corrects in the form is saved as corrected', () => {
     const draft = draftOf(DEMO_RUNBOOK);
     const id = draft.proposals.filter((p) => p.kind === 'trigger')[2]!.id;
-    const built = buildProfile(draft, { values: {}, proposals: { 'backup:postgres': { accepted: false }, [id]: { accepted: true, value: 3, forSeconds: 60 } } });
+    const built = buildProfile(draft, { values: {}, proposals: { 'backup:postgres': { accepted: false }, [id]: { accepted: true, value: 3, forSeconds: 60, severity: 'yellow' } } });
     const profile = parseProfileText(profileYaml(built.profile), { file: 'x.yaml' });
-    expect(profile.gates.triggers[2]).toMatchObject({ match: 'Error rate above 2% for more than 5 minutes: roll back immediately', metric: 'error_rate', op: '>', value: 3, forSeconds: 60 });
+    expect(profile.gates.triggers[2]).toMatchObject({ match: 'Error rate above 2% for more than 5 minutes: roll back immediately', metric: 'error_rate', op: '>', value: 3, forSeconds: 60, severity: 'yellow' });
   });
 
   it('a runbook with nothing to fill drafts a profile that loads as it is', () => {

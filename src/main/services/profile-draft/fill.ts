@@ -65,12 +65,13 @@ function withSecret(p: DraftProposal, entry: Record<string, unknown>, chosen: st
   return entry;
 }
 
-/** A trigger's threshold or duration, or a target's URL, as the person corrected it in the form. */
+/** A trigger's threshold, duration or band, or a target's URL, as the person corrected it in the form. */
 export function withEdits(p: DraftProposal, entry: Record<string, unknown>, choice: DraftChoices['proposals'][string] | undefined): Record<string, unknown> {
   if (!choice) return entry;
   if (p.kind === 'trigger') {
     if (choice.value !== undefined) entry.value = choice.value;
     if (choice.forSeconds !== undefined) entry.forSeconds = choice.forSeconds;
+    if (choice.severity !== undefined) entry.severity = choice.severity;
   }
   if (choice.url !== undefined) {
     const backend = entry.backend as Record<string, unknown> | undefined;

@@ -148,7 +148,7 @@ interface CardProps {
   choice: DraftChoices['proposals'][string];
   onAccept: (accepted: boolean) => void;
   onSecret: (secret: string | null) => void;
-  onEdit: (edit: { value?: number; forSeconds?: number; url?: string }) => void;
+  onEdit: (edit: { value?: number; forSeconds?: number; severity?: 'yellow' | 'red'; url?: string }) => void;
   choices: DraftChoices;
   /** The form started from an existing profile: a proposal from the runbook is marked new. */
   editing: boolean;
@@ -194,8 +194,8 @@ function ProposalCard({ proposal: p, fields, values, setValue, choice, onAccept,
 }
 
 /** A trigger as the runbook states it, its threshold and duration open to correction (the extractor can misread). */
-function TriggerEdit({ proposal: p, choice, onEdit }: { proposal: DraftProposal; choice: DraftChoices['proposals'][string]; onEdit: (edit: { value?: number; forSeconds?: number }) => void }) {
-  const e = p.entry as { metric: string; op: string; value: number; forSeconds?: number };
+function TriggerEdit({ proposal: p, choice, onEdit }: { proposal: DraftProposal; choice: DraftChoices['proposals'][string]; onEdit: (edit: { value?: number; forSeconds?: number; severity?: 'yellow' | 'red' }) => void }) {
+  const e = p.entry as { metric: string; op: string; value: number; forSeconds?: number; severity?: 'yellow' | 'red' };
   const number = (text: string) => (text.trim() === '' || !Number.isFinite(Number(text)) ? undefined : Number(text));
   return (
     <p className="make-live-target make-live-trigger">
@@ -203,7 +203,12 @@ function TriggerEdit({ proposal: p, choice, onEdit }: { proposal: DraftProposal;
         {e.metric} {e.op}{' '}
         <input className="make-live-number" data-testid="draft-trigger-value" aria-label="Threshold" inputMode="decimal" defaultValue={String(choice.value ?? e.value)} onChange={(ev) => onEdit({ value: number(ev.target.value) })} /> for{' '}
         <input className="make-live-number" data-testid="draft-trigger-for" aria-label="For seconds" inputMode="decimal" defaultValue={choice.forSeconds ?? e.forSeconds ?? ''} placeholder="min hold" onChange={(ev) => onEdit({ forSeconds: number(ev.target.value) })} /> s
-      </code>
+      </code>{' '}
+      {/* The runbook rarely says which band; a warning-level condition should not sound the alarm. */}
+      <select className="make-live-band" data-testid="draft-trigger-band" aria-label="Band" defaultValue={choice.severity ?? e.severity ?? 'red'} onChange={(ev) => onEdit({ severity: ev.target.value === 'yellow' ? 'yellow' : 'red' })}>
+        <option value="red">red: alarm</option>
+        <option value="yellow">yellow: warning</option>
+      </select>
     </p>
   );
 }
