@@ -385,3 +385,13 @@ describe('Test connection is journaled', () => {
     expect(event).toMatchObject({ kind: 'decision', title: 'Test connection to http://127.0.0.1:4810 approved', detail: 'once, for probe probe:app-health', by: 'Release Manager' });
   });
 });
+
+describe('profile draft: an existing trigger in the form', () => {
+  it('reads as the sentence it tunes and its condition, not as its position', () => {
+    const existing = readExistingProfile(
+      ['gates:', '  triggers:', '    - { match: "P99 latency above 500 ms", metric: latency_p99, op: ">", value: 500 }', '    - { metric: error_rate, op: ">", value: 2 }', ''].join('\n'),
+      'x.flightdeck.yaml',
+    );
+    expect(existing.proposals.map((p) => p.title)).toEqual(['P99 latency above 500 ms (latency_p99 > 500)', 'error_rate > 2']);
+  });
+});

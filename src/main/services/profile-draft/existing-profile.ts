@@ -76,6 +76,12 @@ export function targetKey(kind: ProposalKind, e: Record<string, unknown>): strin
   }
 }
 
+/** A trigger has no name: it reads as the runbook sentence it tunes, else as its condition. */
+function triggerTitle(e: Record<string, unknown>): string {
+  const condition = `${String(e.metric)} ${String(e.op)} ${String(e.value)}`;
+  return typeof e.match === 'string' ? `${e.match.length > 80 ? `${e.match.slice(0, 79)}…` : e.match} (${condition})` : condition;
+}
+
 export function readExistingProfile(text: string, fileName: string): ExistingProfile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
@@ -89,7 +95,7 @@ export function readExistingProfile(text: string, fileName: string): ExistingPro
     const line = lineOf(node);
     const id = `profile:${kind}:${name}`;
     paths.set(id, path);
-    proposals.push({ id, kind, title: `${name}`, line, source: `${fileName}, line ${line}`, lines: [line], entry, fields: [], secret: null, group: null, accepted: true, note: null, existing: true });
+    proposals.push({ id, kind, title: kind === 'trigger' ? triggerTitle(entry) : name, line, source: `${fileName}, line ${line}`, lines: [line], entry, fields: [], secret: null, group: null, accepted: true, note: null, existing: true });
   };
 
   for (const { kind, path } of LIST_SECTIONS) {
