@@ -18,21 +18,13 @@
  * requests/s with an 8 s rate window and the trigger's hold shortened to
  * 2 s, so one run takes about half a minute. The last line is one JSON object.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, openCockpit, startDemoBrowserMode } from '../test/support/browser-mode';
+import { callFromPage, launchChromium, openCockpit, quickAlarmProfile, sessionJournal, startDemoBrowserMode } from '../test/support/browser-mode';
 import { notConnectedPainted, watchForNotConnected } from '../test/support/connection';
 import { startDemoEnv } from '../test/support/demo-env';
 
 const TRIGGER = 'Error rate above 2% for more than 5 minutes: roll back immediately';
 const TARGETS = { firingToBannerMs: 250, verifiedToBannerMs: 250, notConnectedMs: 3000, keystrokes: 2 };
-
-interface Entry {
-  ts: string;
-  type: string;
-  data: Record<string, unknown>;
-}
 
 /**
  * Arms a watch in the page: the epoch ms of the frame that first paints
@@ -66,35 +58,12 @@ async function painted(page: Page, key: string, timeoutMs: number): Promise<numb
 
 async function main(): Promise<void> {
   const env = await startDemoEnv({ args: ['--rate', '60'] });
-  const app = await startDemoBrowserMode(env, 'flightdeck-bench-ui-', (profileFile) =>
-    writeFileSync(
-      profileFile,
-      `${readFileSync(profileFile, 'utf8').replace('windowSeconds: 30', 'windowSeconds: 8')}
-gates:
-  hysteresis:
-    clearSeconds: 3
-  triggers:
-    - match: Error rate above 2% for more than 5 minutes
-      forSeconds: 2
-`,
-    ),
-  );
+  const app = await startDemoBrowserMode(env, 'flightdeck-bench-ui-', (profileFile) => quickAlarmProfile(profileFile, 'Error rate above 2% for more than 5 minutes'));
   const browser = await launchChromium();
-  const journal = (): Entry[] => {
-    const sessions = join(app.dir, 'data', 'sessions');
-    const dir = readdirSync(sessions, { withFileTypes: true }).find((d) => d.isDirectory())!;
-    return readFileSync(join(sessions, dir.name, 'journal.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Entry);
-  };
+  const journal = () => sessionJournal(app);
   try {
     const page = await openCockpit(browser, app.running, { viewport: { width: 1280, height: 800 } });
-    const call = (name: string, input: unknown) =>
-      page.evaluate(
-        async ([n, body]) => (await fetch(`/api/call/${n}`, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-Flightdeck': '1' }, body: JSON.stringify(body) })).json() as Promise<{ ok: boolean }>,
-        [name, input] as const,
-      );
+    const call = (name: string, input: unknown) => callFromPage(page, name, input);
     await call('setOperator', { name: 'Bench Operator' });
     // Wait until the rate window is judged (the window is healthy), so the firing is a real one.
     for (const deadline = Date.now() + 90_000; ; ) {

@@ -12,11 +12,10 @@
  * admin API. Every claim about the flag and the journal is checked at its
  * source, not only on screen.
  */
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
+import { type DemoBrowserMode, launchChromium, openCockpit, sessionJournal, startDemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 const FLAG = 'checkout_v2';
@@ -34,11 +33,6 @@ let env: DemoEnv;
 let demo: DemoBrowserMode;
 let page: Page;
 
-interface Entry {
-  type: string;
-  by: string | null;
-  data: Record<string, unknown>;
-}
 
 async function shopPercent(): Promise<number> {
   const res = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { signal: AbortSignal.timeout(2_000) });
@@ -46,16 +40,8 @@ async function shopPercent(): Promise<number> {
   return ((await res.json()) as { percentage: number }).percentage;
 }
 
-/** The open session's journal, read from its file as an auditor would. */
-function journal(): Entry[] {
-  const sessions = join(demo.dir, 'data', 'sessions');
-  const dirs = readdirSync(sessions, { withFileTypes: true }).filter((d) => d.isDirectory());
-  expect(dirs).toHaveLength(1);
-  return readFileSync(join(sessions, dirs[0]!.name, 'journal.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Entry);
-}
+/** The session's journal, read from its file as an auditor would. */
+const journal = () => sessionJournal(demo);
 
 const alarmFor = () => page.locator('[data-testid="alarm"]').filter({ hasText: TRIGGER });
 

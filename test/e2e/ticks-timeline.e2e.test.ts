@@ -11,12 +11,12 @@
  * - the timeline ("t") lists those events in journal order, filters by
  *   kind, moves with ↑/↓/End and Enter goes to the event's item.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
+import { type DemoBrowserMode, launchChromium, openCockpit, sessionJournal, startDemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 /** Screenshots of the offer and the timeline, for a person to look at. */
@@ -32,22 +32,9 @@ let env: DemoEnv;
 let demo: DemoBrowserMode;
 let page: Page;
 
-interface Entry {
-  seq: number;
-  type: string;
-  by: string | null;
-  data: Record<string, unknown>;
-}
 
-/** The session's journal as written on disk. */
-function journal(): Entry[] {
-  const sessions = join(demo.dir, 'data', 'sessions');
-  const dirs = readdirSync(sessions, { withFileTypes: true }).filter((d) => d.isDirectory());
-  return readFileSync(join(sessions, dirs[0]!.name, 'journal.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Entry);
-}
+/** The session's journal, read from its file as an auditor would. */
+const journal = () => sessionJournal(demo);
 
 const ticksOf = (text: string) => journal().filter((e) => e.type === 'item.ticked' && e.data.itemText === text);
 const item = (text: string) => page.locator(`[data-testid="item"][aria-label="${text}"]`);

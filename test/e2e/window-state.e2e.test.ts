@@ -13,12 +13,12 @@
  * the trigger's hold and clear times shortened, so the whole arc takes
  * seconds rather than the runbook's five minutes.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openCockpit, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
+import { callFromPage, launchChromium, openCockpit, quickAlarmProfile, sessionJournal, startDemoBrowserMode, type DemoBrowserMode } from '../support/browser-mode';
 import { startDemoEnv, type DemoEnv } from '../support/demo-env';
 
 /** Screenshots of each state of the window, kept as test artefacts. */
@@ -35,21 +35,7 @@ let env: DemoEnv;
 let demo: DemoBrowserMode;
 let page: Page;
 
-interface Entry {
-  type: string;
-  by: string | null;
-  data: Record<string, unknown>;
-}
-
-function journal(): Entry[] {
-  const sessions = join(demo.dir, 'data', 'sessions');
-  const dirs = readdirSync(sessions, { withFileTypes: true }).filter((d) => d.isDirectory());
-  expect(dirs).toHaveLength(1);
-  return readFileSync(join(sessions, dirs[0]!.name, 'journal.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Entry);
-}
+const journal = () => sessionJournal(demo);
 
 async function shopPercent(): Promise<number> {
   const res = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { signal: AbortSignal.timeout(2_000) });
@@ -57,34 +43,14 @@ async function shopPercent(): Promise<number> {
 }
 
 /** A contract call from the page, as the renderer makes it (same origin, its session cookie). */
-async function call(name: string, input: unknown): Promise<{ ok: boolean; error?: { message: string } }> {
-  return page.evaluate(
-    async ([n, body]) => {
-      const res = await fetch(`/api/call/${n}`, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-Flightdeck': '1' }, body: JSON.stringify(body) });
-      return (await res.json()) as { ok: boolean; error?: { message: string } };
-    },
-    [name, input] as const,
-  );
-}
+const call = (name: string, input: unknown) => callFromPage(page, name, input);
 
 const windowBanner = () => page.getByTestId('window-banner');
 
 beforeAll(async () => {
   browser = await launchChromium();
   env = await startDemoEnv({ args: ['--rate', '60'] });
-  demo = await startDemoBrowserMode(env, 'flightdeck-window-e2e-', (profileFile) =>
-    writeFileSync(
-      profileFile,
-      `${readFileSync(profileFile, 'utf8').replace('windowSeconds: 30', 'windowSeconds: 8')}
-gates:
-  hysteresis:
-    clearSeconds: 3
-  triggers:
-    - match: ${TRIGGER_MATCH}
-      forSeconds: 2
-`,
-    ),
-  );
+  demo = await startDemoBrowserMode(env, 'flightdeck-window-e2e-', (profileFile) => quickAlarmProfile(profileFile, TRIGGER_MATCH));
   page = await openCockpit(browser, demo.running, { viewport: { width: 1280, height: 800 } });
   // Named through the contract, not the header field: focus stays on the page, so what follows is keys alone.
   expect((await call('setOperator', { name: OPERATOR })).ok).toBe(true);
@@ -98,7 +64,7 @@ afterAll(async () => {
 
 describe('the window state after a rollback, on the faulty flag', () => {
   it('the red trigger fires: the banner names it first, with a value consistent with its line', async () => {
-    await expect.poll(() => call('getWindow', {}).then((r) => (r as unknown as { ok: boolean; value: { state: string } }).value?.state), { timeout: 60_000 }).toBe('healthy');
+    await expect.poll(() => call('getWindow', {}).then((r) => (r.value as { state: string } | undefined)?.state), { timeout: 60_000 }).toBe('healthy');
     // The crisis: the faulty flag goes out to everyone (past the gate, deliberately, with a reason): about 6 % errors, well past the 2 % line.
     const set = await call('setFlag', { flag: FLAG, percent: 100, override: { reason: 'e2e: the faulty rollout under test' } });
     expect(set.ok, set.error?.message).toBe(true);

@@ -4,7 +4,7 @@
  * with playwright-core. Nothing here downloads a browser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -169,4 +169,57 @@ export async function setOperator(page: Page, name: string): Promise<void> {
   const field = page.getByTestId('operator');
   await field.fill(name);
   await field.press('Enter');
+}
+
+/** A journal entry as a test reads it from the file: the fields the e2e tests and benches look at. */
+export interface JournalLine {
+  seq: number;
+  ts: string;
+  type: string;
+  by: string | null;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The journal of the one session a demo run has, read from its file as an
+ * auditor would. More than one session means the test is not reading what
+ * it thinks it is, so that is an error.
+ */
+export function sessionJournal(demo: Pick<DemoBrowserMode, 'dir'>): JournalLine[] {
+  const sessions = join(demo.dir, 'data', 'sessions');
+  const dirs = readdirSync(sessions, { withFileTypes: true }).filter((d) => d.isDirectory());
+  if (dirs.length !== 1) throw new Error(`expected one session in ${sessions}, found ${dirs.length}`);
+  return readFileSync(join(sessions, dirs[0]!.name, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as JournalLine);
+}
+
+/** A contract call made from the page, as the renderer's own transport makes it (so the cookie, Origin and token rules apply). */
+export function callFromPage(page: Page, name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
+  return page.evaluate(
+    async ([n, body]) => {
+      const res = await fetch(`/api/call/${n}`, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-Flightdeck': '1' }, body: JSON.stringify(body) });
+      return (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    },
+    [name, input] as const,
+  );
+}
+
+/**
+ * The demo profile made quick to alarm, for tests and benches that fly the
+ * faulty flag: an 8 s rate window, the red trigger held 2 s, cleared after 3 s.
+ */
+export function quickAlarmProfile(profileFile: string, triggerMatch: string): void {
+  writeFileSync(
+    profileFile,
+    `${readFileSync(profileFile, 'utf8').replace('windowSeconds: 30', 'windowSeconds: 8')}
+gates:
+  hysteresis:
+    clearSeconds: 3
+  triggers:
+    - match: ${triggerMatch}
+      forSeconds: 2
+`,
+  );
 }

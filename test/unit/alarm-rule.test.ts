@@ -13,32 +13,12 @@ import { alarmDetail, alarmingTriggers, alarmNotice, alarmValue, mostSevereFirin
 import { formatValueAgainst } from '../../src/shared/format';
 import { watchAlarms } from '../../src/main/electron/alarm-watch';
 import type { EventListener } from '../../src/main/app/event-hub';
+import { gatesState, triggerView } from '../support/gate-views';
 
-function trigger(over: Partial<TriggerView>): TriggerView {
-  return {
-    id: 'red',
-    text: 'Error rate above 2%',
-    line: 83,
-    metric: 'error_rate',
-    severity: 'red',
-    state: 'firing',
-    value: 3,
-    unit: '%',
-    forSeconds: 5,
-    heldSeconds: 6,
-    acknowledged: false,
-    autoRollback: false,
-    countdownEndsAt: null,
-    op: '>',
-    threshold: 2,
-    firedValue: 2.4,
-    ...over,
-  };
-}
+const trigger = (over: Partial<TriggerView>): TriggerView =>
+  triggerView({ id: 'red', state: 'firing', value: 3, forSeconds: 5, heldSeconds: 6, op: '>', threshold: 2, firedValue: 2.4, ...over });
 
-function gates(...triggers: TriggerView[]): GatesState {
-  return { revision: 1, phases: [], currentPhaseId: null, gates: [], triggers, nextStep: null, nextStepBlockedBy: null, live: true };
-}
+const gates = (...triggers: TriggerView[]): GatesState => gatesState(triggers);
 
 describe('the most severe firing trigger is the one named', () => {
   it('red over yellow, even when the yellow one is further past its own line', () => {

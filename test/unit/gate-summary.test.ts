@@ -2,26 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GateView, GatesState, TriggerView } from '../../src/shared/gate-model';
 import { mostSevereFiring } from '../../src/shared/alarm-rule';
+import { triggerView } from '../support/gate-views';
 import { decisionText, worstTrigger } from '../../src/renderer/src/features/gates/gate-summary';
 
-function trigger(id: string, over: Partial<TriggerView> = {}): TriggerView {
-  return {
-    id,
-    text: id,
-    line: null,
-    metric: 'error_rate',
-    severity: 'red',
-    state: 'quiet',
-    value: 0.4,
-    unit: '%',
-    forSeconds: 300,
-    heldSeconds: 0,
-    acknowledged: false,
-    autoRollback: false,
-    countdownEndsAt: null,
-    ...over,
-  };
-}
+const trigger = (id: string, over: Partial<TriggerView> = {}): TriggerView => triggerView({ id, text: id, line: null, ...over });
 
 describe('worstTrigger', () => {
   it('is null without triggers', () => {

@@ -6,33 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ControlState } from '../../src/shared/control-model';
-import type { GatesState, TriggerView } from '../../src/shared/gate-model';
+import type { TriggerView } from '../../src/shared/gate-model';
 import { alarmDetail, alarmIds, alarmingTriggers, alarmNotice, newAlarms, triggerStateText } from '../../src/renderer/src/features/gates/gates-alarm';
 import { alarmStep, watchAlarms } from '../../src/main/electron/alarm-watch';
 import type { EventListener } from '../../src/main/app/event-hub';
+import { gatesState, triggerView } from '../support/gate-views';
 
-function trigger(over: Partial<TriggerView>): TriggerView {
-  return {
-    id: 't-error',
-    text: 'Error rate above 2% for more than 5 minutes',
-    line: 78,
-    metric: 'error_rate',
-    severity: 'red',
-    state: 'quiet',
-    value: 0.4,
-    unit: '%',
-    forSeconds: 300,
-    heldSeconds: 0,
-    acknowledged: false,
-    autoRollback: false,
-    countdownEndsAt: null,
-    ...over,
-  };
-}
+const trigger = (over: Partial<TriggerView>): TriggerView => triggerView({ id: 't-error', text: 'Error rate above 2% for more than 5 minutes', line: 78, ...over });
 
-function gates(triggers: TriggerView[], revision = 1): GatesState {
-  return { revision, phases: [], currentPhaseId: null, gates: [], triggers, nextStep: null, nextStepBlockedBy: null, live: true };
-}
+const gates = gatesState;
 
 describe('what counts as an alarm', () => {
   it('a firing red trigger alarms; pending, quiet, unknown, yellow and acknowledged ones do not', () => {

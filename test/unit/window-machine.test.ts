@@ -11,35 +11,14 @@ import type { GatesState, TriggerView } from '../../src/shared/gate-model';
 import type { JournalEntry } from '../../src/shared/session-model';
 import { WindowMachine, type WindowTransition } from '../../src/main/services/window/window-machine';
 import { offersRollback, windowHeadline } from '../../src/shared/window-words';
+import { gatesState, triggerView } from '../support/gate-views';
 
 const T0 = Date.parse('2026-12-03T02:10:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
-function trigger(over: Partial<TriggerView> = {}): TriggerView {
-  return {
-    id: 'err',
-    text: 'Error rate above 2%',
-    line: 83,
-    metric: 'error_rate',
-    severity: 'red',
-    state: 'quiet',
-    value: 0.4,
-    unit: '%',
-    forSeconds: 5,
-    heldSeconds: 0,
-    acknowledged: false,
-    autoRollback: false,
-    countdownEndsAt: null,
-    op: '>',
-    threshold: 2,
-    firedValue: null,
-    ...over,
-  };
-}
+const trigger = (over: Partial<TriggerView> = {}): TriggerView => triggerView({ id: 'err', forSeconds: 5, op: '>', threshold: 2, firedValue: null, ...over });
 
-function gates(...triggers: TriggerView[]): GatesState {
-  return { revision: 1, phases: [], currentPhaseId: null, gates: [], triggers, nextStep: null, nextStepBlockedBy: null, live: true };
-}
+const gates = (...triggers: TriggerView[]): GatesState => gatesState(triggers);
 
 let seq = 0;
 function entry(type: string, data: Record<string, unknown>, s: number, by: string | null = null): JournalEntry {
