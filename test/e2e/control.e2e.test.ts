@@ -191,7 +191,10 @@ describe('controls against the demo environment', () => {
     // Flightdeck writes 10 itself first, so this test stands alone: the drift is from what it last wrote.
     await flagControl().locator('[data-testid="flag-step"][data-percent="10"]').click();
     await page.getByTestId('flag-confirm').getByTestId('flag-confirm-apply').click();
-    await expect.poll(() => adminPercent()).toBe(10);
+    // Wait for Flightdeck's own outcome, not the shop's value: the shop holds 10 before the read-back ends, and a
+    // change made in between is read back as the write's answer, so "last wrote" would still be 0 (a flake seen in CI).
+    await expect.poll(() => flagControl().getByTestId('action-outcome').getAttribute('data-outcome'), { timeout: 30_000 }).toBe('ok');
+    expect(await adminPercent()).toBe(10);
     const put = await fetch(`${env.url}/api/admin/feature-flags/${FLAG}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ percentage: 70 }), signal: AbortSignal.timeout(2_000) });
     expect(put.status).toBe(200);
     // The cockpit re-reads the flag on its own (watchSeconds, 5 s by default) and compares with what it last wrote (0).
