@@ -42,6 +42,28 @@ export interface TeamRefusal {
   message: string;
 }
 
+/** One tick or note on an item, from the merged chain or this laptop's outbox. */
+export interface TeamItemEvent {
+  kind: 'tick' | 'untick' | 'note';
+  /** The note's text; null for ticks. */
+  text: string | null;
+  /** Member name of the author (their signed entry), and the operator name they recorded. */
+  author: string;
+  by: string | null;
+  /** When the author recorded it (ISO), which is earlier than its place in the chain when shared late. */
+  at: string;
+  /** Its seq in the merged chain; null while it waits in this laptop's outbox. */
+  seq: number | null;
+}
+
+/** An item as the whole team sees it: the merged chain, then this laptop's unshared entries. */
+export interface TeamItem {
+  /** The last tick or untick in that order; null when nobody ticked it. */
+  checked: boolean | null;
+  /** Every tick, untick and note on it, in that order. */
+  history: TeamItemEvent[];
+}
+
 export type TeamConnection = 'connected' | 'connecting' | 'offline';
 
 export interface TeamView {
@@ -58,6 +80,8 @@ export interface TeamView {
   unshared: number[];
   lease: TeamLease | null;
   refused: TeamRefusal[];
+  /** Items anyone ticked or noted, by item id. */
+  items: Record<string, TeamItem>;
   /** Head of the merged chain this laptop holds (its replica). */
   head: { seq: number; hash: string } | null;
 }
