@@ -13,7 +13,9 @@ const USAGE = `Usage:
   flightdeck session new RUNBOOK --dir DIR [--by NAME]  start a session in DIR
   flightdeck session tick DIR ITEM_ID --by NAME         tick an item (untick: session untick)
   flightdeck session note DIR ITEM_ID TEXT --by NAME    attach a note to an item
-  flightdeck session status DIR [--json]                progress, who ticked what, and when
+  flightdeck session status DIR [--json]                progress, who ticked what, and when (and the team, when joined)
+  flightdeck session join --store postgres://USER@HOST/DB --session ID --dir DIR [--runbook FILE] [--by NAME] [--follow]
+                                                      fly the session with the team through its PostgreSQL
   flightdeck probe URL [--json] [--timeout MS]        status, latency, TLS days left
   flightdeck scrape URL [--json] [--by LABEL] [--window SECONDS]
                                                       error rate, request rate, p50/p95/p99 from /metrics
@@ -68,6 +70,7 @@ export async function run(argv: string[], io: Io, loaderSource: LoaderSource): P
   const loader = (): Promise<RunbookLoader> => (typeof loaderSource === 'function' ? loaderSource() : Promise.resolve(loaderSource));
   const own = argv[0] !== undefined && Object.hasOwn(OWN_OPTION_COMMANDS, argv[0]) ? OWN_OPTION_COMMANDS[argv[0]] : undefined;
   if (own) return (await own())(argv.slice(1), io);
+  if (argv[0] === 'session' && argv[1] === 'join') return (await import('./team-commands')).sessionJoinCommand(argv.slice(2), io, loader);
   // The runbook is parsed in the worker, which has a deadline.
   if (argv[0] === 'replay') return (await import('./replay-command')).replayCommand(argv.slice(1), io, await loader());
   if (argv[0] === 'trust') return (await import('./trust-command')).trustCommand(argv.slice(1), io, await loader());

@@ -12,8 +12,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { FlightdeckError } from '../../shared/errors';
 import { PAPER_SIZES, type PaperSize } from '../../shared/report-model';
@@ -30,8 +28,8 @@ import { Session } from '../services/session/session';
 import { SigningIdentities } from '../services/signing/signing-identity';
 import { TrustedSigners } from '../services/signing/trusted-signers';
 import { SecretRedactor } from '../services/vault/redactor';
-import { Vault } from '../services/vault/vault';
-import { VAULT_FILE_NAME } from '../services/vault/vault-file';
+import type { Vault } from '../services/vault/vault';
+import { openVault } from './vault-open';
 import { EXIT, UsageError, describeError, exitCodeFor, type Io } from './io';
 
 export const SIGNOFF_USAGE = `Usage: flightdeck signoff DIR --role ROLE --name NAME [--own-key] [--by NAME]
@@ -180,32 +178,3 @@ function signingIdentities(vault: Vault, env: NodeJS.ProcessEnv): SigningIdentit
   return new SigningIdentities(vault, { trustedSigners: TrustedSigners.inDataDir(defaultDataDir(env)) });
 }
 
-async function openVault(env: NodeJS.ProcessEnv, options: ReportCommandOptions, redactor = new SecretRedactor()): Promise<Vault> {
-  const file = join(defaultDataDir(env), VAULT_FILE_NAME);
-  const vault = new Vault({ file, safeStorage: null, platform: process.platform, redactor, ...(options.scryptN ? { scryptN: options.scryptN } : {}) });
-  const status = vault.status();
-  if (status.kind === 'safe-storage') {
-    throw new FlightdeckError('unsupported', 'The vault is kept by the desktop app in the OS keyring, which the terminal cannot open: export the report from the app, or use a passphrase vault.', { file });
-  }
-  let passphrase = env.FLIGHTDECK_VAULT_PASSPHRASE ?? '';
-  if (!passphrase) {
-    const ask = options.askPassphrase ?? (process.stdin.isTTY ? askHidden : null);
-    if (!ask) throw new FlightdeckError('locked', 'The signing keys are in the vault: set FLIGHTDECK_VAULT_PASSPHRASE, or run on a terminal to type the passphrase.', { field: 'FLIGHTDECK_VAULT_PASSPHRASE' });
-    passphrase = await ask(`Vault passphrase (${file}): `);
-  }
-  await vault.unlock(passphrase);
-  return vault;
-}
-
-/** A terminal prompt that does not echo what is typed. */
-async function askHidden(prompt: string): Promise<string> {
-  process.stderr.write(prompt);
-  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
-  try {
-    return await rl.question('');
-  } finally {
-    rl.close();
-    process.stderr.write('\n');
-  }
-}

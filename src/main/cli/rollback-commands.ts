@@ -27,6 +27,10 @@ import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
 import { SecretRedactor } from '../services/vault/redactor';
 import { EnvSecretResolver } from './env-secrets';
 import { openActionJournal } from './action-journal-option';
+import type { Session } from '../services/session/session';
+import { isJoined } from '../services/team/team-config';
+import { openTeamMember, type TeamMemberHandle } from './team-member';
+import { teamRollbackPlan } from './team-rollback';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const ROLLBACK_USAGE = `Usage:
@@ -39,6 +43,12 @@ export const ROLLBACK_USAGE = `Usage:
   --yes            confirm without a prompt (scripts); otherwise, on a terminal,
                    type the environment's name to confirm
   --by NAME        who acts (default: $USER)
+  --take-over      in a team session, resume the run of a member whose lease
+                   ran out mid-plan (shown first; finished steps are not repeated)
+
+In a session joined to a team (flightdeck session join), the rollback takes
+the team's single flight first: while another member holds it, this command
+follows their run instead of starting a second.
 
 A run that was interrupted in the same journal (the machine or the process
 died) is resumed first: steps that finished are not repeated.
@@ -60,6 +70,7 @@ const OPTIONS = {
   session: { type: 'string' },
   log: { type: 'string' },
   yes: { type: 'boolean', default: false },
+  'take-over': { type: 'boolean', default: false },
   by: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -160,7 +171,37 @@ async function runRollback(context: RunContext): Promise<number> {
   const redactor = new SecretRedactor();
   for (const [name, value] of secrets.entries()) redactor.add(name, value);
 
-  const { journal, where, close } = openActionJournal(values, env, 'rollback-');
+  const opened = openActionJournal(values, env, 'rollback-');
+  const { where } = opened;
+  let journal = opened.journal;
+  const close = opened.close;
+  let fence: (() => Promise<void>) | undefined;
+  let release = async (): Promise<void> => undefined;
+  if (values.session && isJoined(values.session)) {
+    const session = opened.journal as Session;
+    let member: TeamMemberHandle | null = null;
+    try {
+      member = await openTeamMember(values.session, env, session);
+      const team = await teamRollbackPlan(session, member.sync, planName, values['take-over'] === true, io);
+      if (team.kind === 'followed') return team.status;
+      journal = team.journal;
+      fence = () => team.lease.fence();
+      const { sync, close: stopTeam } = member;
+      member = null;
+      release = async () => {
+        await team.lease.release();
+        // What the run recorded goes to the team before the command ends, when the store answers.
+        await sync.flush(5000).catch(() => io.err(`Not yet shared with the team: ${sync.view().unshared.length} entries stay in ${values.session} until it is joined again.`));
+        await stopTeam();
+      };
+    } finally {
+      // Followed someone else's run, or failed before running: nothing more to share from here.
+      if (!fence) {
+        await member?.close();
+        opened.close();
+      }
+    }
+  }
   const printed = new Map<number, string>();
   const guards: Array<{ flag: string; value: FlagValue; end: Promise<GuardEnd> }> = [];
   // Built on the journal: its flag service picks up the earlier writes still unknown there, for the guard.
@@ -169,6 +210,7 @@ async function runRollback(context: RunContext): Promise<number> {
     secrets,
     redactor,
     settleDelaysMs: [],
+    ...(fence ? { fence } : {}),
     defaultBackupRoot: join(defaultDataDir(env), 'backups'),
     fallbackDir: process.cwd(),
     baseEnv: env,
@@ -206,6 +248,7 @@ async function runRollback(context: RunContext): Promise<number> {
     return run.outcome === 'ok' && guarded.holding ? EXIT.ok : EXIT.failure;
   } finally {
     await scope.dispose();
+    await release();
     close();
   }
 }

@@ -5,6 +5,10 @@
  * lock, so it works while the app flies the session.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOURNAL_FILE, readJournalFile } from '../services/journal/journal';
+import { isJoined } from '../services/team/team-config';
+import { teamStatus, type TeamStatus } from '../services/team/team-status';
 import { FlightdeckError } from '../../shared/errors';
 import type { RunbookDoc, TaskItem } from '../../shared/runbook-model';
 import { isChecked, type SessionState } from '../../shared/session-model';
@@ -111,10 +115,12 @@ export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: 
   const runbook = await loader.loadText(state.runbook.name, Session.readRunbookCopyFrom(dir));
   const report = statusReport(state, dir, runbook.doc);
   const warnings = journalWarnings(recovered, damage);
-  const status = damage ? EXIT.badInput : EXIT.ok;
+  const team = isJoined(dir) ? teamStatus(dir, readJournalFile(join(dir, JOURNAL_FILE)).entries) : null;
+  for (const refusal of team?.refused ?? []) warnings.push(`refused from the team store: ${refusal.message}`);
+  const status = damage || (team?.refused.length ?? 0) > 0 ? EXIT.badInput : EXIT.ok;
   for (const warning of warnings) io.err(`warning: ${warning}`);
   if (asJson) {
-    io.out(json({ ...report, journal: { tornTail: recovered, damage } }));
+    io.out(json({ ...report, journal: { tornTail: recovered, damage }, team }));
     return status;
   }
   const lines = [
@@ -130,6 +136,16 @@ export async function sessionStatus(loader: RunbookLoader, dir: string, asJson: 
     lines.push('', 'Latest ticks');
     for (const item of done) lines.push(`  ${item.at} ${item.by}: ${item.checked ? 'ticked' : 'unticked'} "${item.text}"`);
   }
+  if (team) lines.push('', ...teamLines(team));
   io.out(lines.join('\n'));
   return status;
+}
+
+/** The team part of the status: members, what this laptop has not shared yet, and the chain it holds. */
+function teamLines(team: TeamStatus): string[] {
+  return [
+    `Team session ${team.session} at ${team.store}, as ${team.you.name}`,
+    ...team.members.map((m) => `  ${m.name} (key ${m.key.slice(0, 8)}…): ${m.entries} entries${m.lastAt ? `, last at ${m.lastAt}` : ''}`),
+    `  ${team.entries} entries in this laptop's copy of the team chain; ${team.unshared.length === 0 ? 'everything recorded here is shared' : `${team.unshared.length} recorded here not yet shared (journal entries ${team.unshared.join(', ')})`}`,
+  ];
 }

@@ -75,7 +75,8 @@ export function foldRollbackRuns(entries: readonly JournalEntry[]): RunHistory[]
       }
       case 'rollback.finished': {
         const run = runs.get(String(data.runId));
-        if (run) {
+        // A run ends once: in a team session a holder cut off mid-run may share its own end after another member finished it.
+        if (run && run.finished === null) {
           run.finished = {
             outcome: data.outcome as 'ok' | 'failed' | 'unknown',
             message: String(data.message),

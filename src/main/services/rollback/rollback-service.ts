@@ -44,6 +44,13 @@ export interface RollbackServiceDeps {
    * a late one cannot undo the rollback unnoticed.
    */
   guard?: (request: { runId: string; flag: string; value: FlagValue; by: string | null }) => void;
+  /**
+   * Runs after a step's intent is journaled and before the step acts; a
+   * throw stops the step unrun. A team session's single flight puts its
+   * fence here (services/team/team-flight.ts): the lease renewed and the
+   * intent shared with the team, or the step does not run.
+   */
+  fence?: () => Promise<void>;
   /** Monotonic milliseconds (press to verified). */
   clock?: () => number;
   now?: () => Date;
@@ -217,7 +224,7 @@ export class RollbackService {
         // The attempt the crash cut short gets its end in the journal before the step runs again.
         this.deps.runner.closeInterrupted(earlier.actionId, by, 'interrupted by a crash; safe to repeat, so it runs again');
       }
-      const spec = await this.stepSpec(step, index, active.view.id, by, resuming ? earlier : undefined);
+      const spec = withFence(await this.stepSpec(step, index, active.view.id, by, resuming ? earlier : undefined), this.deps.fence);
       this.verifiedFlag = null;
       const started = this.deps.runner.start(spec);
       this.setStep(active, index, { outcome: 'running', message: 'running', startedAt: started.record.startedAt, endedAt: null });
@@ -384,6 +391,18 @@ export function checkPlanConfirmation(confirmation: RollbackConfirmation, plan: 
 /** The act a plan asks for: typing the environment's name when it restores a database, else the profile's rule. */
 export function confirmModeOf(plan: RollbackPlanConfig, profileMode: 'hold' | 'type'): 'hold' | 'type' {
   return needsTypedConfirmation(plan) ? 'type' : profileMode;
+}
+
+/** The step with the fence run first, inside the step (after its intent is journaled, before it acts). */
+function withFence(spec: ActionSpec, fence: (() => Promise<void>) | undefined): ActionSpec {
+  if (!fence) return spec;
+  return {
+    ...spec,
+    run: async (context) => {
+      await fence();
+      return spec.run(context);
+    },
+  };
 }
 
 function failing(base: Omit<ActionSpec, 'inputs' | 'timeoutMs' | 'run'>, inputs: Record<string, string>, message: string): ActionSpec {

@@ -31,6 +31,8 @@ import type { SecretResolver } from '../vault/secrets';
 
 export interface SessionScopeDeps {
   journal: ActionJournal;
+  /** A team session's single-flight fence, run before each rollback step acts (rollback-service.ts). */
+  fence?: () => Promise<void>;
   secrets: SecretResolver;
   redactor: SecretRedactor;
   /** Where a target that names no backup dir keeps its backups. */
@@ -132,6 +134,7 @@ export function createSessionScope(trusted: TrustedProfile, deps: SessionScopeDe
       on.guardStarted?.({ flag, value, end });
     },
     ...(on.rollbackProgress ? { onUpdate: on.rollbackProgress } : {}),
+    ...(deps.fence ? { fence: deps.fence } : {}),
   });
 
   return {

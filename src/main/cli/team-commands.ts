@@ -1,0 +1,146 @@
+/**
+ * `flightdeck session join`: joins a local session to a team session in
+ * the team's PostgreSQL (issue 16), shares what this laptop recorded,
+ * and catches up with the others. With --follow it keeps doing so until
+ * stopped, printing each entry the team adds, so ticks and notes recorded
+ * by `flightdeck session tick|note` in the same folder are shared as they
+ * are made.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FlightdeckError } from '../../shared/errors';
+import { checkPersonName } from '../../shared/person-name';
+import type { RunbookLoader } from '../services/runbook/runbook-loader';
+import { Session, runbookRef } from '../services/session/session';
+import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
+import type { TeamEntry } from '../services/team/team-entry';
+import { JournalFollower } from '../services/team/journal-follower';
+import { EXIT, UsageError, json, type Io } from './io';
+import { memberKey, openTeamMember } from './team-member';
+import { openVault, type VaultOpenOptions } from './vault-open';
+
+export const JOIN_USAGE = `Usage: flightdeck session join --store postgres://USER@HOST:PORT/DB --session ID --dir DIR [--runbook FILE] [--by NAME]
+                               [--sslmode verify-full|disable] [--ca FILE] [--follow] [--json]
+
+Joins the session in DIR (made from --runbook when DIR holds none) to team
+session ID in the team's PostgreSQL, shares what was recorded here, and
+catches up with the others. Each entry is signed with NAME's own key, kept
+in the vault (FLIGHTDECK_VAULT_PASSPHRASE). The store's password is read
+from FLIGHTDECK_SECRET_TEAM_STORE (or the vault secret "team-store") and
+is only ever sent to the store named here; never put it in the URL.
+
+  --sslmode   verify-full (the default, except on 127.0.0.1/localhost):
+              TLS with the server's certificate checked against --ca FILE
+              or the system's roots; disable only on a trusted network
+  --follow    keep sharing and following until stopped (Ctrl-C)
+
+Exit status: 0 joined and in step, 1 the store could not be reached (what was
+recorded here stays, not yet shared), 2 bad input.`;
+
+const JOIN_WAIT_MS = 20_000;
+
+function isLoopback(url: string): boolean {
+  const host = checkStoreUrl(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+export async function sessionJoinCommand(args: string[], io: Io, loader: () => Promise<RunbookLoader>, env: NodeJS.ProcessEnv = process.env, vaultOptions: VaultOpenOptions = {}): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      store: { type: 'string' },
+      session: { type: 'string' },
+      dir: { type: 'string' },
+      runbook: { type: 'string' },
+      by: { type: 'string' },
+      sslmode: { type: 'string' },
+      ca: { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(JOIN_USAGE);
+    return EXIT.ok;
+  }
+  const dir = values.dir;
+  if (!dir) throw new UsageError(`missing --dir DIR\n\n${JOIN_USAGE}`);
+  const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
+  if (!by) throw new UsageError(`missing --by NAME\n\n${JOIN_USAGE}`);
+  if (!isJoined(dir)) {
+    if (!values.store || !values.session) throw new UsageError(`missing --store URL and --session ID\n\n${JOIN_USAGE}`);
+    await ensureLocalSession(dir, values.runbook, by, loader);
+    const vault = await openVault(env, vaultOptions);
+    let key: string;
+    try {
+      key = memberKey(vault, by).keyid;
+    } finally {
+      vault.lock();
+    }
+    writeTeamConfig(dir, newConfig(values.store, values.session, values.sslmode, values.ca ?? null, by, key));
+  } else {
+    const joined = readTeamConfig(dir);
+    if ((values.session && values.session !== joined.session) || (values.store && values.store !== joined.store.url)) {
+      throw new FlightdeckError('conflict', `is already joined to team session ${joined.session} at ${storeLabel(joined.store.url)}; a session folder joins one team session.`, { file: dir });
+    }
+  }
+  const member = await openTeamMember(dir, env, new JournalFollower(dir), vaultOptions);
+  const { sync } = member;
+  sync.start();
+  try {
+    if (values.follow) return await follow(member.config, sync, io, values.json === true);
+    try {
+      await sync.until(() => sync.view().connection === 'connected' && sync.view().unshared.length === 0, JOIN_WAIT_MS, `team store ${storeLabel(member.config.store.url)}`);
+    } catch {
+      const view = sync.view();
+      io.err(`Joined team session ${view.session}, but the store is not reachable (${view.lastError ?? 'no answer'}): ${view.unshared.length} entries recorded here are not yet shared.`);
+      return EXIT.failure;
+    }
+    const view = sync.view();
+    if (values.json) io.out(json(view));
+    else io.out(`Joined team session ${view.session} at ${view.store} as ${view.you.name}: ${view.members.length} members (${view.members.map((m) => m.name).join(', ')}), chain at entry ${view.head?.seq ?? 0}, nothing waiting to be shared.`);
+    return EXIT.ok;
+  } finally {
+    await member.close();
+  }
+}
+
+function newConfig(url: string, session: string, sslmode: string | undefined, caFile: string | null, name: string, key: string): TeamConfig {
+  checkStoreUrl(url);
+  const mode = sslmode ?? (caFile || !isLoopback(url) ? 'verify-full' : 'disable');
+  if (mode !== 'verify-full' && mode !== 'disable') throw new UsageError(`--sslmode must be verify-full or disable, not "${mode}"`);
+  if (caFile && !existsSync(caFile)) throw new FlightdeckError('not-found', 'is not there (the CA certificate for --ca).', { file: caFile });
+  return { session, store: { url, ssl: mode, caFile, secret: DEFAULT_STORE_SECRET }, member: { name, key } };
+}
+
+async function ensureLocalSession(dir: string, runbook: string | undefined, by: string, loader: () => Promise<RunbookLoader>): Promise<void> {
+  if (existsSync(join(dir, 'journal.jsonl'))) return;
+  if (!runbook) throw new UsageError(`${dir} holds no session yet: give --runbook FILE to start one\n\n${JOIN_USAGE}`);
+  const { doc, text } = await (await loader()).loadFile(runbook, 'file', runbook);
+  Session.create(dir, runbookRef(doc), text, by).close();
+}
+
+/** Shares and follows until SIGINT or SIGTERM, one line per entry the team adds. */
+async function follow(config: TeamConfig, sync: import('../services/team/team-sync').TeamSync, io: Io, asJson: boolean): Promise<number> {
+  let connection = '';
+  sync.onChange(() => {
+    const view = sync.view();
+    if (view.connection === connection) return;
+    connection = view.connection;
+    if (asJson) io.out(json({ event: 'connection', connection, lastError: view.lastError, unshared: view.unshared.length }));
+    else io.err(connection === 'connected' ? `Connected to ${view.store}.` : `${connection}: ${view.lastError ?? ''} (${view.unshared.length} not yet shared)`);
+  });
+  sync.onEntry((entry: TeamEntry) => {
+    if (asJson) io.out(json({ event: 'entry', seq: entry.seq, type: entry.type, name: entry.name, origin: entry.origin, ts: entry.ts, data: entry.data }));
+    else io.out(`${entry.seq} ${entry.ts.slice(11, 19)} ${entry.name}: ${entry.type}${typeof entry.data.itemText === 'string' ? ` "${entry.data.itemText}"` : ''}`);
+  });
+  io.err(`Following team session ${config.session} as ${config.member.name}; Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  return EXIT.ok;
+}

@@ -1,0 +1,108 @@
+/**
+ * `flightdeck rollback --session DIR` on a session joined to a team: the
+ * same plan, under the team's single flight. This laptop takes the lease
+ * and runs the plan with every step fenced (team-flight.ts); when another
+ * member holds the lease it follows their run instead of starting a
+ * second; when a holder's lease ran out mid-run, `--take-over` (after
+ * showing what already ran) resumes that run from the merged journal,
+ * with the same rules as a crash resume, so no finished step runs again.
+ */
+import type { RollbackRun } from '../../shared/control-model';
+import { FlightdeckError } from '../../shared/errors';
+import type { JournalEntry } from '../../shared/session-model';
+import type { ActionJournal } from '../services/actions/action-journal';
+import { foldRollbackRuns, runView, type RunHistory } from '../services/rollback/rollback-history';
+import type { Session } from '../services/session/session';
+import { describeHolder, takeFlight, type FlightLease } from '../services/team/team-flight';
+import type { TeamSync } from '../services/team/team-sync';
+import type { LeaseRow } from '../services/team/team-store-api';
+import { EXIT, type Io } from './io';
+
+const CONNECT_WAIT_MS = 15_000;
+
+export type TeamRollbackPlan =
+  /** Run the plan here, under this lease, journaling through `journal`. */
+  | { kind: 'run'; lease: FlightLease; journal: ActionJournal; takeover: RunHistory | null }
+  /** Someone else's run: it was followed to its end; exit with this status. */
+  | { kind: 'followed'; status: number };
+
+/** The local session journal, read as the merged team journal: what a takeover resumes from. */
+export function mergedJournal(session: Session, sync: TeamSync): ActionJournal {
+  return {
+    record: (type, by, data) => {
+      const entry = session.record(type, by, data);
+      sync.kick();
+      return entry;
+    },
+    entries: (): readonly JournalEntry[] => sync.mergedJournal(),
+  };
+}
+
+/** Connects, then takes the flight, follows the holder, or refuses a takeover that was not confirmed. */
+export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: string, takeOver: boolean, io: Io): Promise<TeamRollbackPlan> {
+  sync.start();
+  try {
+    await sync.until(() => sync.view().connection === 'connected', CONNECT_WAIT_MS, 'the team store');
+    await sync.flush(CONNECT_WAIT_MS);
+  } catch {
+    throw new FlightdeckError('conflict', `Rollback not started: the team store is not reachable (${sync.view().lastError ?? 'no answer'}), so the team's single flight cannot be taken. Nothing ran.`);
+  }
+  const lease = await sync.refreshLease();
+  const me = sync.member.key;
+  if (lease && !lease.expired && lease.holderKey !== me) return { kind: 'followed', status: await followHolder(sync, lease, io) };
+  const interrupted = foldRollbackRuns(sync.mergedJournal()).filter((run) => run.finished === null).at(-1) ?? null;
+  const othersRun = interrupted && !session.entries().some((entry) => entry.type === 'rollback.started' && entry.data.runId === interrupted.runId) ? interrupted : null;
+  if (othersRun) {
+    io.err(describeInterrupted(othersRun, lease));
+    if (!takeOver) {
+      throw new FlightdeckError('forbidden', `Rollback not started: ${othersRun.by ?? 'another member'}'s run ${othersRun.runId} stopped mid-plan. Check what ran above, then run again with --take-over to resume it from the merged journal (finished steps are not repeated).`, { field: 'take-over' });
+    }
+  }
+  const attempt = await takeFlight(sync, { purpose: 'rollback', subject: othersRun?.runId ?? plan });
+  if ('heldBy' in attempt) return { kind: 'followed', status: await followHolder(sync, attempt.heldBy, io) };
+  if (othersRun) io.err(`Taking over rollback ${othersRun.runId} from ${othersRun.by ?? 'another member'}.`);
+  return { kind: 'run', lease: attempt.held, journal: mergedJournal(session, sync), takeover: othersRun };
+}
+
+function describeInterrupted(run: RunHistory, lease: LeaseRow | null): string {
+  const view = runView(run);
+  const steps = view.steps.map((step) => `  [${step.index + 1}/${view.steps.length}] ${step.title}: ${step.outcome === 'pending' ? 'not started' : step.outcome === 'running' ? 'started, no outcome shared' : `${step.outcome} — ${step.message}`}`);
+  return [`${lease ? describeHolder(lease) : `${run.by ?? 'Another member'}'s rollback stopped`}. What already ran of ${run.plan} (${run.runId}):`, ...steps].join('\n');
+}
+
+/** Prints the holder's run as the merged journal shows it, until it ends or their lease runs out. */
+async function followHolder(sync: TeamSync, lease: LeaseRow, io: Io): Promise<number> {
+  io.err(`${describeHolder(lease)}: following their run instead of starting a second.`);
+  const since = sync.merged().length;
+  const printed = new Map<number, string>();
+  let run: RollbackRun | null = null;
+  for (;;) {
+    const runs = foldRollbackRuns(sync.mergedJournal());
+    const theirs = runs.filter((r) => r.by !== null).at(-1);
+    if (theirs) {
+      run = runView(theirs);
+      for (const step of run.steps) {
+        if (step.outcome === 'pending' || printed.get(step.index) === step.outcome) continue;
+        printed.set(step.index, step.outcome);
+        io.err(`${lease.holder} [${step.index + 1}/${run.steps.length}] ${step.title}: ${step.outcome === 'running' ? '…' : `${step.outcome} — ${step.message}`}`);
+      }
+      if (theirs.finished && sync.merged().length > since) {
+        io.out(`Rollback ${run.plan} by ${lease.holder}: ${theirs.finished.outcome} — ${theirs.finished.message}`);
+        return theirs.finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
+      }
+    }
+    const now = await sync.refreshLease().catch(() => null);
+    if (!now || now.expired) {
+      const finished = theirs?.finished;
+      if (finished) {
+        io.out(`Rollback ${theirs.plan} by ${lease.holder}: ${finished.outcome} — ${finished.message}`);
+        return finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
+      }
+      if (now?.expired) {
+        io.err(`${describeHolder(now)} before the run finished: run again with --take-over to resume it.`);
+        return EXIT.failure;
+      }
+    }
+    await sync.until(() => false, 500, 'the holder').catch(() => undefined);
+  }
+}
