@@ -15,6 +15,7 @@ import type { RunbookLoader } from '../services/runbook/runbook-loader';
 import { Session, runbookRef } from '../services/session/session';
 import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
 import type { TeamEntry } from '../services/team/team-entry';
+import type { TeamStore } from '../services/team/team-store-api';
 import { JournalFollower } from '../services/team/journal-follower';
 import { EXIT, UsageError, json, type Io } from './io';
 import { memberKey, openTeamMember } from './team-member';
@@ -34,6 +35,8 @@ is only ever sent to the store named here; never put it in the URL.
               TLS with the server's certificate checked against --ca FILE
               or the system's roots; disable only on a trusted network
   --follow    keep sharing and following until stopped (Ctrl-C)
+  --migrate   approve and run the schema migrations the store lacks (listed
+              first; without it, a store that needs them is only described)
 
 Exit status: 0 joined and in step, 1 the store could not be reached (what was
 recorded here stays, not yet shared), 2 bad input.`;
@@ -41,8 +44,8 @@ recorded here stays, not yet shared), 2 bad input.`;
 const JOIN_WAIT_MS = 20_000;
 
 function isLoopback(url: string): boolean {
-  const host = checkStoreUrl(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  const { host } = checkStoreUrl(url);
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
 }
 
 export async function sessionJoinCommand(args: string[], io: Io, loader: () => Promise<RunbookLoader>, env: NodeJS.ProcessEnv = process.env, vaultOptions: VaultOpenOptions = {}): Promise<number> {
@@ -58,6 +61,7 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
       sslmode: { type: 'string' },
       ca: { type: 'string' },
       follow: { type: 'boolean', default: false },
+      migrate: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -89,6 +93,12 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
   }
   const member = await openTeamMember(dir, env, new JournalFollower(dir), vaultOptions);
   const { sync } = member;
+  try {
+    await approveMigrations(await member.openStore(), values.migrate === true, io);
+  } catch (error) {
+    await member.close();
+    throw error;
+  }
   sync.start();
   try {
     if (values.follow) return await follow(member.config, sync, io, values.json === true);
@@ -105,6 +115,23 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
     return EXIT.ok;
   } finally {
     await member.close();
+  }
+}
+
+/** The schema the store lacks: described, and run only with --migrate (the approval of the person who configures it). */
+async function approveMigrations(store: TeamStore, approved: boolean, io: Io): Promise<void> {
+  try {
+    const pending = await store.pendingMigrations();
+    if (pending.length === 0) return;
+    const list = pending.map((m) => `  version ${m.version}: ${m.summary}`).join('\n');
+    if (!approved) {
+      throw new FlightdeckError('forbidden', `The team store needs these schema migrations before a session can use it:\n${list}\nRun again with --migrate to approve and run them (as a user allowed to create tables).`, { field: 'migrate' });
+    }
+    io.err(`Running the team store's schema migrations:\n${list}`);
+    const applied = await store.migrate();
+    io.err(`Applied schema version${applied.length === 1 ? '' : 's'} ${applied.join(', ')}.`);
+  } finally {
+    await store.close();
   }
 }
 
@@ -128,7 +155,7 @@ async function follow(config: TeamConfig, sync: import('../services/team/team-sy
   let connection = '';
   sync.onChange(() => {
     const view = sync.view();
-    if (view.connection === connection) return;
+    if (view.connection === connection || (view.connection === 'connecting' && !view.lastError)) return;
     connection = view.connection;
     if (asJson) io.out(json({ event: 'connection', connection, lastError: view.lastError, unshared: view.unshared.length }));
     else io.err(connection === 'connected' ? `Connected to ${view.store}.` : `${connection}: ${view.lastError ?? ''} (${view.unshared.length} not yet shared)`);

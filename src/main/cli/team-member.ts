@@ -13,12 +13,15 @@ import type { Vault } from '../services/vault/vault';
 import { readTeamConfig, type TeamConfig } from '../services/team/team-config';
 import { openPostgresTeamStore } from '../services/team/team-store';
 import { TeamSync, type LocalJournal } from '../services/team/team-sync';
+import type { TeamStore } from '../services/team/team-store-api';
 import { EnvSecretResolver } from './env-secrets';
 import { openVault, type VaultOpenOptions } from './vault-open';
 
 export interface TeamMemberHandle {
   config: TeamConfig;
   sync: TeamSync;
+  /** A store of its own, for what the sync does not do (migrations). */
+  openStore(): Promise<TeamStore>;
   close(): Promise<void>;
 }
 
@@ -53,12 +56,8 @@ export async function openTeamMember(dir: string, env: NodeJS.ProcessEnv, local:
   if (key.keyid !== config.member.key) {
     throw new FlightdeckError('conflict', `The vault here holds a different key for ${config.member.name} than the one that joined this session; use the data directory that joined it.`, { file: dir });
   }
-  const sync = new TeamSync({
-    sessionDir: dir,
-    config,
-    key,
-    local,
-    openStore: () => openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: config.store.ssl, ...(config.store.caFile ? { caFile: config.store.caFile } : {}) } }),
-  });
-  return { config, sync, close: () => sync.stop() };
+  const openStore = async (): Promise<TeamStore> =>
+    openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: config.store.ssl, ...(config.store.caFile ? { caFile: config.store.caFile } : {}) } });
+  const sync = new TeamSync({ sessionDir: dir, config, key, local, openStore });
+  return { config, sync, openStore, close: () => sync.stop() };
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { FlightdeckError } from '../../../shared/errors';
 import { writeFileAtomic } from '../storage/durable-fs';
 import { makePrivateDir } from '../storage/private-fs';
+import { parseTeamStoreUrl, type TeamStoreAddress } from './team-store';
 
 export const TEAM_DIR = 'team';
 export const MEMBER_FILE = 'member.json';
@@ -61,32 +62,12 @@ export function writeTeamConfig(sessionDir: string, config: TeamConfig): void {
   writeFileAtomic(join(teamDir(sessionDir), MEMBER_FILE), `${JSON.stringify(config, null, 2)}\n`);
 }
 
-/**
- * A store URL is postgres://user@host:port/database and carries no
- * password: a URL is typed on command lines and kept in files, where a
- * password would be seen by anyone who lists processes or reads the folder.
- */
-export function checkStoreUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new FlightdeckError('bad-input', 'The team store must be a postgres:// URL (postgres://user@host:5432/database).', { field: 'store' });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new FlightdeckError('bad-input', `The team store must be a postgres:// URL, not ${parsed.protocol}//.`, { field: 'store' });
-  }
-  if (parsed.password) {
-    throw new FlightdeckError('forbidden', `The team store URL must not carry a password (it would show in process lists and files): remove it and put the password in the vault secret "${DEFAULT_STORE_SECRET}" (or FLIGHTDECK_SECRET_TEAM_STORE).`, { field: 'store' });
-  }
-  if (!parsed.hostname || !parsed.username || parsed.pathname.length <= 1) {
-    throw new FlightdeckError('bad-input', 'The team store URL needs a user, a host and a database: postgres://user@host:5432/database.', { field: 'store' });
-  }
-  return parsed;
+/** The store's URL checked (postgres://user@host:port/db, no password, no parameters); the one rule is team-store.ts's. */
+export function checkStoreUrl(url: string): TeamStoreAddress {
+  return parseTeamStoreUrl(url);
 }
 
 /** "host:port/database": how the store is named on screen and in messages. */
 export function storeLabel(url: string): string {
-  const parsed = checkStoreUrl(url);
-  return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  return parseTeamStoreUrl(url).display;
 }

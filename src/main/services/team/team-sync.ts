@@ -234,7 +234,8 @@ export class TeamSync {
       }
       if (this.pullWanted) await this.pull();
       await this.ensureJoined();
-      await this.drain();
+      // What was just shared comes back as the chain's rows: read them now rather than on the notification.
+      if ((await this.drain()) > 0) await this.pull();
       if (Date.now() >= this.nextBeat) await this.beat();
       if (this.connection !== 'connected' || this.lastError !== null) {
         this.connection = 'connected';
@@ -334,17 +335,21 @@ export class TeamSync {
     await this.pull();
   }
 
-  private async drain(): Promise<void> {
+  /** Shares the unshared local entries in order; returns how many. */
+  private async drain(): Promise<number> {
     const store = this.store;
-    if (!store) return;
+    if (!store) return 0;
+    let shared = 0;
     const { name } = this.deps.config.member;
     for (const entry of this.unshared()) {
       await store.append(this.session, this.deps.key.keyid, entry.seq, (seq, prev) =>
         sealTeamEntry({ session: this.session, seq, prev, author: this.deps.key.keyid, name, origin: entry.seq, ts: entry.ts, type: entry.type, by: entry.by, data: entry.data }, this.deps.key),
       );
       this.sharedUpTo = Math.max(this.sharedUpTo, entry.seq);
+      shared += 1;
       this.changed();
     }
+    return shared;
   }
 
   private async beat(): Promise<void> {
