@@ -4,7 +4,13 @@
  * evidence bundle, or the session directory; the others are found beside
  * it (see verify-report.ts).
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JOURNAL_FILE, readJournalFile } from '../services/journal/journal';
+import { formatFingerprint } from '../services/signing/ed25519';
+import { isJoined } from '../services/team/team-config';
+import { teamStatus } from '../services/team/team-status';
 import { defaultDataDir } from '../app/paths';
 import { TRUSTED_SIGNERS_FILE, TrustedSigners } from '../services/signing/trusted-signers';
 import { verifyReport } from '../services/signing/verify-report';
@@ -33,6 +39,11 @@ in the data directory: the local CA of reports signed here).
                        base64), as a file or inline; repeatable
   --session DIR        the session directory, when the report is elsewhere
   --json               the full result as one JSON object on stdout
+
+For a session joined to a team (flightdeck session join), the team chain
+this folder holds is checked too, offline: every entry's Ed25519 signature
+by its author's key, each author's name, and every link; a session folder
+without a report is checked for that alone.
 
 Exit status: 0 valid and the signer trusted; 1 invalid (a check failed) or
 evidence missing (the session has no journal); 3 signature valid but the
@@ -73,6 +84,15 @@ export async function verifyCommand(args: string[], io: Io, options: VerifyComma
     io.err(`${positionals.length === 0 ? 'missing FILE' : `one FILE only, got ${positionals.length}`}\n\n${VERIFY_USAGE}`);
     return EXIT.badInput;
   }
+  const target = positionals[0] as string;
+  const teamDir = [target, values.session].find((dir) => dir !== undefined && isDirectory(dir) && isJoined(dir)) ?? null;
+  const team = teamDir ? teamChainCheck(teamDir) : null;
+  if (team) {
+    if (values.json && !hasReport(target)) io.out(json({ team }));
+    else if (team.refused.length === 0) io.out(team.summary);
+    else for (const refusal of team.refused) io.err(`team chain: ${refusal.message}`);
+    if (!hasReport(target)) return team.refused.length === 0 ? EXIT.ok : EXIT.failure;
+  }
   let result;
   try {
     const trust = values.trust ?? [];
@@ -90,5 +110,31 @@ export async function verifyCommand(args: string[], io: Io, options: VerifyComma
     for (const problem of result.problems.slice(1)) io.err(`also: ${problem}`);
     for (const note of result.notes) io.err(`note: ${note}`);
   }
+  if (team && team.refused.length > 0) return EXIT.failure;
   return VERIFY_EXIT[result.verdict];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A session folder with no exported report: only its team chain can be checked. */
+function hasReport(target: string): boolean {
+  if (!isDirectory(target)) return true;
+  const reports = join(target, 'reports');
+  return existsSync(reports) && readdirSync(reports).some((name) => name.endsWith('.bundle.json') || name.endsWith('.pdf'));
+}
+
+/** Every entry of the team chain this folder holds: its signature, its author's key and its link, offline. */
+function teamChainCheck(dir: string): { summary: string; entries: number; members: { name: string; key: string }[]; head: string; refused: { seq: number; message: string }[] } {
+  const local = readJournalFile(join(dir, JOURNAL_FILE)).entries;
+  const status = teamStatus(dir, local);
+  const members = status.members.map((m) => ({ name: m.name, key: m.key }));
+  const who = members.map((m) => `${m.name} (key ${formatFingerprint(m.key.slice(0, 16))}…)`).join(', ');
+  const summary = `Team chain of session ${status.session}: ${status.entries} entries by ${members.length} members (${who}); every signature and link checked${status.refused.length === 0 ? ' and valid' : `, ${status.refused.length} refused`}; head ${status.head.slice(0, 16)}…`;
+  return { summary, entries: status.entries, members, head: status.head, refused: status.refused };
 }
