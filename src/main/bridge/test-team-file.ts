@@ -25,7 +25,7 @@ function readView(file: string): TeamView {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const parsed = TeamViewSchema.safeParse(json);
   if (!parsed.success) {
