@@ -171,7 +171,8 @@ describe('the team panel', () => {
       expect(await history.nth(1).textContent()).toMatch(/^Grace ticked · \d\d:\d\d · not yet shared$/);
       expect(await history.nth(1).getAttribute('data-shared')).toBe('false');
 
-      // The rollback button follows Ada's rollback: no second plan on offer.
+      // The rollback button follows Ada's rollback: it says so, and its dialog offers no second plan.
+      expect(await page.getByTestId('rollback-button').getAttribute('title')).toBe('Ada is rolling back: follow it');
       await page.getByTestId('rollback-button').click();
       const dialog = page.getByTestId('rollback-dialog');
       expect(await dialog.getByTestId('rollback-follow').textContent()).toBe('Ada is rolling back: follow it');
@@ -184,6 +185,7 @@ describe('the team panel', () => {
       showTeam(withItems(items, { lease: { holderKey: 'k-ada', holder: 'Ada', purpose: 'rollback', subject: 'plan app-only', expiresAt: ago(2000), expired: true, you: false } }));
       await expect.poll(() => page.getByTestId('team-lease').getAttribute('data-expired')).toBe('true');
       expect(await page.getByTestId('team-lease').textContent()).toMatch(/^Ada's lease expired at \d\d:\d\d \(their laptop stopped answering\)$/);
+      expect(await page.getByTestId('rollback-button').getAttribute('data-follow')).toBeNull();
       await page.getByTestId('rollback-button').click();
       await dialog.getByTestId('rollback-plan-steps').waitFor();
       expect(await dialog.getByTestId('rollback-follow').count()).toBe(0);
