@@ -62,6 +62,8 @@ export const CALL_NAMES = [
   'draftProfile',
   'testDraftProposal',
   'saveDraftProfile',
+  // the team window (issue 16)
+  'getTeam',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -83,6 +85,8 @@ export const EVENT_NAMES = [
   'heartbeat',
   /** The deployment window's state changed (window-model.ts). */
   'windowChanged',
+  /** The team window changed (team-model.ts): coalesced, at most one per 50 ms; null when the session left its team. */
+  'teamChanged',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

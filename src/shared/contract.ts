@@ -12,6 +12,7 @@ import { ActionRecordSchema, BackupProgressEventSchema, ControlStateSchema, Flag
 import { BaselineSchema, TelemetryBatchSchema, TelemetrySnapshotSchema } from './telemetry-model';
 import { GatesStateSchema } from './gate-model';
 import { WindowViewSchema } from './window-model';
+import { TeamViewSchema } from './team-schema';
 import { ExportResultSchema, FinishStateSchema, PAPER_SIZES } from './report-model';
 import { VerifyReportResultSchema } from './report-bundle';
 import type { TrustView } from './trust-model';
@@ -308,6 +309,8 @@ export const calls = {
     CockpitSchema,
     'Write <runbook>.flightdeck.yaml beside the runbook (0600; an existing file only with overwrite, or edited in place, comments kept, when the form started from it: editing) and reopen the runbook, whose trust screen then shows the new profile. The markdown is never changed.',
   ),
+  // the team window (issue 16)
+  getTeam: call(Empty, TeamViewSchema.nullable(), 'The team window (members, presence, the single flight, what is not yet shared, refused rows, items as the team sees them); null when this session is not joined to a team. Then teamChanged events keep it current.'),
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
@@ -337,6 +340,9 @@ export const events = {
   heartbeat: z.object({ bootId: z.string(), at: z.number() }),
   /** The window's state changed, or its rollback progressed (main/services/window/window-machine.ts). */
   windowChanged: WindowViewSchema,
+  // the team window (issue 16)
+  /** The team view changed (coalesced, at most one per 50 ms, the latest wins); null when the session left its team. */
+  teamChanged: TeamViewSchema.nullable(),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Calls = typeof calls;

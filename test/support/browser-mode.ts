@@ -100,6 +100,8 @@ export interface DemoBrowserModeOptions {
    * the app's resources is an ordinary runbook, untrusted until approved.
    */
   trusted?: boolean;
+  /** Extra environment for browser mode (test hooks such as FLIGHTDECK_TEST_TEAM_VIEW). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -109,7 +111,7 @@ export interface DemoBrowserModeOptions {
  * folder layout the tests read their journals and backups from cannot drift.
  */
 export async function startDemoBrowserMode(env: DemoEnv, prefix: string, options: DemoBrowserModeOptions | ((profileFile: string) => void) = {}): Promise<DemoBrowserMode> {
-  const { editProfile, trusted = true } = typeof options === 'function' ? { editProfile: options } : options;
+  const { editProfile, trusted = true, env: extraEnv = {} } = typeof options === 'function' ? { editProfile: options } : options;
   const data = tempDir(prefix);
   try {
     const runbookDir = join(data.path, 'runbook');
@@ -121,7 +123,7 @@ export async function startDemoBrowserMode(env: DemoEnv, prefix: string, options
       const approved = flightdeck(['trust', '--yes', runbook], { FLIGHTDECK_HOME: join(data.path, 'data'), USER: 'e2e' });
       if (approved.code !== 0) throw new Error(`flightdeck trust failed (${approved.code}): ${approved.stderr}`);
     }
-    const running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook]);
+    const running = await startBrowserMode(['--data-dir', join(data.path, 'data'), runbook], extraEnv);
     return {
       running,
       dir: data.path,

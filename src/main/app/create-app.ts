@@ -23,6 +23,7 @@ import { LiveTelemetry } from './live-telemetry';
 import { LiveDraft } from './live-draft';
 import { LiveScope } from './live-scope';
 import { LiveTicks } from './live-ticks';
+import { LiveTeam } from './live-team';
 import { TrustStore } from '../services/trust/trust-store';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
@@ -67,6 +68,8 @@ export interface App {
   ticks: LiveTicks;
   /** The deployment window's state machine (live-window.ts). */
   windowState: LiveWindow;
+  /** The team window (issue 16): `team.attach(source | null)` joins this session's view to a team sync, or leaves it. */
+  team: LiveTeam;
   vault: Vault;
   redactor: SecretRedactor;
   handlers: Handlers;
@@ -145,9 +148,11 @@ export function createApp(options: AppOptions): App {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const draft = new LiveDraft({ cockpit, secrets: vault, redactor });
+  // Not joined to a team until a team sync is attached.
+  const team = new LiveTeam({ events, log: options.log });
   // A runbook or profile edited on disk is read again without a restart.
   const reload = new FileReload(cockpit, options.log);
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft, team });
   return {
     cockpit,
     telemetry,
@@ -156,6 +161,7 @@ export function createApp(options: AppOptions): App {
     gates,
     ticks,
     windowState,
+    team,
     vault,
     redactor,
     handlers,
@@ -170,6 +176,7 @@ export function createApp(options: AppOptions): App {
     async close() {
       heartbeat.stop();
       reload.close();
+      team.close();
       windowState.close();
       await gates.close();
       control.close();

@@ -12,6 +12,7 @@ import type { LiveReport } from './live-report';
 import type { LiveTicks } from './live-ticks';
 import { TIMELINE_ENTRY_TYPES } from '../../shared/timeline';
 import type { LiveDraft } from './live-draft';
+import type { LiveTeam } from './live-team';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -35,6 +36,8 @@ export interface LiveServices {
   ticks: LiveTicks;
   // profile draft (issue 15)
   draft: LiveDraft;
+  // the team window (issue 16)
+  team: LiveTeam;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -104,6 +107,8 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     draftProfile: () => live.draft.view(),
     testDraftProposal: ({ proposalId, choices, approvedOrigin }) => live.draft.test(proposalId, choices, approvedOrigin),
     saveDraftProfile: ({ choices, overwrite, editing }) => live.draft.save(choices, overwrite, editing),
+    // the team window (issue 16)
+    getTeam: () => live.team.view(),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };

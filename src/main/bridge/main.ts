@@ -20,6 +20,7 @@ import { hasDisplay, openInSystemBrowser } from '../app/system-browser';
 import { VERSION } from '../app/version';
 import { keepLaunch, planLaunch } from './kept-launch';
 import { startBridge, type Bridge } from './server';
+import { TEST_TEAM_VIEW_ENV, teamSourceFromFile } from './test-team-file';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
   faults.attach({ journal: () => app.cockpit.activation()?.journal ?? null, operator: () => app.cockpit.operator() });
   announce = (message) => app.cockpit.announce('error', message);
   await app.cockpit.startup(positionals[0] ?? null);
+  // Test hook only (test-team-file.ts): a team view played from a file until the real team sync is attached here.
+  const testTeamFile = process.env[TEST_TEAM_VIEW_ENV];
+  const testTeam = testTeamFile ? teamSourceFromFile(testTeamFile, log) : null;
+  if (testTeam) app.team.attach(testTeam);
   // createApp made the data directory, so the kept launch can be read and written now.
   const rotate = values['rotate-token'] || process.env.FLIGHTDECK_ROTATE_TOKEN === '1';
   const plan = planLaunch(dataDir, askedPort, rotate);
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
   if (!values['no-open'] && !process.env.CI && !process.env.FLIGHTDECK_NO_OPEN && hasDisplay()) void openInSystemBrowser(bridge.launchUrl);
 
   const shutdown = async () => {
+    testTeam?.close();
     await bridge.close();
     await app.close();
     process.exit(0);

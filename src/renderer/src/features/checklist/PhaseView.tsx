@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { Blocks } from './blocks/Blocks';
 import { Heading } from './blocks/Heading';
 import { phaseProgress } from './store/derived';
+import { useTeam } from '../team/team-store';
 import { useIndex } from './store/selectors';
 import { useStore } from './store/store';
 
@@ -37,8 +38,9 @@ export const PhaseView = memo(function PhaseView({ phaseId }: { phaseId: string 
 
 /** done/total for the phase, and a word when the filter leaves nothing to show. */
 function PhaseStatus({ phaseId }: { phaseId: string }) {
-  const done = useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session).byPhase.get(phaseId)?.done ?? 0);
-  const total = useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session).byPhase.get(phaseId)?.total ?? 0);
+  const team = useTeam((t) => t.team?.items ?? null);
+  const done = useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session, team).byPhase.get(phaseId)?.done ?? 0);
+  const total = useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session, team).byPhase.get(phaseId)?.total ?? 0);
   const uncheckedOnly = useStore((s) => s.uncheckedOnly);
   if (total === 0) return null;
   return (

@@ -10,6 +10,8 @@ import { offersRollback } from '../../../../shared/window-words';
 import { useWindowState } from '../gates/window-store';
 import { useGates } from '../gates/gates-store';
 import { RollbackDialog } from './RollbackDialog';
+import { followRollbackWords } from '../../../../shared/team-words';
+import { useTeam } from '../team/team-store';
 import './control.css';
 
 export function RollbackButton() {
@@ -17,6 +19,8 @@ export function RollbackButton() {
   const open = useControl((s) => s.rollbackOpen);
   // Not while a rollback already answers the alarm (main's window state): the button does not pulse for a second one.
   const answered = useWindowState((s) => !offersRollback(s.window?.state ?? null));
+  // Someone else in the team is rolling back (issue 16): the button says so, and its dialog follows theirs.
+  const follow = useTeam((s) => followRollbackWords(s.team));
   const alarm = useGates((s) => alarmingTriggers(s.gates).length > 0) && !answered;
   return (
     <>
@@ -27,7 +31,8 @@ export function RollbackButton() {
         data-running={running ? 'true' : 'false'}
         data-alarm={alarm ? 'true' : 'false'}
         aria-haspopup="dialog"
-        title="Roll back: opens the plan and asks you to hold to confirm (Shift+R)"
+        data-follow={follow ? 'true' : undefined}
+        title={follow ?? 'Roll back: opens the plan and asks you to hold to confirm (Shift+R)'}
         onClick={() => useControl.getState().setRollbackOpen(true)}
       >
         <span className="rollback-icon" aria-hidden="true">

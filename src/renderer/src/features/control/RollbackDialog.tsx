@@ -19,6 +19,8 @@ import { formatClock } from './format';
 import { formatDuration } from '../../../../shared/format';
 import { HoldButton } from './HoldButton';
 import { RollbackTimeline } from './RollbackTimeline';
+import { followRollbackWords } from '../../../../shared/team-words';
+import { useTeam } from '../team/team-store';
 
 export function RollbackDialog() {
   const control = useControl((s) => s.control);
@@ -27,6 +29,8 @@ export function RollbackDialog() {
   const [startedId, setStartedId] = useState<string | null>(null);
   const trust = useStore((s) => s.cockpit?.trust?.state ?? null);
   const inReview = trust === 'untrusted' || trust === 'changed';
+  // Someone else in the team holds the single flight for a rollback: follow theirs, never offer a second plan.
+  const follow = useTeam((s) => followRollbackWords(s.team));
 
   const run = control?.rollback ?? null;
   const live = run && (run.outcome === 'running' || run.id === startedId) ? run : null;
@@ -40,6 +44,12 @@ export function RollbackDialog() {
     body = (
       <p className="rollback-unavailable" data-testid="rollback-review-mode">
         Review mode: this runbook is not trusted{trust === 'changed' ? ' since it changed' : ''}, so none of its rollback plans can run. Use “Review and trust…” in the live column first.
+      </p>
+    );
+  else if (follow)
+    body = (
+      <p className="rollback-unavailable rollback-follow" data-testid="rollback-follow" role="status">
+        {follow}
       </p>
     );
   else if (control.plans.length === 0) body = <p className="rollback-unavailable">The deployment profile defines no rollback plan.</p>;

@@ -30,6 +30,8 @@ import { TrustBar } from '../trust/TrustBar';
 import { useFileDrop } from './useFileDrop';
 import { startReloadOnFocus } from '../reload/reload-on-focus';
 import { ReviewPanel } from '../review/ReviewPanel';
+import { TeamPanel } from '../team/TeamPanel';
+import { startTeamSync } from '../team/team-store';
 
 export function AppShell() {
   const loaded = useStore((s) => s.cockpit !== null);
@@ -51,6 +53,7 @@ export function AppShell() {
   useEffect(() => startBackupSync(), []);
   useEffect(() => startGatesSync(), []);
   useEffect(() => startWindowSync(), []);
+  useEffect(() => startTeamSync(), []);
 
   useEffect(() => {
     const root = document.documentElement;
@@ -81,6 +84,8 @@ export function AppShell() {
         <aside className="live-column" aria-label="Live capability">
           {/* Flags above the graphs: the step is taken where its effect is watched. */}
           <TrustBar />
+          {/* Shown only while this session is joined to a team (issue 16). */}
+          <TeamPanel />
           <ReviewPanel />
           <ControlPanel />
           <TelemetryPanel />

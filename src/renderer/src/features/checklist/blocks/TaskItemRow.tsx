@@ -16,6 +16,9 @@ import { NoteList } from './NoteList';
 import { TickMeta } from './TickMeta';
 import { ItemBackups } from '../../backup/ItemBackups';
 import { TickOffer } from '../TickOffer';
+import { itemNotYetShared, lastTickEvent, teamChecked } from '../../../../../shared/team-words';
+import { useTeamItem } from '../../team/team-store';
+import { TeamItemHistory } from '../../team/TeamItemHistory';
 
 interface Props {
   itemId: string;
@@ -34,15 +37,20 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
   const editing = useStore((s) => s.noteEditorFor === itemId);
   const ref = useRef<HTMLDivElement>(null);
   const connected = useConnected();
+  // Joined to a team: the whole team's merged view of the item wins over this laptop's journal alone.
+  const teamItem = useTeamItem(itemId);
 
   useEffect(() => {
     if (focused) bringIntoView(ref.current);
   }, [focused]);
 
   if (!item) return null;
-  const checked = tick ? tick.checked : item.checked;
+  const byTeam = teamChecked(teamItem);
+  const checked = byTeam ?? (tick ? tick.checked : item.checked);
   const isPending = pending !== undefined;
-  const checkedInFileOnly = item.checked && !tick?.checked;
+  const checkedInFileOnly = item.checked && !tick?.checked && byTeam === null;
+  const teamTick = byTeam === null ? null : lastTickEvent(teamItem);
+  const unshared = itemNotYetShared(teamItem);
 
   const focus = () => {
     useStore.getState().focusItem(itemId);
@@ -96,7 +104,16 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
           <InlineText nodes={inline ?? item.inline} />
         </span>
         <span className="item-meta">
-          {tick?.checked && <TickMeta by={tick.by} at={tick.at} evidence={tick.evidence} />}
+          {teamTick ? (
+            teamTick.kind === 'tick' && <TickMeta by={teamTick.author} at={teamTick.at} evidence={tick?.checked && tick.at === teamTick.at ? tick.evidence : undefined} />
+          ) : (
+            tick?.checked && <TickMeta by={tick.by} at={tick.at} evidence={tick.evidence} />
+          )}
+          {unshared && (
+            <span className="team-item-unshared" data-testid="item-not-yet-shared" title="Kept on this laptop's journal; the team sees it once the team store holds it.">
+              not yet shared
+            </span>
+          )}
           {checkedInFileOnly && (
             <span className="file-checked" data-testid="checked-in-file" title="The markdown file has this box checked; this session has not ticked it.">
               checked in file
@@ -110,7 +127,7 @@ export const TaskItemRow = memo(function TaskItemRow({ itemId, inline, context }
       </div>
       <ItemBackups itemId={itemId} />
       {!checked && <TickOffer itemId={itemId} />}
-      {notes && notes.length > 0 && <NoteList notes={notes} />}
+      {teamItem ? <TeamItemHistory item={teamItem} expanded={focused} /> : notes && notes.length > 0 && <NoteList notes={notes} />}
       {editing && <NoteEditor itemId={itemId} itemText={item.text} onDone={() => ref.current?.focus({ preventScroll: true })} />}
     </div>
   );

@@ -15,6 +15,8 @@ import { step } from './navigation';
 import { selectChecked } from './selectors';
 import { useStore } from './store';
 import { receiveEntry } from './sync';
+import { teamChecked } from '../../../../../shared/team-words';
+import { useTeam } from '../../team/team-store';
 
 const store = () => useStore.getState();
 
@@ -40,7 +42,8 @@ export async function toggleItem(itemId: string): Promise<void> {
   if (useConnection.getState().state !== 'connected') return store().showError(new FlightdeckError('timeout', NOT_CONNECTED_REASON));
   const item = indexRunbook(s.cockpit?.runbook).itemsById.get(itemId);
   if (!item) return;
-  const checked = !isChecked(s.cockpit?.session ?? null, itemId, item.checked);
+  // The box shows the team's merged state when joined (TaskItemRow): pressing it turns that state over.
+  const checked = !(teamChecked(useTeam.getState().team?.items[itemId]) ?? isChecked(s.cockpit?.session ?? null, itemId, item.checked));
   s.setPendingTick(itemId, checked);
   try {
     const entry = await api.tickItem({ itemId, checked });

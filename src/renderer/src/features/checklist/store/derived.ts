@@ -6,6 +6,7 @@
 import type { Phase, RunbookDoc, Section, TaskItem } from '../../../../../shared/runbook-model';
 import type { SessionState } from '../../../../../shared/session-model';
 import { isChecked } from '../../../../../shared/session-state';
+import type { TeamItem } from '../../../../../shared/team-model';
 
 export interface RunbookIndex {
   itemsById: Map<string, TaskItem>;
@@ -73,7 +74,19 @@ function memoOne<A, B, R>(compute: (a: A, b: B) => R): (a: A, b: B) => R {
   };
 }
 
-const progressFor = memoOne((doc: RunbookDoc | null, ticks: Ticks) => {
+/** The team's merged items (issue 16), when this session is joined to a team; null otherwise. */
+type TeamItems = Readonly<Record<string, TeamItem>> | null;
+
+let lastProgress: { doc: RunbookDoc | null; ticks: Ticks; team: TeamItems; result: ReturnType<typeof computeProgress> } | null = null;
+
+function progressFor(doc: RunbookDoc | null, ticks: Ticks, team: TeamItems) {
+  if (lastProgress && lastProgress.doc === doc && lastProgress.ticks === ticks && lastProgress.team === team) return lastProgress.result;
+  const result = computeProgress(doc, ticks, team);
+  lastProgress = { doc, ticks, team, result };
+  return result;
+}
+
+function computeProgress(doc: RunbookDoc | null, ticks: Ticks, team: TeamItems) {
   const byPhase = new Map<string, Progress>();
   const overall: Progress = { done: 0, total: 0 };
   if (!doc) return { byPhase, overall };
@@ -81,7 +94,8 @@ const progressFor = memoOne((doc: RunbookDoc | null, ticks: Ticks) => {
   const state = { ticks } as SessionState;
   for (const item of doc.items) {
     const progress = byPhase.get(item.phaseId);
-    const done = isChecked(state, item.id, item.checked) ? 1 : 0;
+    // Joined to a team: the team's merged state counts, as the item's box shows it (TaskItemRow).
+    const done = (team?.[item.id]?.checked ?? isChecked(state, item.id, item.checked)) ? 1 : 0;
     if (progress) {
       progress.total++;
       progress.done += done;
@@ -90,11 +104,11 @@ const progressFor = memoOne((doc: RunbookDoc | null, ticks: Ticks) => {
     overall.done += done;
   }
   return { byPhase, overall };
-});
+}
 
-/** done/total per phase and overall; the same object until a tick changes. */
-export function phaseProgress(doc: RunbookDoc | null | undefined, session: SessionState | null | undefined) {
-  return progressFor(doc ?? null, session?.ticks ?? NO_TICKS);
+/** done/total per phase and overall; the same object until a tick (this session's or the team's) changes. */
+export function phaseProgress(doc: RunbookDoc | null | undefined, session: SessionState | null | undefined, team: TeamItems = null) {
+  return progressFor(doc ?? null, session?.ticks ?? NO_TICKS, team);
 }
 
 const searchFor = memoOne((doc: RunbookDoc | null, query: string): TaskItem[] => {

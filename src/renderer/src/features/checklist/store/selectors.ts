@@ -6,6 +6,7 @@
 import { isChecked } from '../../../../../shared/session-state';
 import { indexRunbook, phaseProgress } from './derived';
 import { useStore, type Store } from './store';
+import { useTeam } from '../../team/team-store';
 
 export const selectRunbook = (s: Store) => s.cockpit?.runbook ?? null;
 export const selectSession = (s: Store) => s.cockpit?.session ?? null;
@@ -14,7 +15,10 @@ export const useRunbook = () => useStore(selectRunbook);
 export const useSession = () => useStore(selectSession);
 export const usePrefs = () => useStore((s) => s.cockpit?.prefs ?? null);
 export const useIndex = () => useStore((s) => indexRunbook(s.cockpit?.runbook));
-export const useProgress = () => useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session));
+export const useProgress = () => {
+  const team = useTeam((t) => t.team?.items ?? null);
+  return useStore((s) => phaseProgress(s.cockpit?.runbook, s.cockpit?.session, team));
+};
 
 export const useItem = (itemId: string) => useStore((s) => indexRunbook(s.cockpit?.runbook).itemsById.get(itemId) ?? null);
 /** The session's latest tick of an item, or undefined when this run has not touched it. */
