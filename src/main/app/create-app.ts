@@ -23,7 +23,9 @@ import { LiveTelemetry } from './live-telemetry';
 import { LiveDraft } from './live-draft';
 import { LiveScope } from './live-scope';
 import { LiveTicks } from './live-ticks';
+import { FlightdeckError } from '../../shared/errors';
 import { LiveTeam } from './live-team';
+import { LiveTeamSync } from './live-team-sync';
 import { TrustStore } from '../services/trust/trust-store';
 import { telemetryHealthWaiter } from '../services/telemetry/health-waiter';
 import { RunbookLoader } from '../services/runbook/runbook-loader';
@@ -117,6 +119,8 @@ export function createApp(options: AppOptions): App {
   const scope = new LiveScope({
     cockpit,
     events,
+    // A team session's single flight (live-team-sync.ts), bound late: the team sync is built below.
+    fence: () => teamSync.fence(),
     secrets: vault,
     redactor,
     health: (probes, timeoutMs, signal) => telemetryHealthWaiter(() => telemetry.current)(probes, timeoutMs, signal),
@@ -133,7 +137,11 @@ export function createApp(options: AppOptions): App {
     telemetry,
     log: options.log,
     // Main builds the automatic confirmation itself; the journal records it as automatic, with why, and not in the operator's name.
-    startAutoRollback: (plan, why) => control.startAutomaticRollback(plan, why),
+    // In a team session only the laptop that holds (or can take) the team's lease runs it.
+    startAutoRollback: async (plan, why) => {
+      if (!(await teamSync.mayAutoRollback())) throw new FlightdeckError('conflict', 'The automatic rollback is left to the member who holds the team\'s lease.');
+      return control.startAutomaticRollback(plan, why);
+    },
   });
   gates.onChange((state) => events.emit('gatesChanged', state));
   // After the gates: it reads their state on each activation, and follows their changes.
@@ -148,8 +156,9 @@ export function createApp(options: AppOptions): App {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const draft = new LiveDraft({ cockpit, secrets: vault, redactor });
-  // Not joined to a team until a team sync is attached.
+  // Not joined to a team until a team sync is attached: the open session's, when its folder is joined.
   const team = new LiveTeam({ events, log: options.log });
+  const teamSync: LiveTeamSync = new LiveTeamSync({ cockpit, vault, team, log: options.log, env: process.env });
   // A runbook or profile edited on disk is read again without a restart.
   const reload = new FileReload(cockpit, options.log);
   const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft, team });
@@ -176,6 +185,7 @@ export function createApp(options: AppOptions): App {
     async close() {
       heartbeat.stop();
       reload.close();
+      await teamSync.close();
       team.close();
       windowState.close();
       await gates.close();

@@ -28,6 +28,8 @@ import type { Logger } from './log';
 
 export interface LiveScopeDeps {
   cockpit: Cockpit;
+  /** Before each rollback step acts: a team session's single flight (live-team-sync.ts); resolves at once otherwise. */
+  fence?: () => Promise<void>;
   events: EventHub;
   secrets: SecretResolver;
   redactor: SecretRedactor;
@@ -144,6 +146,7 @@ export class LiveScope {
     closeInterruptedBackups(activation.journal);
     const scope: SessionScope = createSessionScope(trusted, {
       journal: activation.journal,
+      ...(this.deps.fence ? { fence: this.deps.fence } : {}),
       secrets: this.deps.secrets,
       redactor: this.deps.redactor,
       defaultBackupRoot: this.deps.backupsDir,

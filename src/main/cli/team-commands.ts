@@ -110,9 +110,10 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
       return EXIT.failure;
     }
     const view = sync.view();
+    for (const refusal of view.refused) io.err(`Refused from the team store: ${refusal.message}`);
     if (values.json) io.out(json(view));
     else io.out(`Joined team session ${view.session} at ${view.store} as ${view.you.name}: ${view.members.length} members (${view.members.map((m) => m.name).join(', ')}), chain at entry ${view.head?.seq ?? 0}, nothing waiting to be shared.`);
-    return EXIT.ok;
+    return view.refused.length === 0 ? EXIT.ok : EXIT.failure;
   } finally {
     await member.close();
   }

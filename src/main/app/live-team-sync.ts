@@ -1,0 +1,206 @@
+/**
+ * The team sync of the open session, in the app (issue 16). When the open
+ * session's folder is joined to a team (team/member.json, written by
+ * `flightdeck session join`), this builds its TeamSync from the vault (the
+ * person's key, and the store's password sent only to the store's
+ * host:port), shares each entry the session records, and attaches the
+ * sync to the window (LiveTeam). The vault may still be locked when the
+ * session opens: the team then shows offline with the reason, and the
+ * sync starts once the vault opens.
+ *
+ * It also owns the app's single flight: the rollback fence (the lease
+ * taken before the first step acts, renewed and the intent shared before
+ * each one) and whether this laptop may run the automatic rollback.
+ */
+import { FlightdeckError, messageOf } from '../../shared/errors';
+import type { TeamView } from '../../shared/team-model';
+import { SigningIdentities } from '../services/signing/signing-identity';
+import { hostDestination } from '../services/vault/destination';
+import type { Vault } from '../services/vault/vault';
+import { isJoined, readTeamConfig, storeLabel, type TeamConfig } from '../services/team/team-config';
+import { describeHolder, takeFlight, type FlightLease } from '../services/team/team-flight';
+import { openPostgresTeamStore } from '../services/team/team-store';
+import { TeamSync } from '../services/team/team-sync';
+import type { Activation, Cockpit } from './cockpit';
+import type { LiveTeam, TeamSource } from './live-team';
+import type { Logger } from './log';
+
+export interface LiveTeamSyncDeps {
+  cockpit: Cockpit;
+  vault: Vault;
+  team: LiveTeam;
+  log: Logger;
+  /** FLIGHTDECK_SECRET_TEAM_STORE, for browser mode started from a terminal; the vault's "team-store" comes first. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const RETRY_MS = 2000;
+
+export class LiveTeamSync {
+  private sync: TeamSync | null = null;
+  private sessionDir: string | null = null;
+  private activation: Activation | null = null;
+  private waiting: { config: TeamConfig; reason: string } | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private lease: FlightLease | null = null;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly deps: LiveTeamSyncDeps) {
+    this.unsubscribe.push(deps.cockpit.onActivated((activation) => void this.activate(activation)));
+    this.unsubscribe.push(
+      deps.cockpit.onEntry((entry) => {
+        this.sync?.kick();
+        // The run this laptop held the flight for is over: the team may fly again.
+        if (entry.type === 'rollback.finished') void this.releaseFlight();
+      }),
+    );
+  }
+
+  /** The open session's team sync, null when it is not joined (or not yet started). */
+  current(): TeamSync | null {
+    return this.sync;
+  }
+
+  /**
+   * The rollback fence: takes the team's lease before the first step, then
+   * renews it and shares the step's intent before each one. Another
+   * member's unexpired lease stops the step unrun, naming them.
+   */
+  async fence(): Promise<void> {
+    const sync = this.sync;
+    if (!sync) {
+      if (this.waiting) throw new FlightdeckError('conflict', `Not run: this session flies with a team, and the team store cannot be reached here (${this.waiting.reason}), so the team's single flight cannot be taken.`);
+      return;
+    }
+    if (!this.lease?.held) {
+      const attempt = await takeFlight(sync, { purpose: 'rollback', subject: null });
+      if ('heldBy' in attempt) throw new FlightdeckError('conflict', `Not run here: ${describeHolder(attempt.heldBy)}; follow their run.`);
+      this.lease = attempt.held;
+    }
+    await this.lease.fence();
+  }
+
+  /** The automatic rollback runs on exactly one laptop: the one that can take (or holds) the team's lease. */
+  async mayAutoRollback(): Promise<boolean> {
+    if (!this.sync) return this.waiting === null;
+    try {
+      await this.fence();
+      return true;
+    } catch (error) {
+      this.deps.log.warn(`automatic rollback left to the team: ${messageOf(error)}`);
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const stop of this.unsubscribe) stop();
+    await this.stop();
+  }
+
+  private async activate(activation: Activation): Promise<void> {
+    this.activation = activation;
+    if (activation.sessionDir === this.sessionDir && (this.sync || this.waiting)) return;
+    await this.stop();
+    this.sessionDir = activation.sessionDir;
+    if (!isJoined(activation.sessionDir)) return;
+    this.start();
+  }
+
+  private start(): void {
+    const activation = this.activation;
+    if (!activation || this.sync) return;
+    let config: TeamConfig;
+    try {
+      config = readTeamConfig(activation.sessionDir);
+    } catch (error) {
+      this.deps.log.warn(`team: ${messageOf(error)}`);
+      return;
+    }
+    try {
+      const { key, password } = this.credentials(config);
+      const sync = new TeamSync({
+        sessionDir: activation.sessionDir,
+        config,
+        key,
+        local: activation.journal,
+        openStore: async () => openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: config.store.ssl, ...(config.store.caFile ? { caFile: config.store.caFile } : {}) } }),
+        position: () => this.position(config.member.name),
+      });
+      this.sync = sync.start();
+      this.waiting = null;
+      this.deps.team.attach(syncSource(sync));
+    } catch (error) {
+      // Locked vault, or a key that is not this person's: shown, and tried again.
+      this.waiting = { config, reason: messageOf(error) };
+      this.deps.team.attach(waitingSource(config, this.waiting.reason));
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        if (this.waiting) {
+          this.waiting = null;
+          this.start();
+        }
+      }, RETRY_MS);
+      this.retry.unref?.();
+    }
+  }
+
+  private credentials(config: TeamConfig): { key: import('../services/signing/ed25519').Ed25519Key; password: string | null } {
+    const vault = this.deps.vault;
+    if (vault.status().state !== 'unlocked') throw new FlightdeckError('locked', 'unlock the vault to share with the team: your key is kept there');
+    const key = new SigningIdentities(vault).signerKey(config.member.name, { create: false });
+    if (!key || key.keyid !== config.member.key) throw new FlightdeckError('conflict', `this vault holds no key for ${config.member.name} that matches the one that joined (${config.member.key.slice(0, 8)}…)`);
+    const destination = hostDestination(config.store.url);
+    const fromEnv = this.deps.env?.FLIGHTDECK_SECRET_TEAM_STORE;
+    const password = vault.has(config.store.secret) ? vault.get(config.store.secret, destination) : fromEnv ? fromEnv : null;
+    return { key, password };
+  }
+
+  /** Where this person is: the item they last ticked or noted, and its phase. */
+  private position(name: string): { phase: string | null; item: string | null } {
+    const activation = this.activation;
+    if (!activation) return { phase: null, item: null };
+    const last = activation.journal.entries().findLast((e) => (e.type === 'item.ticked' || e.type === 'item.noted') && (e.by === name || e.by === this.deps.cockpit.operator()));
+    const itemId = typeof last?.data.itemId === 'string' ? last.data.itemId : null;
+    const item = itemId ? activation.runbook.items.find((i) => i.id === itemId) : undefined;
+    return { phase: item?.phaseId ?? null, item: item?.id ?? null };
+  }
+
+  private async releaseFlight(): Promise<void> {
+    const lease = this.lease;
+    this.lease = null;
+    await lease?.release();
+  }
+
+  private async stop(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.waiting = null;
+    await this.releaseFlight();
+    const sync = this.sync;
+    this.sync = null;
+    if (sync || this.sessionDir) this.deps.team.attach(null);
+    await sync?.stop().catch((error: unknown) => this.deps.log.warn(`team: ${messageOf(error)}`));
+  }
+}
+
+function syncSource(sync: TeamSync): TeamSource {
+  return { view: () => sync.view(), onChange: (listener) => sync.onChange(() => listener(sync.view())) };
+}
+
+/** The team as shown before its sync can start: offline, with the reason. */
+function waitingSource(config: TeamConfig, reason: string): TeamSource {
+  const view: TeamView = {
+    session: config.session,
+    store: storeLabel(config.store.url),
+    you: { key: config.member.key, name: config.member.name },
+    connection: 'offline',
+    lastError: reason,
+    members: [],
+    unshared: [],
+    lease: null,
+    refused: [],
+    items: {},
+    head: null,
+  };
+  return { view: () => view, onChange: () => () => undefined };
+}
