@@ -398,8 +398,11 @@ export class PostgresTeamStore implements TeamStore {
     }
     live = true;
     // A dropped network leaves a connection silent, not ended: a query with a deadline proves it alive.
+    let checking = false;
     timer = setInterval(() => {
-      client.query('select 1').catch(lost);
+      if (checking) return;
+      checking = true;
+      client.query('select 1').then(() => (checking = false), lost);
     }, this.listenCheckMs);
     timer.unref();
     this.listeners.add(stop);
