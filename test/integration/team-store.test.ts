@@ -8,7 +8,11 @@
  * Members connect as a plain role with the documented grants; the schema
  * owner (the cluster's superuser here) migrates and tampers.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { inspect } from 'node:util';
 import pg_ from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +25,7 @@ import { FlightdeckError } from '../../src/shared/errors';
 import { GENESIS_HASH } from '../../src/shared/session-state';
 import { startPostgres, type PostgresServer } from '../support/servers';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { createTestPki, daysFromNow, type TestPki } from '../support/tls-certificates';
 import { waitFor } from '../support/wait';
 
 const { Client } = pg_;
@@ -527,5 +532,90 @@ describe('credentials', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('TLS (sslmode=verify-full)', () => {
+  let tlsPg: PostgresServer;
+  let pki: TestPki;
+  let otherPki: TestPki;
+  let dir: string;
+
+  beforeAll(async () => {
+    [tlsPg, pki, otherPki] = await Promise.all([startPostgres({ password: SUPERUSER_PASSWORD }), createTestPki(), createTestPki()]);
+    dir = mkdtempSync(joinPath(tmpdir(), 'flightdeck-team-tls-'));
+    chmodSync(dir, 0o755);
+  }, 60_000);
+
+  afterAll(async () => {
+    await tlsPg?.stop();
+    pki?.remove();
+    otherPki?.remove();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Gives the cluster a server certificate for `names` and accepts only TLS connections from then on. */
+  async function serveTls(names: string[], label: string): Promise<void> {
+    const leaf = await pki.issue(daysFromNow(-1), daysFromNow(10), names);
+    const cert = joinPath(dir, `${label}.pem`);
+    const key = joinPath(dir, `${label}.key`);
+    writeFileSync(cert, leaf.cert);
+    writeFileSync(key, leaf.key, { mode: 0o600 });
+    // The cluster runs as "postgres" when the tests run as root; PostgreSQL wants its key file its own and private.
+    if (process.getuid?.() === 0) {
+      const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      chownSync(cert, uid, -1);
+      chownSync(key, uid, -1);
+    }
+    const hba = tlsPg.psql('show hba_file').trim();
+    writeFileSync(hba, 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
+    tlsPg.psql(`alter system set ssl_cert_file = '${cert}'`);
+    tlsPg.psql(`alter system set ssl_key_file = '${key}'`);
+    tlsPg.psql('alter system set ssl = on');
+    tlsPg.psql('select pg_reload_conf()');
+  }
+
+  function tlsStore(host: string, caFile: string | undefined, mode: 'disable' | 'verify-full' = 'verify-full'): PostgresTeamStore {
+    const store = openPostgresTeamStore({ url: `postgres://${tlsPg.user}@${host}:${tlsPg.port}/postgres`, password: SUPERUSER_PASSWORD, ssl: caFile ? { mode, caFile } : { mode } });
+    opened.push(store);
+    return store;
+  }
+
+  it('connects only with the team CA and the certificate\'s own name; refuses an unknown CA or another name', async () => {
+    const ca = joinPath(dir, 'ca.pem');
+    const otherCa = joinPath(dir, 'other-ca.pem');
+    writeFileSync(ca, pki.caCert);
+    writeFileSync(otherCa, otherPki.caCert);
+    await serveTls(['IP:127.0.0.1'], 'ip');
+
+    // The reload is asynchronous: wait until the server speaks TLS with this certificate.
+    await waitFor('the cluster to serve TLS', () => tlsStore('127.0.0.1', ca).pendingMigrations().then(() => true, () => false), 30_000);
+    const store = tlsStore('127.0.0.1', ca);
+    expect(await store.migrate()).toEqual([1]);
+    const key = newKey();
+    await join(store, 'tls', key, 'Ada');
+    expect(await store.headSeq('tls')).toBe(0);
+
+    // The server takes TLS only: a store with TLS off is refused by pg_hba.
+    const plain = await failure(tlsStore('127.0.0.1', undefined, 'disable').headSeq('tls'));
+    expect(plain.message).toMatch(/^the team store at 127\.0\.0\.1:\d+\/postgres does not let user "flightdeck" connect from here .*no encryption/);
+
+    const unknownCa = await failure(tlsStore('127.0.0.1', otherCa).headSeq('tls'));
+    expect(unknownCa.field).toBe('ssl.caFile');
+    expect(unknownCa.message).toMatch(/presented a certificate that does not verify/);
+    const systemRootsOnly = await failure(tlsStore('127.0.0.1', undefined).headSeq('tls'));
+    expect(systemRootsOnly.message).toMatch(/presented a certificate that does not verify/);
+
+    await serveTls(['DNS:db.example.internal'], 'other-name');
+    const wrongName = await waitFor('the certificate for another name to be refused', () =>
+      tlsStore('127.0.0.1', ca)
+        .headSeq('tls')
+        .then(
+          () => null,
+          (error: FlightdeckError) => error,
+        ),
+    30_000);
+    expect(wrongName.message).toMatch(/does not verify .*the URL's host is the certificate's name/);
+    for (const error of [plain, unknownCa, systemRootsOnly, wrongName]) expect(everythingIn(error)).not.toContain(SUPERUSER_PASSWORD);
   });
 });

@@ -181,6 +181,7 @@ export class PostgresTeamStore implements TeamStore {
     const where = `the team store at ${this.address.display}`;
     const code = String((error as { code?: unknown } | null)?.code ?? '');
     const text = this.scrub(messageOf(error));
+    if (code === '28000' && /pg_hba/.test(text)) return new FlightdeckError('forbidden', `${where} does not let user "${this.address.user}" connect from here while ${doing} (${text}): the server's pg_hba.conf decides, and it may ask for TLS.`, { field: 'ssl.mode' });
     if (code === '28P01' || code === '28000') return new FlightdeckError('forbidden', `${where} refused the credentials of user "${this.address.user}" while ${doing}: check the store's password in the vault and the server's pg_hba.conf.`, { field: 'password' });
     if (/password must be a string|no password/i.test(text)) return new FlightdeckError('forbidden', `${where} asks for a password while ${doing}, and none is configured: set the store's password in the vault.`, { field: 'password' });
     if (code === '3D000') return new FlightdeckError('not-found', `${where}: database "${this.address.database}" does not exist.`, { field: 'url' });
@@ -367,7 +368,14 @@ export class PostgresTeamStore implements TeamStore {
     const client = new pg.Client(this.clientConfig);
     // Lost is reported once, only for a connection that was listening and not stopped by the caller.
     let live = false;
-    let timer: NodeJS.Timeout | undefined;
+    // A dropped network leaves a connection silent, not ended: a query with a deadline proves it alive.
+    let checking = false;
+    const timer = setInterval(() => {
+      if (!live || checking) return;
+      checking = true;
+      client.query('select 1').then(() => (checking = false), lost);
+    }, this.listenCheckMs);
+    timer.unref();
     const stop = async (): Promise<void> => {
       live = false;
       clearInterval(timer);
@@ -393,18 +401,11 @@ export class PostgresTeamStore implements TeamStore {
       await client.connect();
       await client.query(`listen ${NOTIFY_CHANNEL}`);
     } catch (error) {
+      clearInterval(timer);
       await this.endClient(client);
       throw this.explain(error, doing);
     }
     live = true;
-    // A dropped network leaves a connection silent, not ended: a query with a deadline proves it alive.
-    let checking = false;
-    timer = setInterval(() => {
-      if (checking) return;
-      checking = true;
-      client.query('select 1').then(() => (checking = false), lost);
-    }, this.listenCheckMs);
-    timer.unref();
     this.listeners.add(stop);
     return stop;
   }
