@@ -250,7 +250,7 @@ describe('listen', () => {
     }
     await waitFor('onLost', () => lost.length === 1);
     expect(lost[0]).toBeInstanceOf(FlightdeckError);
-    expect(lost[0]!.message).toContain(`The team store at 127.0.0.1:${pg.port}/${database}`);
+    expect(lost[0]!.message).toContain(`the team store at 127.0.0.1:${pg.port}/${database}`);
     // Catching up by seq after the loss still works through the pool.
     expect(await listener.headSeq('window 42')).toBe(1);
   });
@@ -479,7 +479,7 @@ describe('credentials', () => {
     for (const attempt of [join(wrong, 's', key, 'Ada'), wrong.readSince('s', -1, 10), wrong.listen(() => undefined, () => undefined)]) {
       const error = await failure(attempt);
       expect(error.code).toBe('forbidden');
-      expect(error.message).toMatch(new RegExp(`^The team store at 127\\.0\\.0\\.1:${pg.port}/${database} refused the credentials of user "${MEMBER}"`));
+      expect(error.message).toMatch(new RegExp(`^the team store at 127\\.0\\.0\\.1:${pg.port}/${database} refused the credentials of user "${MEMBER}"`));
       expect(everythingIn(error)).not.toContain(MEMBER_PASSWORD);
       expect(everythingIn(error)).not.toContain('not-the-password');
     }
@@ -598,7 +598,7 @@ describe('TLS (sslmode=verify-full)', () => {
 
     // The server takes TLS only: a store with TLS off is refused by pg_hba.
     const plain = await failure(tlsStore('127.0.0.1', undefined, 'disable').headSeq('tls'));
-    expect(plain.message).toMatch(/^The team store at 127\.0\.0\.1:\d+\/postgres does not let user "flightdeck" connect from here .*no encryption/);
+    expect(plain.message).toMatch(/^the team store at 127\.0\.0\.1:\d+\/postgres does not let user "flightdeck" connect from here .*no encryption/);
 
     const unknownCa = await failure(tlsStore('127.0.0.1', otherCa).headSeq('tls'));
     expect(unknownCa.field).toBe('ssl.caFile');

@@ -179,26 +179,25 @@ export class PostgresTeamStore implements TeamStore {
   private explain(error: unknown, doing: string): FlightdeckError {
     if (error instanceof FlightdeckError) return error;
     const where = `the team store at ${this.address.display}`;
-    const Where = `The team store at ${this.address.display}`;
     const code = String((error as { code?: unknown } | null)?.code ?? '');
     const text = this.scrub(messageOf(error));
-    if (code === '28000' && /pg_hba/.test(text)) return new FlightdeckError('forbidden', `${Where} does not let user "${this.address.user}" connect from here while ${doing} (${text}): the server's pg_hba.conf decides, and it may ask for TLS.`, { field: 'ssl.mode' });
-    if (code === '28P01' || code === '28000') return new FlightdeckError('forbidden', `${Where} refused the credentials of user "${this.address.user}" while ${doing}: check the store's password in the vault and the server's pg_hba.conf.`, { field: 'password' });
-    if (/password must be a string|no password/i.test(text)) return new FlightdeckError('forbidden', `${Where} asks for a password while ${doing}, and none is configured: set the store's password in the vault.`, { field: 'password' });
-    if (code === '3D000') return new FlightdeckError('not-found', `${Where}: database "${this.address.database}" does not exist.`, { field: 'url' });
+    if (code === '28000' && /pg_hba/.test(text)) return new FlightdeckError('forbidden', `${where} does not let user "${this.address.user}" connect from here while ${doing} (${text}): the server's pg_hba.conf decides, and it may ask for TLS.`, { field: 'ssl.mode' });
+    if (code === '28P01' || code === '28000') return new FlightdeckError('forbidden', `${where} refused the credentials of user "${this.address.user}" while ${doing}: check the store's password in the vault and the server's pg_hba.conf.`, { field: 'password' });
+    if (/password must be a string|no password/i.test(text)) return new FlightdeckError('forbidden', `${where} asks for a password while ${doing}, and none is configured: set the store's password in the vault.`, { field: 'password' });
+    if (code === '3D000') return new FlightdeckError('not-found', `${where}: database "${this.address.database}" does not exist.`, { field: 'url' });
     if (code === '42P01' || code === '42883') return this.noSchema();
-    if (code === '42501') return new FlightdeckError('forbidden', `${Where} refused ${doing} to user "${this.address.user}": ${text}. The schema owner grants the member role its rights (see the team store's grants).`);
-    if (code === '57014' || /timeout|timed out/i.test(text)) return new FlightdeckError('timeout', `${Where} did not answer in time while ${doing}.`);
-    if (code === '57P01' || code === '57P02' || code === '57P03') return new FlightdeckError('timeout', `${Where} ended the connection while ${doing} (the server is shutting down or the connection was terminated).`);
+    if (code === '42501') return new FlightdeckError('forbidden', `${where} refused ${doing} to user "${this.address.user}": ${text}. The schema owner grants the member role its rights (see the team store's grants).`);
+    if (code === '57014' || /timeout|timed out/i.test(text)) return new FlightdeckError('timeout', `${where} did not answer in time while ${doing}.`);
+    if (code === '57P01' || code === '57P02' || code === '57P03') return new FlightdeckError('timeout', `${where} ended the connection while ${doing} (the server is shutting down or the connection was terminated).`);
     if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'].includes(code)) return new FlightdeckError('not-found', `Cannot reach ${where} while ${doing} (${code}).`, { field: 'url' });
-    if (code === 'ECONNRESET' || code === 'EPIPE' || /terminated|Connection ended|not queryable/i.test(text)) return new FlightdeckError('timeout', `${Where}: the connection was lost while ${doing}.`);
-    if (/does not support SSL/i.test(text)) return new FlightdeckError('forbidden', `${Where} does not offer TLS, and the store's ssl mode is verify-full.`, { field: 'ssl.mode' });
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /terminated|Connection ended|not queryable/i.test(text)) return new FlightdeckError('timeout', `${where}: the connection was lost while ${doing}.`);
+    if (/does not support SSL/i.test(text)) return new FlightdeckError('forbidden', `${where} does not offer TLS, and the store's ssl mode is verify-full.`, { field: 'ssl.mode' });
     if (/certificate|self.signed|altnames|hostname/i.test(text) || code.startsWith('ERR_TLS') || code.includes('CERT')) {
-      return new FlightdeckError('forbidden', `${Where} presented a certificate that does not verify (${code || 'TLS'}): check the store's CA file and that the URL's host is the certificate's name.`, { field: 'ssl.caFile' });
+      return new FlightdeckError('forbidden', `${where} presented a certificate that does not verify (${code || 'TLS'}): check the store's CA file and that the URL's host is the certificate's name.`, { field: 'ssl.caFile' });
     }
     // A server error (SQLSTATE) is the server's own words about our query, which hold no credentials; scrubbed all the same.
-    if (/^[0-9A-Z]{5}$/.test(code)) return new FlightdeckError('internal', `${Where} failed while ${doing}: ${text} (SQLSTATE ${code}).`);
-    return new FlightdeckError('internal', `${Where} failed while ${doing}${code ? ` (${code})` : ''}.`);
+    if (/^[0-9A-Z]{5}$/.test(code)) return new FlightdeckError('internal', `${where} failed while ${doing}: ${text} (SQLSTATE ${code}).`);
+    return new FlightdeckError('internal', `${where} failed while ${doing}${code ? ` (${code})` : ''}.`);
   }
 
   private scrub(text: string): string {
