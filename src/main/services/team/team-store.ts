@@ -168,7 +168,8 @@ export class PostgresTeamStore implements TeamStore {
       keepAlive: true,
       application_name: 'flightdeck-team',
     };
-    this.pool = new pg.Pool({ ...this.clientConfig, max: POOL_SIZE, idleTimeoutMillis: 30_000 });
+    // allowExitOnIdle: idle pooled connections never keep a finished CLI command alive.
+    this.pool = new pg.Pool({ ...this.clientConfig, max: POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle pooled connection that dies is replaced on the next checkout; unhandled, this event would end the process.
     this.pool.on('error', () => undefined);
   }
