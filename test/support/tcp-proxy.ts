@@ -3,8 +3,11 @@
  * 16 (a laptop's path to the team store) on a machine where network
  * namespaces may not be available. `cut()` destroys every open connection
  * both ways and then refuses new ones (accepted and reset at once) or,
- * with `{ blackhole: true }`, holds them open without a byte passing, as a
- * dropped network does. `restore()` lets new connections through again.
+ * with `{ blackhole: true }`, holds them open without a byte passing.
+ * `freeze()` is a dropped network: open connections stay open but go
+ * silent both ways (nothing is reset, so only a deadline notices), and new
+ * ones are held. `restore()` lets bytes through again: frozen connections
+ * resume with what was buffered, as TCP does after a short outage.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -13,6 +16,7 @@ export interface TcpProxy {
   /** The loopback port to connect to instead of the target's. */
   port: number;
   cut(options?: { blackhole?: boolean }): void;
+  freeze(): void;
   restore(): void;
   /** Connections currently passing through (both sockets open). */
   open(): number;
@@ -22,7 +26,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   const held = new Set<Socket>();
-  let state: 'open' | 'refuse' | 'blackhole' = 'open';
+  let state: 'open' | 'refuse' | 'blackhole' | 'frozen' = 'open';
 
   const server: Server = createServer((inbound) => {
     inbound.on('error', () => undefined);
@@ -30,7 +34,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       inbound.resetAndDestroy();
       return;
     }
-    if (state === 'blackhole') {
+    if (state === 'blackhole' || state === 'frozen') {
       held.add(inbound);
       inbound.on('close', () => held.delete(inbound));
       return;
@@ -46,9 +50,19 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     };
     inbound.on('close', drop);
     outbound.on('close', drop);
+    flow(pair);
+  });
+
+  const flow = ([inbound, outbound]: [Socket, Socket]): void => {
     inbound.pipe(outbound);
     outbound.pipe(inbound);
-  });
+  };
+  const stall = ([inbound, outbound]: [Socket, Socket]): void => {
+    inbound.unpipe(outbound);
+    outbound.unpipe(inbound);
+    inbound.pause();
+    outbound.pause();
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -70,7 +84,12 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       state = options.blackhole ? 'blackhole' : 'refuse';
       dropAll();
     },
+    freeze: () => {
+      state = 'frozen';
+      for (const pair of pairs) stall(pair);
+    },
     restore: () => {
+      if (state === 'frozen') for (const pair of pairs) flow(pair);
       state = 'open';
       // Held connections never get through: their clients gave up or will, as after a real outage.
       for (const socket of held) socket.destroy();

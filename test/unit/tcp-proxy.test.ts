@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait';
 import { netnsAvailable, startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 let echo: Server;
@@ -85,6 +86,25 @@ describe('tcp proxy', () => {
     const again = await roundTrip(proxy.port, 'found');
     expect(again.outcome).toBe('echoed');
     again.socket.destroy();
+  });
+
+  it('freezes: an open connection goes silent without closing, and resumes with what was sent once restored', async () => {
+    const first = await roundTrip(proxy.port, 'one');
+    expect(first.outcome).toBe('echoed');
+    proxy.freeze();
+    let got = '';
+    let closed = false;
+    first.socket.on('data', (chunk) => (got += chunk.toString()));
+    first.socket.on('close', () => (closed = true));
+    first.socket.write('two');
+    const held = await roundTrip(proxy.port, 'new', 300);
+    expect(held.outcome).toBe('silent');
+    expect(got).toBe('');
+    expect(closed).toBe(false);
+    proxy.restore();
+    await waitFor('the frozen bytes to arrive', () => got === 'two');
+    first.socket.destroy();
+    held.socket.destroy();
   });
 
   it('says whether network namespaces can be made here, leaving none behind', () => {

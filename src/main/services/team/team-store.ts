@@ -168,7 +168,8 @@ export class PostgresTeamStore implements TeamStore {
       keepAlive: true,
       application_name: 'flightdeck-team',
     };
-    this.pool = new pg.Pool({ ...this.clientConfig, max: POOL_SIZE, idleTimeoutMillis: 30_000 });
+    // allowExitOnIdle: idle pooled connections never keep a finished CLI command alive.
+    this.pool = new pg.Pool({ ...this.clientConfig, max: POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     // An idle pooled connection that dies is replaced on the next checkout; unhandled, this event would end the process.
     this.pool.on('error', () => undefined);
   }
@@ -181,6 +182,7 @@ export class PostgresTeamStore implements TeamStore {
     const where = `the team store at ${this.address.display}`;
     const code = String((error as { code?: unknown } | null)?.code ?? '');
     const text = this.scrub(messageOf(error));
+    if (code === '28000' && /pg_hba/.test(text)) return new FlightdeckError('forbidden', `${where} does not let user "${this.address.user}" connect from here while ${doing} (${text}): the server's pg_hba.conf decides, and it may ask for TLS.`, { field: 'ssl.mode' });
     if (code === '28P01' || code === '28000') return new FlightdeckError('forbidden', `${where} refused the credentials of user "${this.address.user}" while ${doing}: check the store's password in the vault and the server's pg_hba.conf.`, { field: 'password' });
     if (/password must be a string|no password/i.test(text)) return new FlightdeckError('forbidden', `${where} asks for a password while ${doing}, and none is configured: set the store's password in the vault.`, { field: 'password' });
     if (code === '3D000') return new FlightdeckError('not-found', `${where}: database "${this.address.database}" does not exist.`, { field: 'url' });
@@ -229,9 +231,7 @@ export class PostgresTeamStore implements TeamStore {
     try {
       return await work(client);
     } catch (error) {
-      // The server's refusal (a SQLSTATE) leaves the connection usable; a client-side timeout or a dead socket does not.
-      const serverSaid = /^[0-9A-Z]{5}$/.test(String((error as { code?: unknown } | null)?.code ?? ''));
-      if (!serverSaid && !(error instanceof FlightdeckError)) broken = error instanceof Error ? error : new Error(String(error));
+      if (connectionBroken(error)) broken = error instanceof Error ? error : new Error(String(error));
       throw this.explain(error, doing);
     } finally {
       client.removeListener('error', ignore);
@@ -246,7 +246,8 @@ export class PostgresTeamStore implements TeamStore {
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      // A broken connection is discarded, and the server rolls back when it goes; waiting on it would only double the deadline.
+      if (!connectionBroken(error)) await client.query('rollback').catch(() => undefined);
       throw error;
     }
   }
@@ -367,7 +368,14 @@ export class PostgresTeamStore implements TeamStore {
     const client = new pg.Client(this.clientConfig);
     // Lost is reported once, only for a connection that was listening and not stopped by the caller.
     let live = false;
-    let timer: NodeJS.Timeout | undefined;
+    // A dropped network leaves a connection silent, not ended: a query with a deadline proves it alive.
+    let checking = false;
+    const timer = setInterval(() => {
+      if (!live || checking) return;
+      checking = true;
+      client.query('select 1').then(() => (checking = false), lost);
+    }, this.listenCheckMs);
+    timer.unref();
     const stop = async (): Promise<void> => {
       live = false;
       clearInterval(timer);
@@ -393,15 +401,11 @@ export class PostgresTeamStore implements TeamStore {
       await client.connect();
       await client.query(`listen ${NOTIFY_CHANNEL}`);
     } catch (error) {
+      clearInterval(timer);
       await this.endClient(client);
       throw this.explain(error, doing);
     }
     live = true;
-    // A dropped network leaves a connection silent, not ended: a query with a deadline proves it alive.
-    timer = setInterval(() => {
-      client.query('select 1').catch(lost);
-    }, this.listenCheckMs);
-    timer.unref();
     this.listeners.add(stop);
     return stop;
   }
@@ -506,6 +510,17 @@ export class PostgresTeamStore implements TeamStore {
     await Promise.all([...this.listeners].map((stop) => stop()));
     await this.pool.end().catch(() => undefined);
   }
+}
+
+/**
+ * Whether a failure leaves the connection unusable: anything but the
+ * server's own refusal (a SQLSTATE, after which the connection is fine) or
+ * our own FlightdeckError (thrown between queries), such as a client-side
+ * timeout, whose query may still be running, or a dead socket.
+ */
+function connectionBroken(error: unknown): boolean {
+  if (error instanceof FlightdeckError) return false;
+  return !/^[0-9A-Z]{5}$/.test(String((error as { code?: unknown } | null)?.code ?? ''));
 }
 
 function checkSession(session: string): void {
