@@ -5,13 +5,14 @@
  * long-running `session join --follow` process, and tick from the command
  * line as they would from a terminal.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN } from './cli';
 import { waitFor } from './wait';
 
-export const TEAM_RUNBOOK = join(__dirname, '../../../shared/runbooks/dual-dashboard-rollout.md');
+export const TEAM_RUNBOOK = fileURLToPath(new URL('../../../shared/runbooks/dual-dashboard-rollout.md', import.meta.url));
 
 export interface CliRun {
   code: number;
@@ -105,7 +106,11 @@ export async function connected(follower: Follower, timeoutMs = 30_000): Promise
   );
 }
 
-/** Item ids of the team runbook, from `flightdeck parse --json`. */
-export function itemIds(parsed: { phases: Array<{ items?: Array<{ id: string }> }> }): string[] {
-  return parsed.phases.flatMap((phase) => (phase.items ?? []).map((item) => item.id));
+/** Item ids of a runbook, as a session reads them (`flightdeck session new` then `status --json`) in a scratch folder. */
+export function itemIdsOf(runbook: string, scratch: string): string[] {
+  const dir = join(scratch, 'item-ids');
+  const made = spawnSync(process.execPath, [BIN, 'session', 'new', runbook, '--dir', dir, '--by', 'test'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const status = spawnSync(process.execPath, [BIN, 'session', 'status', dir, '--json'], { encoding: 'utf8' });
+  return (JSON.parse(status.stdout) as { items: Array<{ id: string }> }).items.map((item) => item.id);
 }

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FlightdeckError } from '../../shared/errors';
+import { FlightdeckError, messageOf } from '../../shared/errors';
 import { checkPersonName } from '../../shared/person-name';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';
 import { Session, runbookRef } from '../services/session/session';
@@ -97,7 +97,9 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
     await approveMigrations(await member.openStore(), values.migrate === true, io);
   } catch (error) {
     await member.close();
-    throw error;
+    if (error instanceof FlightdeckError && error.field === 'migrate') throw error;
+    io.err(`The team store is not reachable (${messageOf(error)}): nothing was shared; what is recorded in ${dir} stays here.`);
+    return EXIT.failure;
   }
   sync.start();
   try {
@@ -158,17 +160,20 @@ async function follow(config: TeamConfig, sync: import('../services/team/team-sy
     const view = sync.view();
     if (view.connection === connection || (view.connection === 'connecting' && !view.lastError)) return;
     connection = view.connection;
-    if (asJson) io.out(json({ event: 'connection', connection, lastError: view.lastError, unshared: view.unshared.length }));
+    if (asJson) io.out(JSON.stringify({ event: 'connection', connection, lastError: view.lastError, unshared: view.unshared.length }));
     else io.err(connection === 'connected' ? `Connected to ${view.store}.` : `${connection}: ${view.lastError ?? ''} (${view.unshared.length} not yet shared)`);
   });
   sync.onEntry((entry: TeamEntry) => {
-    if (asJson) io.out(json({ event: 'entry', seq: entry.seq, type: entry.type, name: entry.name, origin: entry.origin, ts: entry.ts, data: entry.data }));
+    if (asJson) io.out(JSON.stringify({ event: 'entry', seq: entry.seq, type: entry.type, name: entry.name, origin: entry.origin, ts: entry.ts, data: entry.data }));
     else io.out(`${entry.seq} ${entry.ts.slice(11, 19)} ${entry.name}: ${entry.type}${typeof entry.data.itemText === 'string' ? ` "${entry.data.itemText}"` : ''}`);
   });
   io.err(`Following team session ${config.session} as ${config.member.name}; Ctrl-C to stop.`);
+  // The sync's own timers do not hold the process: while the store is cut off nothing else would.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   return EXIT.ok;
 }

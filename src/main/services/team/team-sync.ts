@@ -42,6 +42,9 @@ export interface TeamSyncDeps {
 
 const TICK_MS = 250;
 const MAX_BACKOFF_MS = 4000;
+const CLOSE_DEADLINE_MS = 1000;
+/** Longer than a connect and a few queries at their own 5 s deadlines. */
+const WORK_DEADLINE_MS = 12_000;
 
 export class TeamSync {
   private readonly verifier: TeamChainVerifier;
@@ -99,7 +102,7 @@ export class TeamSync {
       this.again = true;
       return;
     }
-    this.running = this.work().finally(() => {
+    this.running = this.boundedWork().finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -226,6 +229,24 @@ export class TeamSync {
     for (const listener of this.changeListeners) listener();
   }
 
+  /**
+   * One round of work, given a deadline: a query stuck on a connection
+   * whose network vanished must not stop the sync from trying a new one.
+   * The stuck round is left behind, and the store it used is let go.
+   */
+  private async boundedWork(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<'stuck'>((resolve) => {
+      timer = setTimeout(() => resolve('stuck'), WORK_DEADLINE_MS);
+      timer.unref?.();
+    });
+    try {
+      if ((await Promise.race([this.work(), stuck])) === 'stuck') await this.drop(new Error(`the team store stopped answering (nothing for ${WORK_DEADLINE_MS / 1000} s)`));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async work(): Promise<void> {
     try {
       if (!this.store) {
@@ -284,13 +305,21 @@ export class TeamSync {
     }
   }
 
+  /**
+   * Lets go of the store. Closing a connection whose network is gone can
+   * wait on it for long, so the close is given a deadline: the sync never
+   * waits on a dead connection to try a new one.
+   */
   private async disconnect(): Promise<void> {
     const store = this.store;
     const stopListening = this.stopListening;
     this.store = null;
     this.stopListening = null;
-    await stopListening?.().catch(() => undefined);
-    await store?.close().catch(() => undefined);
+    const closing = (async () => {
+      await stopListening?.().catch(() => undefined);
+      await store?.close().catch(() => undefined);
+    })();
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_DEADLINE_MS).unref())]);
   }
 
   /** Reads the rows after the replica's end, checks each, keeps them, then shows them. */
