@@ -144,14 +144,15 @@ export class LiveTeamSync {
     }
   }
 
-  private credentials(config: TeamConfig): { key: import('../services/signing/ed25519').Ed25519Key; password: string | null } {
+  private credentials(config: TeamConfig): { key: import('../services/signing/ed25519').Ed25519Key; password: string } {
     const vault = this.deps.vault;
     if (vault.status().state !== 'unlocked') throw new FlightdeckError('locked', 'unlock the vault to share with the team: your key is kept there');
     const key = new SigningIdentities(vault).signerKey(config.member.name, { create: false });
     if (!key || key.keyid !== config.member.key) throw new FlightdeckError('conflict', `this vault holds no key for ${config.member.name} that matches the one that joined (${config.member.key.slice(0, 8)}…)`);
     const destination = hostDestination(config.store.url);
     const fromEnv = this.deps.env?.FLIGHTDECK_SECRET_TEAM_STORE;
-    const password = vault.has(config.store.secret) ? vault.get(config.store.secret, destination) : fromEnv ? fromEnv : null;
+    const password = vault.has(config.store.secret) ? vault.get(config.store.secret, destination) : fromEnv;
+    if (!password) throw new FlightdeckError('locked', `the team store's password is not set: put it in the vault as "${config.store.secret}"`);
     return { key, password };
   }
 

@@ -10,7 +10,7 @@ import { SigningIdentities } from '../services/signing/signing-identity';
 import type { Ed25519Key } from '../services/signing/ed25519';
 import { hostDestination } from '../services/vault/destination';
 import type { Vault } from '../services/vault/vault';
-import { readTeamConfig, type TeamConfig } from '../services/team/team-config';
+import { readTeamConfig, storeLabel, type TeamConfig } from '../services/team/team-config';
 import { openPostgresTeamStore } from '../services/team/team-store';
 import { TeamSync, type LocalJournal } from '../services/team/team-sync';
 import type { TeamStore } from '../services/team/team-store-api';
@@ -32,21 +32,25 @@ export function memberKey(vault: Vault, name: string): Ed25519Key {
   return key;
 }
 
-/** The store's password; null when none is set (a store that trusts the connection, or TLS client certificates). */
-export function storePassword(config: TeamConfig, env: NodeJS.ProcessEnv, vault: Vault): string | null {
+/** The store's password; a member always needs one (the session's data is the team's, behind its credentials). */
+export function storePassword(config: TeamConfig, env: NodeJS.ProcessEnv, vault: Vault): string {
   const name = config.store.secret;
   const destination = hostDestination(config.store.url);
   const secrets = new EnvSecretResolver(env, { approved: (secret, target) => secret === name && target === destination });
   if (secrets.has(name)) return secrets.get(name, destination);
   if (vault.has(name)) return vault.get(name, destination);
-  return null;
+  throw noStorePassword(config);
+}
+
+export function noStorePassword(config: TeamConfig): FlightdeckError {
+  return new FlightdeckError('locked', `The team store's password is not set: put it in the vault secret "${config.store.secret}" (or FLIGHTDECK_SECRET_TEAM_STORE for the command line); it is sent only to ${storeLabel(config.store.url)}.`, { field: config.store.secret });
 }
 
 export async function openTeamMember(dir: string, env: NodeJS.ProcessEnv, local: LocalJournal, options: VaultOpenOptions = {}): Promise<TeamMemberHandle> {
   const config = readTeamConfig(dir);
   const vault = await openVault(env, options);
   let key: Ed25519Key;
-  let password: string | null;
+  let password: string;
   try {
     key = memberKey(vault, config.member.name);
     password = storePassword(config, env, vault);
