@@ -89,6 +89,8 @@ export interface RollbackCommandOptions {
 }
 
 export async function rollbackCommand(args: string[], io: Io, options: RollbackCommandOptions = {}): Promise<number> {
+  // The press, before anything is read or connected: in a team, presses this close together are one (team-rollback.ts).
+  const pressedAt = Date.now();
   const env = options.env ?? process.env;
   let values: ReturnType<typeof parse>['values'];
   try {
@@ -116,7 +118,7 @@ export async function rollbackCommand(args: string[], io: Io, options: RollbackC
     }
     const confirmation = await confirm(values.yes === true, profile.environment, planName, options.input ?? terminalInput(), io);
     const by = checkPersonName(values.by ?? env.USER ?? env.USERNAME ?? null, '--by');
-    return await runRollback({ loaded, planName, confirmation, by, env, values, io });
+    return await runRollback({ loaded, planName, confirmation, by, env, values, io, pressedAt });
   } catch (error) {
     io.err(`flightdeck rollback: ${describeError(error)}${error instanceof UsageError ? `\n\n${ROLLBACK_USAGE}` : ''}`);
     return exitCodeFor(error);
@@ -162,10 +164,11 @@ interface RunContext {
   env: NodeJS.ProcessEnv;
   values: ReturnType<typeof parse>['values'];
   io: Io;
+  pressedAt: number;
 }
 
 async function runRollback(context: RunContext): Promise<number> {
-  const { loaded, planName, confirmation, by, env, values, io } = context;
+  const { loaded, planName, confirmation, by, env, values, io, pressedAt } = context;
   // An environment secret without its own _SCOPE goes only where the approval says it may.
   const secrets = new EnvSecretResolver(env, { approved: approvedSecretPairs(loaded) });
   const redactor = new SecretRedactor();
@@ -182,7 +185,7 @@ async function runRollback(context: RunContext): Promise<number> {
     let member: TeamMemberHandle | null = null;
     try {
       member = await openTeamMember(values.session, env, session);
-      const team = await teamRollbackPlan(session, member.sync, planName, values['take-over'] === true, io);
+      const team = await teamRollbackPlan(session, member.sync, planName, values['take-over'] === true, pressedAt, io);
       if (team.kind === 'followed') return team.status;
       journal = team.journal;
       fence = () => team.lease.fence();

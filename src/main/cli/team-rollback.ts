@@ -39,7 +39,15 @@ export function mergedJournal(session: Session, sync: TeamSync): ActionJournal {
 }
 
 /** Connects, then takes the flight, follows the holder, or refuses a takeover that was not confirmed. */
-export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: string, takeOver: boolean, io: Io): Promise<TeamRollbackPlan> {
+/**
+ * Presses this close together are one press: a run of the same plan
+ * another member started at most this long before this press (or after
+ * it) answers it, so it follows or reports that run instead of running
+ * the plan a second time.
+ */
+export const PRESS_JOIN_MS = 5000;
+
+export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: string, takeOver: boolean, pressedAt: number, io: Io): Promise<TeamRollbackPlan> {
   sync.start();
   try {
     await sync.until(() => sync.view().connection === 'connected', CONNECT_WAIT_MS, 'the team store');
@@ -50,8 +58,16 @@ export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: s
   const lease = await sync.refreshLease();
   const me = sync.member.key;
   if (lease && !lease.expired && lease.holderKey !== me) return { kind: 'followed', status: await followHolder(sync, lease, io) };
-  const interrupted = foldRollbackRuns(sync.mergedJournal()).filter((run) => run.finished === null).at(-1) ?? null;
-  const othersRun = interrupted && !session.entries().some((entry) => entry.type === 'rollback.started' && entry.data.runId === interrupted.runId) ? interrupted : null;
+  const runs = foldRollbackRuns(sync.mergedJournal());
+  const mine = (run: RunHistory) => session.entries().some((entry) => entry.type === 'rollback.started' && entry.data.runId === run.runId);
+  const answered = runs.findLast((run) => run.finished !== null && run.plan === plan && !mine(run) && Date.parse(run.startedAt) >= pressedAt - PRESS_JOIN_MS);
+  if (answered?.finished) {
+    io.err(`${answered.by ?? 'Another member'} rolled back with plan ${plan} at ${answered.startedAt.slice(11, 19)} UTC, as this was pressed: that run answers this press, so the plan is not run a second time.`);
+    io.out(`Rollback ${plan} by ${answered.by ?? 'another member'}: ${answered.finished.outcome} — ${answered.finished.message}`);
+    return { kind: 'followed', status: answered.finished.outcome === 'ok' ? EXIT.ok : EXIT.failure };
+  }
+  const interrupted = runs.filter((run) => run.finished === null).at(-1) ?? null;
+  const othersRun = interrupted && !mine(interrupted) ? interrupted : null;
   if (othersRun) {
     io.err(describeInterrupted(othersRun, lease));
     if (!takeOver) {
@@ -66,7 +82,10 @@ export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: s
 
 function describeInterrupted(run: RunHistory, lease: LeaseRow | null): string {
   const view = runView(run);
-  const steps = view.steps.map((step) => `  [${step.index + 1}/${view.steps.length}] ${step.title}: ${step.outcome === 'pending' ? 'not started' : step.outcome === 'running' ? 'started, no outcome shared' : `${step.outcome} — ${step.message}`}`);
+  const steps = view.steps.map((step) => {
+    const state = step.outcome === 'pending' ? 'not started' : step.endedAt === null ? 'started, no outcome shared with the team' : `${step.outcome} — ${step.message}`;
+    return `  [${step.index + 1}/${view.steps.length}] ${step.title}: ${state}`;
+  });
   return [`${lease ? describeHolder(lease) : `${run.by ?? 'Another member'}'s rollback stopped`}. What already ran of ${run.plan} (${run.runId}):`, ...steps].join('\n');
 }
 
