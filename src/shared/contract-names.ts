@@ -64,6 +64,7 @@ export const CALL_NAMES = [
   'saveDraftProfile',
   // the team window (issue 16)
   'getTeam',
+  'joinTeam',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -310,6 +310,22 @@ export const calls = {
     'Write <runbook>.flightdeck.yaml beside the runbook (0600; an existing file only with overwrite, or edited in place, comments kept, when the form started from it: editing) and reopen the runbook, whose trust screen then shows the new profile. The markdown is never changed.',
   ),
   // the team window (issue 16)
+  joinTeam: call(
+    z
+      .object({
+        /** postgres://user@host:port/database, never with a password in it. */
+        store: z.string().min(1).max(300),
+        session: z.string().min(1).max(80),
+        /** Kept in the vault as "team-store", sent only to the store's host:port; empty keeps the one already there. */
+        password: z.string().max(1000).default(''),
+        sslmode: z.enum(['verify-full', 'disable']).optional(),
+        /** The person approved running the schema migrations listed by an earlier answer. */
+        migrate: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ team: TeamViewSchema.nullable(), pendingMigrations: z.array(z.object({ version: z.number().int(), summary: z.string() })) }),
+    "Join the open session to a team session in the team's PostgreSQL, signing as the operator with their own key from the vault. When the store lacks the schema, nothing is joined and the migrations are listed for approval (call again with migrate).",
+  ),
   getTeam: call(Empty, TeamViewSchema.nullable(), 'The team window (members, presence, the single flight, what is not yet shared, refused rows, items as the team sees them); null when this session is not joined to a team. Then teamChanged events keep it current.'),
 } as const satisfies Record<CallName, CallSpec>;
 

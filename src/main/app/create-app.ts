@@ -161,7 +161,7 @@ export function createApp(options: AppOptions): App {
   const teamSync: LiveTeamSync = new LiveTeamSync({ cockpit, vault, team, log: options.log, env: process.env });
   // A runbook or profile edited on disk is read again without a restart.
   const reload = new FileReload(cockpit, options.log);
-  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft, team });
+  const handlers = createHandlers(cockpit, options.platform, { telemetry, control, gates, windowState, report, ticks, draft, team, teamSync });
   return {
     cockpit,
     telemetry,

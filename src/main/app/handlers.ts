@@ -13,6 +13,7 @@ import type { LiveTicks } from './live-ticks';
 import { TIMELINE_ENTRY_TYPES } from '../../shared/timeline';
 import type { LiveDraft } from './live-draft';
 import type { LiveTeam } from './live-team';
+import type { LiveTeamSync } from './live-team-sync';
 import type { Handlers } from './dispatch';
 import { isSafeExternalUrl } from '../../shared/links';
 
@@ -38,6 +39,7 @@ export interface LiveServices {
   draft: LiveDraft;
   // the team window (issue 16)
   team: LiveTeam;
+  teamSync: LiveTeamSync;
 }
 
 export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveServices): Handlers {
@@ -109,6 +111,7 @@ export function createHandlers(cockpit: Cockpit, platform: Platform, live: LiveS
     saveDraftProfile: ({ choices, overwrite, editing }) => live.draft.save(choices, overwrite, editing),
     // the team window (issue 16)
     getTeam: () => live.team.view(),
+    joinTeam: (input) => live.teamSync.join(input),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new FlightdeckError('forbidden', 'Only https links open in the system browser.', { field: 'url' });
       return { opened: await platform.openExternal(url) };

@@ -12,12 +12,12 @@
  * taken before the first step acts, renewed and the intent shared before
  * each one) and whether this laptop may run the automatic rollback.
  */
-import { FlightdeckError, messageOf } from '../../shared/errors';
+import { FlightdeckError, messageOf, noRunbookOpen } from '../../shared/errors';
 import type { TeamView } from '../../shared/team-model';
 import { SigningIdentities } from '../services/signing/signing-identity';
 import { hostDestination } from '../services/vault/destination';
 import type { Vault } from '../services/vault/vault';
-import { isJoined, readTeamConfig, storeLabel, type TeamConfig } from '../services/team/team-config';
+import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
 import { describeHolder, takeFlight, type FlightLease } from '../services/team/team-flight';
 import { openPostgresTeamStore } from '../services/team/team-store';
 import { TeamSync } from '../services/team/team-sync';
@@ -35,6 +35,14 @@ export interface LiveTeamSyncDeps {
 }
 
 const RETRY_MS = 2000;
+
+export interface JoinRequest {
+  store: string;
+  session: string;
+  password: string;
+  sslmode?: 'verify-full' | 'disable' | undefined;
+  migrate: boolean;
+}
 
 export class LiveTeamSync {
   private sync: TeamSync | null = null;
@@ -90,6 +98,45 @@ export class LiveTeamSync {
       this.deps.log.warn(`automatic rollback left to the team: ${messageOf(error)}`);
       return false;
     }
+  }
+
+  /**
+   * Joins the open session to a team session: the operator's key (made on
+   * first use, the one their sign-offs carry), the store's password into
+   * the vault scoped to the store alone, the schema migrations only with
+   * the person's approval, then team/member.json and the sync.
+   */
+  async join(request: JoinRequest): Promise<{ team: TeamView | null; pendingMigrations: { version: number; summary: string }[] }> {
+    const activation = this.activation;
+    if (!activation) throw noRunbookOpen();
+    const name = this.deps.cockpit.operator();
+    if (!name) throw new FlightdeckError('bad-input', 'Put your name in the top bar first: the team sees it on everything you sign.', { field: 'operator' });
+    const address = checkStoreUrl(request.store);
+    const session = request.session.trim();
+    if (isJoined(activation.sessionDir)) throw new FlightdeckError('conflict', `This session already flies with team session ${readTeamConfig(activation.sessionDir).session}.`, { field: 'session' });
+    const vault = this.deps.vault;
+    if (vault.status().state !== 'unlocked') throw new FlightdeckError('locked', 'Unlock the vault first: your signing key and the store password are kept there.', { field: 'password' });
+    const key = new SigningIdentities(vault).signerKey(name, { create: true });
+    if (!key) throw new FlightdeckError('locked', 'The vault could not give a signing key.');
+    const destination = hostDestination(request.store);
+    if (request.password) vault.put(DEFAULT_STORE_SECRET, request.password, [destination]);
+    const password = vault.has(DEFAULT_STORE_SECRET) ? vault.get(DEFAULT_STORE_SECRET, destination) : '';
+    if (!password) throw new FlightdeckError('bad-input', `Give the team store's password: it is kept in the vault and sent only to ${address.display}.`, { field: 'password' });
+    const loopback = address.host === '127.0.0.1' || address.host === 'localhost' || address.host === '::1';
+    const ssl = request.sslmode ?? (loopback ? 'disable' : 'verify-full');
+    const config: TeamConfig = { session, store: { url: request.store, ssl, caFile: null, secret: DEFAULT_STORE_SECRET }, member: { name, key: key.keyid } };
+    const store = openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: ssl } });
+    try {
+      const pending = await store.pendingMigrations();
+      if (pending.length > 0 && !request.migrate) return { team: null, pendingMigrations: pending };
+      if (pending.length > 0) await store.migrate();
+    } finally {
+      await store.close();
+    }
+    writeTeamConfig(activation.sessionDir, config);
+    this.sessionDir = null;
+    await this.activate(activation);
+    return { team: this.deps.team.view(), pendingMigrations: [] };
   }
 
   async close(): Promise<void> {

@@ -57,6 +57,12 @@ export function readTeamConfig(sessionDir: string): TeamConfig {
 }
 
 export function writeTeamConfig(sessionDir: string, config: TeamConfig): void {
+  const parsed = TeamConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.at(-1) === 'session' ? 'session' : (issue?.path.join('.') ?? 'member');
+    throw new FlightdeckError('bad-input', `The team ${field === 'session' ? 'session id' : field} is not valid: ${issue?.message ?? 'invalid'}.`, { field });
+  }
   checkStoreUrl(config.store.url);
   makePrivateDir(teamDir(sessionDir));
   writeFileAtomic(join(teamDir(sessionDir), MEMBER_FILE), `${JSON.stringify(config, null, 2)}\n`);

@@ -11,11 +11,13 @@ import { indexRunbook } from '../checklist/store/derived';
 import { useStore } from '../checklist/store/store';
 import { useNow } from '../gates/useNow';
 import { useTeam } from './team-store';
+import { JoinTeam } from './JoinTeam';
 import './team.css';
 
 export function TeamPanel() {
   const team = useTeam((s) => s.team);
-  if (!team) return null;
+  const hasSession = useStore((s) => Boolean(s.cockpit?.session));
+  if (!team) return hasSession ? <JoinTeam /> : null;
   return <TeamWindow team={team} />;
 }
 
