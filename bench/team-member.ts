@@ -71,7 +71,8 @@ export type MemberReport =
   | { type: 'ready'; names: string[] }
   /** cpuMs: this process's CPU from the start of ticking to its end. */
   | { type: 'ticked'; ticks: number; cpuMs: number }
-  | { type: 'healed'; name: string; seconds: number | null }
+  /** seconds: from the restore to healed; reconnectSeconds: to the store's first answer; sharedSeconds: to nothing unshared. */
+  | { type: 'healed'; name: string; seconds: number | null; reconnectSeconds: number | null; sharedSeconds: number | null }
   | { type: 'flushed' }
   | { type: 'converged'; members: MemberResult[]; loopDelayP99Ms: number; calls: StoreCalls }
   | { type: 'failed'; message: string };
@@ -81,15 +82,39 @@ const TICK_TYPE = 'item.ticked';
 const calls: StoreCalls = { appendMs: [], reads: 0, readRows: 0 };
 let metering = false;
 
-/** The store with its appends timed and its reads counted while the run lasts. */
-function metered(store: TeamStore): TeamStore {
+/** When a member's store last answered after a moment being watched (the restore of its path): when it was back. */
+class Answers {
+  private since = Number.POSITIVE_INFINITY;
+  first: number | null = null;
+
+  watchFrom(at: number): void {
+    this.since = at;
+    this.first = null;
+  }
+
+  answered(): void {
+    const now = Date.now();
+    if (this.first === null && now > this.since) this.first = now;
+  }
+}
+
+/** The store with its appends timed and its reads counted while the run lasts, and each answer noted. */
+function metered(store: TeamStore, answers: Answers): TeamStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value === 'function' && property !== 'append' && property !== 'readSince') {
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (result instanceof Promise) result.then(() => answers.answered(), () => undefined);
+          return result;
+        };
+      }
       if (property === 'append') {
         return async (...args: Parameters<TeamStore['append']>) => {
           const started = performance.now();
           const result = await target.append(...args);
+          answers.answered();
           if (metering) calls.appendMs.push(performance.now() - started);
           return result;
         };
@@ -97,6 +122,7 @@ function metered(store: TeamStore): TeamStore {
       if (property === 'readSince') {
         return async (...args: Parameters<TeamStore['readSince']>) => {
           const rows = await target.readSince(...args);
+          answers.answered();
           if (metering) {
             calls.reads += 1;
             calls.readRows += rows.length;
@@ -104,7 +130,7 @@ function metered(store: TeamStore): TeamStore {
           return rows;
         };
       }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return value;
     },
   });
 }
@@ -112,6 +138,7 @@ function metered(store: TeamStore): TeamStore {
 class Member {
   readonly session: Session;
   readonly sync: TeamSync;
+  readonly answers = new Answers();
   ticks = 0;
   private readonly checked = new Map<string, boolean>();
   private readonly authors: string[] = [];
@@ -141,7 +168,7 @@ class Member {
       config: team,
       key,
       local: this.session,
-      openStore: async () => metered(openPostgresTeamStore({ url: team.store.url, password, ssl: { mode: 'disable' } })),
+      openStore: async () => metered(openPostgresTeamStore({ url: team.store.url, password, ssl: { mode: 'disable' } }), this.answers),
     });
     this.sync.onEntry((entry) => {
       if (entry.name === this.name || entry.type !== TICK_TYPE) return;
@@ -274,15 +301,17 @@ async function go(command: Extract<MemberCommand, { type: 'go' }>): Promise<void
 async function restored(command: Extract<MemberCommand, { type: 'restored' }>): Promise<void> {
   const member = members.find((m) => m.name === command.name);
   if (!member) return;
+  member.answers.watchFrom(command.at);
   const deadline = command.at + 120_000;
+  const since = (at: number | null): number | null => (at === null ? null : (at - command.at) / 1000);
+  let shared: number | null = null;
   while (Date.now() < deadline) {
-    if (await member.healed()) {
-      send({ type: 'healed', name: member.name, seconds: (Date.now() - command.at) / 1000 });
-      return;
-    }
+    if (shared === null && member.sync.unshared().length === 0) shared = Date.now();
+    if (await member.healed()) break;
     await sleep(20);
   }
-  send({ type: 'healed', name: member.name, seconds: null });
+  const done = Date.now() < deadline ? Date.now() : null;
+  send({ type: 'healed', name: member.name, seconds: since(done), reconnectSeconds: since(member.answers.first), sharedSeconds: since(shared) });
 }
 
 async function converge(command: Extract<MemberCommand, { type: 'converge' }>): Promise<void> {

@@ -56,6 +56,10 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+function round2(value: number | null): number | null {
+  return value === null ? null : Number(value.toFixed(2));
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -229,7 +233,7 @@ async function main(): Promise<void> {
 
     let cutAt = Number.NaN;
     let restoredAt = Number.NaN;
-    const heal: { seconds: number | null } = { seconds: null };
+    const heal: { seconds: number | null; reconnectSeconds: number | null; sharedSeconds: number | null } = { seconds: null, reconnectSeconds: null, sharedSeconds: null };
     const healing = (async () => {
       if (cutSeconds <= 0) return;
       await new Promise((r) => setTimeout(r, startAt + cutStartMs - Date.now()));
@@ -241,8 +245,12 @@ async function main(): Promise<void> {
       restoredAt = Date.now();
       log(`restored ${cutName}`);
       const healed = await cutProcess.request({ type: 'restored', name: cutName, at: restoredAt }, 'healed');
-      heal.seconds = healed.seconds;
-      log(healed.seconds === null ? `${cutName} did not heal within 120 s` : `${cutName} healed in ${healed.seconds.toFixed(2)} s`);
+      Object.assign(heal, { seconds: healed.seconds, reconnectSeconds: healed.reconnectSeconds, sharedSeconds: healed.sharedSeconds });
+      log(
+        healed.seconds === null
+          ? `${cutName} did not heal within 120 s`
+          : `${cutName} healed in ${healed.seconds.toFixed(2)} s (store answering after ${healed.reconnectSeconds?.toFixed(2)} s, nothing unshared after ${healed.sharedSeconds?.toFixed(2)} s)`,
+      );
     })();
 
     await new Promise((r) => setTimeout(r, startAt - Date.now()));
@@ -361,6 +369,8 @@ async function main(): Promise<void> {
       refused,
       cutSeconds,
       healSeconds: healSeconds === null ? null : Number(healSeconds.toFixed(2)),
+      // Where the heal's time went: until the store answered again, until the cut member's outbox was empty.
+      heal: { reconnectSeconds: round2(heal.reconnectSeconds), sharedSeconds: round2(heal.sharedSeconds) },
       cpu,
       storeCalls,
       targets: { p95Ms: TARGET_P95_MS, healSeconds: TARGET_HEAL_S },
