@@ -103,7 +103,8 @@ function metered(store: TeamStore, answers: Answers): TeamStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value === 'function' && property !== 'append' && property !== 'readSince') {
+      // close() resolves whether or not the store is there: it is no answer.
+      if (typeof value === 'function' && property !== 'append' && property !== 'readSince' && property !== 'close') {
         return (...args: unknown[]) => {
           const result = (value as (...a: unknown[]) => unknown).apply(target, args);
           if (result instanceof Promise) result.then(() => answers.answered(), () => undefined);
