@@ -61,7 +61,7 @@ export interface MemberResult {
 
 /** How the member's store calls went over the run (all its members together): where the time goes. */
 export interface StoreCalls {
-  /** Milliseconds per append, from the call to its answer (the session lock's wait and hold included). */
+  /** Milliseconds per append call, from the call to its answer (the session lock's wait and hold included). */
   appendMs: number[];
   reads: number;
   readRows: number;
@@ -104,17 +104,18 @@ function metered(store: TeamStore, answers: Answers): TeamStore {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       // close() resolves whether or not the store is there: it is no answer.
-      if (typeof value === 'function' && property !== 'append' && property !== 'readSince' && property !== 'close') {
+      if (typeof value === 'function' && !['append', 'appendMany', 'readSince', 'close'].includes(String(property))) {
         return (...args: unknown[]) => {
           const result = (value as (...a: unknown[]) => unknown).apply(target, args);
           if (result instanceof Promise) result.then(() => answers.answered(), () => undefined);
           return result;
         };
       }
-      if (property === 'append') {
-        return async (...args: Parameters<TeamStore['append']>) => {
+      // appendMany too, where a store has it (several entries of one author in one transaction).
+      if (property === 'append' || property === 'appendMany') {
+        return async (...args: unknown[]) => {
           const started = performance.now();
-          const result = await target.append(...args);
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           answers.answered();
           if (metering) calls.appendMs.push(performance.now() - started);
           return result;
