@@ -303,6 +303,8 @@ async function main(): Promise<void> {
     // Latency on every other member, leaving out what the partition held back.
     const healedAt = healSeconds !== null ? restoredAt + healSeconds * 1000 : Number.isNaN(cutAt) ? Number.NaN : tickedAt;
     const latencies: number[] = [];
+    // The same, by when the entry was recorded: before the cut, during it, after the restore (the heal drains then).
+    const phases: Record<'beforeCut' | 'duringCut' | 'afterRestore', number[]> = { beforeCut: [], duringCut: [], afterRestore: [] };
     let partitioned = 0;
     for (const result of results) {
       const { authors, samples } = result.latency;
@@ -311,7 +313,10 @@ async function main(): Promise<void> {
         const recorded = samples[i + 1]!;
         const arrived = samples[i + 2]!;
         if ((author === cutName || result.name === cutName) && recorded < healedAt && arrived > cutAt) partitioned += 1;
-        else latencies.push(arrived - recorded);
+        else {
+          latencies.push(arrived - recorded);
+          (Number.isNaN(cutAt) || recorded < cutAt ? phases.beforeCut : recorded < restoredAt ? phases.duringCut : phases.afterRestore).push(arrived - recorded);
+        }
       }
     }
     latencies.sort((a, b) => a - b);
@@ -361,6 +366,7 @@ async function main(): Promise<void> {
       entries,
       entriesPerSecond: Math.round(entriesPerSecond),
       latencyMs: { p50, p95 },
+      latencyP95ByPhaseMs: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, percentile(values.sort((a, b) => a - b), 95)])),
       latencySamples: latencies.length,
       partitionedSamples: partitioned,
       lost,
