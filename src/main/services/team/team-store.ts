@@ -320,10 +320,16 @@ export class PostgresTeamStore implements TeamStore {
     return this.withClient(`appending to session "${session}"`, (client) =>
       this.transaction(client, async () => {
         await client.query('insert into flightdeck_sessions (id, head_hash) values ($1, $2) on conflict (id) do nothing', [session, GENESIS_HASH]);
-        // The session's row lock serialises its appends: the chain never forks.
-        const head = await client.query<{ head_seq: string; head_hash: string }>('select head_seq::text as head_seq, head_hash from flightdeck_sessions where id = $1 for update', [session]);
-        const existing = await client.query<EntryRow>('select entry from flightdeck_entries where session = $1 and author = $2 and origin = $3', [session, author, origin]);
-        if (existing.rows[0]) return { entry: existing.rows[0].entry as TeamEntry, duplicate: true };
+        // The session's row lock serialises its appends: the chain never forks. Every round trip made
+        // while holding it caps the whole team's append rate, so the lock, the head and the duplicate
+        // check are one query, and the insert, the new head and the notification another.
+        const head = await client.query<{ head_seq: string; head_hash: string; existing: unknown }>(
+          `select s.head_seq::text as head_seq, s.head_hash,
+                  (select e.entry from flightdeck_entries e where e.session = s.id and e.author = $2 and e.origin = $3) as existing
+           from flightdeck_sessions s where s.id = $1 for update of s`,
+          [session, author, origin],
+        );
+        if (head.rows[0]!.existing) return { entry: head.rows[0]!.existing as TeamEntry, duplicate: true };
         const seq = Number(head.rows[0]!.head_seq) + 1;
         const prev = head.rows[0]!.head_hash;
         let entry: TeamEntry;
@@ -335,9 +341,12 @@ export class PostgresTeamStore implements TeamStore {
         }
         const misplaced = misplacement(entry, { session, seq, prev, author, origin });
         if (misplaced) throw new FlightdeckError('internal', `The entry sealed for session "${session}" at seq ${seq} ${misplaced}; nothing was appended.`);
-        await client.query('insert into flightdeck_entries (session, seq, author, origin, entry) values ($1, $2, $3, $4, $5::json)', [session, seq, author, origin, JSON.stringify(entry)]);
-        await client.query('update flightdeck_sessions set head_seq = $2, head_hash = $3 where id = $1', [session, seq, entry.hash]);
-        await client.query('select pg_notify($1, $2)', [NOTIFY_CHANNEL, `${session} ${seq}`]);
+        await client.query(
+          `with inserted as (insert into flightdeck_entries (session, seq, author, origin, entry) values ($1, $2, $3, $4, $5::json) returning 1),
+                moved as (update flightdeck_sessions set head_seq = $2, head_hash = $6 where id = $1 returning 1)
+           select pg_notify($7, $8) from inserted, moved`,
+          [session, seq, author, origin, JSON.stringify(entry), entry.hash, NOTIFY_CHANNEL, `${session} ${seq}`],
+        );
         return { entry, duplicate: false };
       }),
     );
