@@ -52,6 +52,15 @@ export interface TeamStore {
    */
   append(session: string, author: string, origin: number, seal: (seq: number, prev: string) => TeamEntry): Promise<{ entry: TeamEntry; duplicate: boolean }>;
 
+  /**
+   * Appends several entries of one author at the end of the chain, in the
+   * given order, in one transaction: one hold of the session's lock for the
+   * lot, as an outbox drains. Each is sealed at its place as `append` does;
+   * one already there (same author and origin) is skipped. Returns the
+   * entries written.
+   */
+  appendMany(session: string, author: string, entries: readonly { origin: number; seal: (seq: number, prev: string) => TeamEntry }[]): Promise<TeamEntry[]>;
+
   /** Rows after `afterSeq` (exclusive; -1 for all), in chain order, at most `limit`; as stored, unverified. */
   readSince(session: string, afterSeq: number, limit: number): Promise<unknown[]>;
 

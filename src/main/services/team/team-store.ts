@@ -45,6 +45,8 @@ export interface TeamStoreAddress {
 const NOTIFY_CHANNEL = 'flightdeck_entries';
 const POOL_SIZE = 3;
 const MAX_SESSION_ID = 200;
+/** Entries per appendMany: one transaction's worth. */
+const MAX_APPEND_BATCH = 500;
 const MAX_TTL_MS = 3_600_000;
 const MAX_CA_BYTES = 1_000_000;
 
@@ -348,6 +350,56 @@ export class PostgresTeamStore implements TeamStore {
           [session, seq, author, origin, JSON.stringify(entry), entry.hash, NOTIFY_CHANNEL, `${session} ${seq}`],
         );
         return { entry, duplicate: false };
+      }),
+    );
+  }
+
+  async appendMany(session: string, author: string, entries: readonly { origin: number; seal: (seq: number, prev: string) => TeamEntry }[]): Promise<TeamEntry[]> {
+    checkSession(session);
+    if (entries.length > MAX_APPEND_BATCH) throw new FlightdeckError('bad-input', `At most ${MAX_APPEND_BATCH} entries are appended at once, not ${entries.length}.`);
+    for (const { origin } of entries) {
+      if (!Number.isSafeInteger(origin)) throw new FlightdeckError('bad-input', `An entry's origin must be an integer, not ${String(origin)}.`, { field: 'origin' });
+    }
+    if (entries.length === 0) return [];
+    return this.withClient(`appending to session "${session}"`, (client) =>
+      this.transaction(client, async () => {
+        await client.query('insert into flightdeck_sessions (id, head_hash) values ($1, $2) on conflict (id) do nothing', [session, GENESIS_HASH]);
+        // One hold of the session's lock for the whole batch: the chain never forks, and the team's append rate grows with the backlog.
+        const head = await client.query<{ head_seq: string; head_hash: string; existing: string[] }>(
+          `select s.head_seq::text as head_seq, s.head_hash,
+                  array(select e.origin::text from flightdeck_entries e where e.session = s.id and e.author = $2 and e.origin = any($3::bigint[])) as existing
+           from flightdeck_sessions s where s.id = $1 for update of s`,
+          [session, author, entries.map((e) => e.origin)],
+        );
+        const there = new Set(head.rows[0]!.existing.map(Number));
+        let seq = Number(head.rows[0]!.head_seq);
+        let prev = head.rows[0]!.head_hash;
+        const written: TeamEntry[] = [];
+        for (const { origin, seal } of entries) {
+          if (there.has(origin)) continue;
+          seq += 1;
+          let entry: TeamEntry;
+          try {
+            entry = seal(seq, prev);
+          } catch (error) {
+            if (error instanceof FlightdeckError) throw error;
+            throw new FlightdeckError('internal', `Sealing the entry for session "${session}" at seq ${seq} failed: ${messageOf(error)}; nothing was appended.`);
+          }
+          const misplaced = misplacement(entry, { session, seq, prev, author, origin });
+          if (misplaced) throw new FlightdeckError('internal', `The entry sealed for session "${session}" at seq ${seq} ${misplaced}; nothing was appended.`);
+          written.push(entry);
+          there.add(origin);
+          prev = entry.hash;
+        }
+        if (written.length === 0) return written;
+        await client.query(
+          `with inserted as (insert into flightdeck_entries (session, seq, author, origin, entry)
+                             select $1, t.seq, $2, t.origin, t.entry::json from unnest($3::bigint[], $4::bigint[], $5::text[]) as t(seq, origin, entry) returning 1),
+                moved as (update flightdeck_sessions set head_seq = $6, head_hash = $7 where id = $1 returning 1)
+           select pg_notify($8, $9) from moved`,
+          [session, author, written.map((e) => e.seq), written.map((e) => e.origin), written.map((e) => JSON.stringify(e)), seq, prev, NOTIFY_CHANNEL, `${session} ${seq}`],
+        );
+        return written;
       }),
     );
   }

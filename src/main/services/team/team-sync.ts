@@ -46,6 +46,8 @@ const MAX_BACKOFF_MS = 1000;
 const CLOSE_DEADLINE_MS = 1000;
 /** Longer than a connect and a few queries at their own 5 s deadlines. */
 const WORK_DEADLINE_MS = 12_000;
+/** Local entries shared per transaction: one hold of the session's lock for the lot. */
+const DRAIN_BATCH = 200;
 
 export class TeamSync {
   private readonly verifier: TeamChainVerifier;
@@ -365,21 +367,28 @@ export class TeamSync {
     await this.pull();
   }
 
-  /** Shares the unshared local entries in order; returns how many. */
+  /** Shares the unshared local entries in order, a batch per transaction; returns how many. */
   private async drain(): Promise<number> {
     const store = this.store;
     if (!store) return 0;
     let shared = 0;
     const { name } = this.deps.config.member;
-    for (const entry of this.unshared()) {
-      await store.append(this.session, this.deps.key.keyid, entry.seq, (seq, prev) =>
-        sealTeamEntry({ session: this.session, seq, prev, author: this.deps.key.keyid, name, origin: entry.seq, ts: entry.ts, type: entry.type, by: entry.by, data: entry.data }, this.deps.key),
+    for (;;) {
+      const batch = this.unshared().slice(0, DRAIN_BATCH);
+      if (batch.length === 0) return shared;
+      await store.appendMany(
+        this.session,
+        this.deps.key.keyid,
+        batch.map((entry) => ({
+          origin: entry.seq,
+          seal: (seq: number, prev: string) =>
+            sealTeamEntry({ session: this.session, seq, prev, author: this.deps.key.keyid, name, origin: entry.seq, ts: entry.ts, type: entry.type, by: entry.by, data: entry.data }, this.deps.key),
+        })),
       );
-      this.sharedUpTo = Math.max(this.sharedUpTo, entry.seq);
-      shared += 1;
+      this.sharedUpTo = Math.max(this.sharedUpTo, batch.at(-1)!.seq);
+      shared += batch.length;
       this.changed();
     }
-    return shared;
   }
 
   private async beat(): Promise<void> {
