@@ -210,6 +210,30 @@ describe('the chain', () => {
     expect(await store.headSeq('retry')).toBe(1);
   });
 
+  it('an outbox batch (appendMany) lands in order under one lock, skipping what a lost answer already put there', async () => {
+    const database = await freshDatabase();
+    const store = open(database, 'member');
+    const other = open(database, 'member');
+    const [ada, bea] = [newKey(), newKey()];
+    await join(store, 'batch', ada, 'Ada');
+    await join(other, 'batch', bea, 'Bea');
+    await tick(store, 'batch', ada, 'Ada', 2);
+    const body = (origin: number): Omit<UnsignedTeamEntry, 'seq' | 'prev'> => ({ session: 'batch', author: ada.keyid, name: 'Ada', origin, ts: new Date().toISOString(), type: 'item.ticked', by: 'Ada', data: { item: `item-${origin}` } });
+    // Bea appends at the same time as Ada's batch: the chain interleaves them, never forks.
+    const [written] = await Promise.all([
+      store.appendMany('batch', ada.keyid, [1, 2, 3, 4, 5].map((origin) => ({ origin, seal: (seq: number, prev: string) => sealTeamEntry({ ...body(origin), seq, prev }, ada) }))),
+      tick(other, 'batch', bea, 'Bea', 1),
+    ]);
+    expect(written.map((e) => e.origin)).toEqual([1, 3, 4, 5]);
+    const rows = await store.readSince('batch', -1, 100);
+    const { accepted, refused } = checkTeamChain('batch', rows);
+    expect(refused).toEqual([]);
+    expect(accepted.filter((e) => e.author === ada.keyid && e.origin >= 0).map((e) => e.origin)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
+    expect(accepted.length).toBe(8);
+    const adas = accepted.filter((e) => e.author === ada.keyid && e.origin > 0 && e.origin !== 2).map((e) => e.seq);
+    expect(adas).toEqual([...adas].sort((a, b) => a - b));
+  });
+
   it('a seal that throws appends nothing, and the next append takes that place', async () => {
     const database = await freshDatabase();
     const store = open(database, 'member');
