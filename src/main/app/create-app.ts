@@ -131,7 +131,16 @@ export function createApp(options: AppOptions): App {
   // After telemetry: it offers ticks on probe answers, and on the journal's flag writes and baselines.
   const ticks = new LiveTicks({ cockpit, onProbeStatus: (listener) => telemetry.onProbeStatus(listener) });
   // Every flag write asks the gates first (gates is built just below; the call comes later).
-  const control: LiveControl = new LiveControl({ cockpit, events, vault, scope, ticks, holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to) });
+  const control: LiveControl = new LiveControl({
+    cockpit,
+    events,
+    vault,
+    scope,
+    ticks,
+    holds: (flag, from, to): FlagHold[] => gates.holdsOnWrite(flag, from, to),
+    // Bound late, like the rollback fence: the team sync is built below.
+    flagFlight: (flag) => teamSync.flagFlight(flag),
+  });
   const gates: LiveGates = new LiveGates({
     cockpit,
     telemetry,

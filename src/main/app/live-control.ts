@@ -26,6 +26,12 @@ export interface LiveControlDeps {
   scope: LiveScope;
   /** What holds a flag write now (LiveGates.holdsOnWrite, gate-policy.ts); absent: nothing does. */
   holds?: (flag: string, from: unknown, to: number) => FlagHold[];
+  /**
+   * A team session's single flight for a flag write (live-team-sync.ts):
+   * resolves with the release once this laptop may write, throws naming
+   * the member who holds it; absent or not joined: writes go at once.
+   */
+  flagFlight?: (flag: string) => Promise<() => Promise<void>>;
   /** Items Flightdeck offers to tick (live-ticks.ts); absent: none. */
   ticks?: { list(): TickOffer[]; onChange(listener: () => void): () => void };
 }
@@ -141,7 +147,12 @@ export class LiveControl {
         heldBy: holds.map((h) => ({ kind: h.kind, reason: h.reason })),
       });
     }
-    return s.flags.set(flag, percent, this.deps.cockpit.operator());
+    const release = (await this.deps.flagFlight?.(flag)) ?? (async () => undefined);
+    try {
+      return await s.flags.set(flag, percent, this.deps.cockpit.operator());
+    } finally {
+      await release();
+    }
   }
 
   runCommand(commandId: string): Promise<ActionRecord> {

@@ -88,6 +88,27 @@ export class LiveTeamSync {
     await this.lease.fence();
   }
 
+  /**
+   * A flag write in a team session: the team's lease for it (or the one
+   * this laptop already holds for a rollback), the intent so far shared;
+   * returns the release. Another member's lease refuses the write, naming them.
+   */
+  async flagFlight(flag: string): Promise<() => Promise<void>> {
+    const sync = this.sync;
+    if (!sync) {
+      if (this.waiting) throw new FlightdeckError('conflict', `Not written: this session flies with a team, and the team store cannot be reached here (${this.waiting.reason}), so flag writes cannot be serialised with the team.`);
+      return async () => undefined;
+    }
+    if (this.lease?.held) {
+      await this.lease.fence();
+      return async () => undefined;
+    }
+    const attempt = await takeFlight(sync, { purpose: 'flag', subject: flag });
+    if ('heldBy' in attempt) throw new FlightdeckError('conflict', `Not written: ${describeHolder(attempt.heldBy)}; wait for them to finish.`, { field: 'flag' });
+    await attempt.held.fence();
+    return () => attempt.held.release();
+  }
+
   /** The automatic rollback runs on exactly one laptop: the one that can take (or holds) the team's lease. */
   async mayAutoRollback(): Promise<boolean> {
     if (!this.sync) return this.waiting === null;

@@ -94,29 +94,25 @@ async function followHolder(sync: TeamSync, lease: LeaseRow, io: Io): Promise<nu
   io.err(`${describeHolder(lease)}: following their run instead of starting a second.`);
   const since = sync.merged().length;
   const printed = new Map<number, string>();
-  let run: RollbackRun | null = null;
+  const ended = (run: RunHistory): number => {
+    const finished = run.finished!;
+    io.out(`Rollback ${run.plan} by ${lease.holder}: ${finished.outcome} — ${finished.message}`);
+    return finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
+  };
   for (;;) {
-    const runs = foldRollbackRuns(sync.mergedJournal());
-    const theirs = runs.filter((r) => r.by !== null).at(-1);
+    const theirs = foldRollbackRuns(sync.mergedJournal()).findLast((r) => r.by !== null);
     if (theirs) {
-      run = runView(theirs);
-      for (const step of run.steps) {
+      const view: RollbackRun = runView(theirs);
+      for (const step of view.steps) {
         if (step.outcome === 'pending' || printed.get(step.index) === step.outcome) continue;
         printed.set(step.index, step.outcome);
-        io.err(`${lease.holder} [${step.index + 1}/${run.steps.length}] ${step.title}: ${step.outcome === 'running' ? '…' : `${step.outcome} — ${step.message}`}`);
+        io.err(`${lease.holder} [${step.index + 1}/${view.steps.length}] ${step.title}: ${step.endedAt === null ? '…' : `${step.outcome} — ${step.message}`}`);
       }
-      if (theirs.finished && sync.merged().length > since) {
-        io.out(`Rollback ${run.plan} by ${lease.holder}: ${theirs.finished.outcome} — ${theirs.finished.message}`);
-        return theirs.finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
-      }
+      if (theirs.finished && sync.merged().length > since) return ended(theirs);
     }
     const now = await sync.refreshLease().catch(() => null);
     if (!now || now.expired) {
-      const finished = theirs?.finished;
-      if (finished) {
-        io.out(`Rollback ${theirs.plan} by ${lease.holder}: ${finished.outcome} — ${finished.message}`);
-        return finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
-      }
+      if (theirs?.finished) return ended(theirs);
       if (now?.expired) {
         io.err(`${describeHolder(now)} before the run finished: run again with --take-over to resume it.`);
         return EXIT.failure;
