@@ -256,10 +256,11 @@ export class TeamSync {
         if (Date.now() < this.retryAt) return;
         await this.connect();
       }
-      if (this.pullWanted) await this.pull();
       await this.ensureJoined();
-      // What was just shared comes back as the chain's rows: read them now rather than on the notification.
-      if ((await this.drain()) > 0) await this.pull();
+      // This laptop's own entries first: after a long cut its outbox is what the team is missing, while the
+      // rows it missed can be read in any order later. What was shared comes back as rows: read them now.
+      if ((await this.drain()) > 0) this.pullWanted = true;
+      if (this.pullWanted) await this.pull();
       if (Date.now() >= this.nextBeat) await this.beat();
       if (this.connection !== 'connected' || this.lastError !== null) {
         this.connection = 'connected';
@@ -357,6 +358,9 @@ export class TeamSync {
   private async ensureJoined(): Promise<void> {
     const store = this.store;
     if (!store || this.verifier.memberName(this.deps.key.keyid) !== null) return;
+    // The replica may be behind the store: read it before deciding this key has not joined.
+    await this.pull();
+    if (this.verifier.memberName(this.deps.key.keyid) !== null) return;
     const { name } = this.deps.config.member;
     const owner = this.verifier.memberKeys().find((key) => this.verifier.memberName(key) === name);
     if (owner) {
