@@ -48,6 +48,7 @@ import { keyIdOf } from './ed25519';
 import { parseStatement } from './in-toto';
 import { checkCoverage, checkJournal, short } from './journal-check';
 import { checkPdfSignature, type PdfSignatureCheck } from './pdf-verify';
+import { checkTeamCoverage } from './team-check';
 import { addCertificatePems, readTrust, trustedAnchorOf, type TrustAnchors } from './trust';
 
 export interface VerifyReportOptions {
@@ -157,9 +158,16 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
   } else if (located.session) {
     const journal = checkJournal(located.session);
     notes.push(...journal.notes);
+    // A team report's bundle names the team chain it covers; the folder's replica must still hold it.
+    const teamCovered = statement?.predicate.team;
+    const team = teamCovered ? checkTeamCoverage(located.session, teamCovered) : null;
+    if (team) {
+      problems.push(...team.problems);
+      missing.push(...team.missing);
+    }
     if (journal.problem) problems.push(journal.problem);
     else if (covered) {
-      const coverage = checkCoverage(journal.entries, covered, statement?.predicate ?? null);
+      const coverage = checkCoverage(journal.entries, covered, statement?.predicate ?? null, team?.entries ?? []);
       problems.push(...coverage.problems);
       notes.push(...coverage.notes);
     } else if (located.pdf) {
