@@ -43,7 +43,9 @@ in the data directory: the local CA of reports signed here).
 For a session joined to a team (flightdeck session join), the team chain
 this folder holds is checked too, offline: every entry's Ed25519 signature
 by its author's key, each author's name, and every link; a session folder
-without a report is checked for that alone.
+without a report is checked for that alone. A team report's bundle names
+the team chain it covers (count and head): the folder's team/chain.jsonl
+must still hold it, or the report is invalid (evidence missing without it).
 
 Exit status: 0 valid and the signer trusted; 1 invalid (a check failed) or
 evidence missing (the session has no journal); 3 signature valid but the

@@ -333,10 +333,11 @@ function thin(points: Array<[number, number | null]>, max: number): Array<[numbe
  * The runbook's sign-off lines and table rows, each with the latest person
  * who signed for that role, then roles signed that the runbook does not name.
  */
-export function signoffRows(doc: RunbookDoc, entries: readonly JournalEntry[]): ReportSignoff[] {
+export function signoffRows(doc: RunbookDoc, entries: readonly JournalEntry[], authorKeyOf?: (entry: JournalEntry) => string | null): ReportSignoff[] {
   return signoffTable(
     doc,
     entries.filter((entry) => entry.type === 'signoff.recorded').map((entry) => ({ data: entry.data as EntryDataOf<'signoff.recorded'>, entry })),
+    authorKeyOf,
   );
 }
 
