@@ -8,7 +8,7 @@
  * the team chain the bundle names against Ada's session folder, offline.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeBody, parseEnvelope } from '../../src/main/services/signing/dsse';
@@ -108,10 +108,14 @@ describe('the report of a team session', () => {
     expect(text).not.toContain('recorded by Ada');
   });
 
-  it('names the team chain in the signed bundle: its session, row count and head', () => {
+  it('names the team chain in the signed PDF and in the signed bundle: its session, row count and head', () => {
+    const rows = ada.replica();
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toContain(`flightdeck-team-session:${SESSION}`);
+    expect(info).toContain(`flightdeck-team-entries:${rows.length}`);
+    expect(info).toContain(`flightdeck-team-head:${String(rows.at(-1)!.hash)}`);
     const bundle = parseEnvelope(readFileSync(pdf.replace(/\.pdf$/, '.bundle.json'), 'utf8'));
     const statement = JSON.parse(envelopeBody(bundle).toString('utf8')) as { predicate: { team?: unknown; signoffs: Array<{ name: string }> } };
-    const rows = ada.replica();
     expect(statement.predicate.team).toEqual({ session: SESSION, entries: rows.length, head: rows.at(-1)!.hash });
     expect(statement.predicate.signoffs.map((s) => s.name)).toEqual(['Bob']);
   });
@@ -148,6 +152,13 @@ describe('verifying a team report', () => {
       const cut = await ada.cli(['verify', pdf, '--session', ada.dir]);
       expect(cut.code).toBe(1);
       expect(cut.stdout).toMatch(/invalid: team chain truncated: \d+ entries, the report covers \d+/);
+      // The signed PDF names the team chain itself: without its bundle it is caught all the same.
+      const alone = join(work.path, 'alone');
+      mkdirSync(alone, { recursive: true });
+      copyFileSync(pdf, join(alone, 'r.pdf'));
+      const pdfOnly = await ada.cli(['verify', join(alone, 'r.pdf'), '--session', ada.dir]);
+      expect(pdfOnly.code).toBe(1);
+      expect(pdfOnly.stdout).toMatch(/invalid: team chain truncated/);
 
       writeFileSync(file, '');
       const gone = await ada.cli(['verify', pdf, '--session', ada.dir]);

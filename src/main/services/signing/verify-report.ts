@@ -13,6 +13,9 @@
  *   the report covers (count and head). The signed PDF names those itself,
  *   so this holds without the bundle: a journal edited and re-chained after
  *   the report no longer ends in the head the PDF's signature covers.
+ * - Team: a team session's report names the team chain it covers (count and
+ *   head, in the signed PDF and the bundle); the session folder's replica must
+ *   hold it, every row up to it checked by its author's key (team-check.ts).
  * - Evidence: a session directory that lost its journal is "evidence
  *   missing", never valid.
  * - Trust: the signer is trusted when the PDF's chain leads to a certificate
@@ -131,6 +134,15 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
     problems.push(`the evidence bundle covers ${bundleJournal.entries} journal entries up to ${short(bundleJournal.head)}, the signed PDF ${pdfJournal.entries} up to ${short(pdfJournal.head)}`);
   }
   const covered = pdfJournal ?? bundleJournal;
+  // A team report: the team chain it covers, named by the signed PDF and by the bundle; the two must agree.
+  const pdfTeam = pdfHolds ? pdf.team : null;
+  const bundleTeam = statement?.predicate.team ?? null;
+  if (pdfTeam && bundleTeam && (pdfTeam.session !== bundleTeam.session || pdfTeam.entries !== bundleTeam.entries || pdfTeam.head !== bundleTeam.head)) {
+    problems.push(`the evidence bundle covers team session ${bundleTeam.session} to entry ${bundleTeam.entries} (${short(bundleTeam.head)}), the signed PDF ${pdfTeam.session} to ${pdfTeam.entries} (${short(pdfTeam.head)})`);
+  } else if (statement && pdfTeam && !bundleTeam) {
+    problems.push('the signed PDF covers a team chain the evidence bundle does not name');
+  }
+  const teamCovered = pdfTeam ?? bundleTeam;
   if (covered) {
     details.entries = covered.entries;
     details.head = covered.head;
@@ -159,7 +171,6 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
     const journal = checkJournal(located.session);
     notes.push(...journal.notes);
     // A team report's bundle names the team chain it covers; the folder's replica must still hold it.
-    const teamCovered = statement?.predicate.team;
     const team = teamCovered ? checkTeamCoverage(located.session, teamCovered) : null;
     if (team) {
       problems.push(...team.problems);
