@@ -127,6 +127,17 @@ describe('verifying a team report', () => {
     expect(mine.code, `${mine.stdout}${mine.stderr}`).toBe(0);
     expect(mine.stdout).toMatch(/Team chain of session window-report: \d+ entries by 2 members .* every signature and link checked and valid/);
     expect(mine.stdout).toMatch(/^valid: .*1 sign-off/m);
+    // Bob's sign-off is signed by his own key: in the team chain, checked offline, not in Ada's bundle.
+    expect(mine.stderr).toContain('note: Bob (Engineering Lead) signed off on their own laptop: their own key signed that entry of the team chain');
+    expect(mine.stderr).not.toContain('without their own signature');
+    const json = await ada.cli(['verify', pdf, '--session', ada.dir, '--json']);
+    expect(json.code).toBe(0);
+    // One JSON object: the report's result with the team chain's check beside it.
+    const result = JSON.parse(json.stdout) as { verdict: string; details: { signoffs: Array<{ name: string; signatureVerified: boolean }> }; team: { members: Array<{ name: string }>; refused: unknown[] } };
+    expect(result.verdict).toBe('valid');
+    expect(result.details.signoffs).toEqual([expect.objectContaining({ name: 'Bob', signatureVerified: true })]);
+    expect(result.team.members.map((m) => m.name)).toEqual(['Ada', 'Bob']);
+    expect(result.team.refused).toEqual([]);
     const theirs = await bob.cli(['verify', pdf, '--session', ada.dir]);
     expect(theirs.code, theirs.stderr).toBe(3);
   }, 60_000);

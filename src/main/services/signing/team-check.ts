@@ -12,6 +12,7 @@ import { messageOf } from '../../../shared/errors';
 import { isJoined, readTeamConfig } from '../team/team-config';
 import { checkTeamChain, type TeamEntry } from '../team/team-entry';
 import { CHAIN_FILE, readReplica } from '../team/team-replica';
+import { keyIdOf } from './ed25519';
 import { short } from './journal-check';
 
 export interface TeamCoverage {
@@ -19,10 +20,15 @@ export interface TeamCoverage {
   missing: string[];
   /** The covered team entries that were accepted, as journal entries (for the sign-offs). */
   entries: JournalEntry[];
+  /**
+   * Public keys (SPKI base64) of sign-offs whose team entry is signed by that
+   * very key: the signer signed it on their own laptop, checked offline.
+   */
+  signedOff: Set<string>;
 }
 
 export function checkTeamCoverage(sessionDir: string, team: NonNullable<ReportPredicate['team']>): TeamCoverage {
-  const result: TeamCoverage = { problems: [], missing: [], entries: [] };
+  const result: TeamCoverage = { problems: [], missing: [], entries: [], signedOff: new Set() };
   if (!isJoined(sessionDir)) {
     result.missing.push(`the report covers team session ${team.session}, but ${sessionDir} is not joined to a team session (no team/member.json): its team chain cannot be checked`);
     return result;
@@ -53,5 +59,9 @@ export function checkTeamCoverage(sessionDir: string, team: NonNullable<ReportPr
     result.problems.push(`team chain changed after the report: entry ${team.entries - 1} has hash ${short(checked.head)}, the report's team head is ${short(team.head)}`);
   }
   result.entries = checked.accepted.map((e: TeamEntry) => ({ seq: e.seq, ts: e.ts, type: e.type, by: e.name, data: e.data, prev: e.prev, hash: e.hash }) as JournalEntry);
+  for (const entry of checked.accepted) {
+    const publicKey = entry.type === 'signoff.recorded' ? (entry.data as { publicKey?: unknown }).publicKey : null;
+    if (typeof publicKey === 'string' && keyIdOf(Buffer.from(publicKey, 'base64')) === entry.author) result.signedOff.add(publicKey);
+  }
   return result;
 }
