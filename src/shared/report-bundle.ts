@@ -71,6 +71,12 @@ export const ReportPredicateSchema = z.object({
   }),
   items: z.object({ total: z.number().int().nonnegative(), checked: z.number().int().nonnegative() }),
   signoffs: z.array(ReportSignoffSchema),
+  /**
+   * A team session's merged chain as the report covers it: rows 0 .. entries-1
+   * of the replica (team/chain.jsonl), the last one's hash. Absent for a
+   * session not joined to a team.
+   */
+  team: z.object({ session: z.string(), entries: z.number().int().nonnegative(), head: Sha256Hex }).optional(),
   /** The key that signs the envelope; its keyid is also in the signed PDF (see pdf-signature.ts). */
   reportKey: z.object({ keyid: Sha256Hex, publicKey: Base64 }),
   /** The certificate that signed the PDF. */

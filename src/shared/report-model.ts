@@ -147,8 +147,29 @@ export const ReportSignoffSchema = z.object({
   recordedBy: z.string().nullable(),
   /** sha256 fingerprint of the signer's own Ed25519 key, when they signed with one. */
   keyFingerprint: z.string().nullable(),
+  /**
+   * In a team session: the fingerprint of the member key whose signature in
+   * the team chain carries this sign-off (recorded on that member's own laptop).
+   */
+  teamKeyFingerprint: z.string().nullable().optional(),
 });
 export type ReportSignoff = z.infer<typeof ReportSignoffSchema>;
+
+/** A team session's merged chain as the report covers it (issue 16): its head, its authors, what is not yet in it. */
+export const ReportTeamSchema = z.object({
+  session: z.string(),
+  /** "host:port/database" of the team store (never credentials). */
+  store: z.string(),
+  /** Rows of the replica the report covers, and the last one's hash. */
+  entries: z.number().int().nonnegative(),
+  head: z.string(),
+  members: z.array(z.object({ name: z.string(), keyid: z.string(), fingerprint: z.string(), entries: z.number().int().nonnegative() })),
+  /** This laptop's entries the team store does not hold yet (shown "not yet shared"). */
+  unshared: z.number().int().nonnegative(),
+  /** Rows the replica refused (altered or forged): not reported. */
+  refused: z.number().int().nonnegative(),
+});
+export type ReportTeam = z.infer<typeof ReportTeamSchema>;
 
 export const ReportDataSchema = z.object({
   version: z.literal(1),
@@ -180,6 +201,8 @@ export const ReportDataSchema = z.object({
   markers: z.array(MarkerSchema),
   signoffs: z.array(ReportSignoffSchema),
   chain: z.object({ entries: z.number().int(), head: z.string() }),
+  /** The team chain the report covers, for a session joined to a team; absent otherwise. */
+  team: ReportTeamSchema.nullable().optional(),
   /** The fingerprint of the key that signs the evidence bundle: the PDF's signature covers it, binding the two. */
   reportKey: z.object({ keyid: z.string(), fingerprint: z.string() }),
 });

@@ -20,6 +20,7 @@ import { recordSignoff } from '../services/report/signoff';
 import { SIGNING_SECRETS, SigningIdentities } from '../services/signing/signing-identity';
 import type { TrustedSigners } from '../services/signing/trusted-signers';
 import { verifyReport } from '../services/signing/verify-report';
+import { reportEntries } from '../services/team/team-report-source';
 import type { SecretRedactor } from '../services/vault/redactor';
 import type { Vault } from '../services/vault/vault';
 import type { Activation, Cockpit } from './cockpit';
@@ -51,10 +52,12 @@ export class LiveReport {
     const activation = this.deps.cockpit.activation();
     if (!activation) return { open: false, roles: [], signoffs: [], exports: [] };
     const entries = activation.journal.entries();
+    // In a team session the sign-off table is the report's: everyone's, from the merged chain (one rule, team-report-source.ts).
+    const source = reportEntries(activation.sessionDir, entries);
     return {
       open: !entries.some((e) => e.type === 'session.closed'),
       roles: activation.runbook.signoffs.map((s) => ({ signoffId: s.id, role: s.role, line: s.line })),
-      signoffs: signoffRows(activation.runbook, entries),
+      signoffs: signoffRows(activation.runbook, source.entries, source.authorKeyOf),
       exports: exportsOf(entries),
     };
   }

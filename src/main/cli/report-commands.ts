@@ -109,7 +109,7 @@ export async function reportCommand(args: string[], io: Io, options: ReportComma
         doc,
         journal: session,
         identities: signingIdentities(vault, env),
-        renderer: options.renderer ?? new ChromiumReportRenderer({ rendererDir: options.rendererDir ?? env.FLIGHTDECK_RENDERER_DIR ?? join(__dirname, '..', 'renderer') }),
+        renderer: options.renderer ?? new ChromiumReportRenderer({ rendererDir: options.rendererDir ?? env.FLIGHTDECK_RENDERER_DIR ?? builtRendererDir() }),
         redactor,
         environment: await environmentOf(session, doc),
         paper: paper as PaperSize,
@@ -121,6 +121,11 @@ export async function reportCommand(args: string[], io: Io, options: ReportComma
           `Report: ${exported.pdf}`,
           `Bundle: ${exported.bundle}`,
           `PDF sha256 ${exported.pdfSha256}, ${exported.pdfBytes} bytes; covers ${exported.entries} journal entries, head ${exported.head}.`,
+          ...(exported.team
+            ? [
+                `Team session ${exported.team.session}: ${exported.team.entries} chain entries, head ${exported.team.head}, by ${exported.team.members.map((m) => `${m.name} (${m.entries})`).join(', ')}${exported.team.unshared > 0 ? `; ${exported.team.unshared} entries of this laptop not yet shared, marked so in the report` : ''}.`,
+              ]
+            : []),
           `Signed by ${exported.signer}${exported.signedBy.length > 0 ? `; sign-offs signed with their own keys: ${exported.signedBy.join(', ')}` : ''}.`,
           ...(exported.journaled ? [] : ['The session is finished, so the export is not journaled.']),
         ].join('\n'),
@@ -153,6 +158,16 @@ async function guarded(io: Io, usage: string, work: () => Promise<void>): Promis
 function need(value: string | undefined, what: string, usage: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`missing ${what}\n\n${usage}`);
   return value;
+}
+
+/**
+ * out/renderer, from wherever the bundler put this module: out/main/cli.js
+ * or a shared chunk in out/main/chunks/ (where `flightdeck report` run from
+ * bin/ found out/main/renderer, which does not exist).
+ */
+function builtRendererDir(): string {
+  const candidates = [join(__dirname, '..', 'renderer'), join(__dirname, '..', '..', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'report.html'))) ?? candidates[0]!;
 }
 
 /** The runbook as the session last recorded it (its copy), so the report matches the journal. */

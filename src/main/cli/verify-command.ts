@@ -43,7 +43,9 @@ in the data directory: the local CA of reports signed here).
 For a session joined to a team (flightdeck session join), the team chain
 this folder holds is checked too, offline: every entry's Ed25519 signature
 by its author's key, each author's name, and every link; a session folder
-without a report is checked for that alone.
+without a report is checked for that alone. A team report's bundle names
+the team chain it covers (count and head): the folder's team/chain.jsonl
+must still hold it, or the report is invalid (evidence missing without it).
 
 Exit status: 0 valid and the signer trusted; 1 invalid (a check failed) or
 evidence missing (the session has no journal); 3 signature valid but the
@@ -88,8 +90,10 @@ export async function verifyCommand(args: string[], io: Io, options: VerifyComma
   const teamDir = [target, values.session].find((dir) => dir !== undefined && isDirectory(dir) && isJoined(dir)) ?? null;
   const team = teamDir ? teamChainCheck(teamDir) : null;
   if (team) {
-    if (values.json && !hasReport(target)) io.out(json({ team }));
-    else if (team.refused.length === 0) io.out(team.summary);
+    // With --json the answer is one JSON object: the team check goes into the report's result below.
+    if (values.json) {
+      if (!hasReport(target)) io.out(json({ team }));
+    } else if (team.refused.length === 0) io.out(team.summary);
     else for (const refusal of team.refused) io.err(`team chain: ${refusal.message}`);
     if (!hasReport(target)) return team.refused.length === 0 ? EXIT.ok : EXIT.failure;
   }
@@ -104,7 +108,7 @@ export async function verifyCommand(args: string[], io: Io, options: VerifyComma
     io.err(describeError(error));
     return exitCodeFor(error);
   }
-  if (values.json) io.out(json(result));
+  if (values.json) io.out(json(team ? { ...result, team } : result));
   else {
     io.out(result.summary);
     for (const problem of result.problems.slice(1)) io.err(`also: ${problem}`);

@@ -9,19 +9,28 @@
  */
 import { formatBytes, formatSeconds, formatValue } from '../../../shared/format';
 import { METRICS, unitOfMetric } from '../../../shared/metrics';
-import type { ReportAction, ReportData, ReportGraph, ReportItem, ReportSignoff, Evidence, PaperSize } from '../../../shared/report-model';
+import type { ReportAction, ReportData, ReportGraph, ReportItem, ReportSignoff, ReportTeam, Evidence, PaperSize } from '../../../shared/report-model';
 import type { RunbookDoc, TaskItem } from '../../../shared/runbook-model';
 import { GENESIS_HASH, type EntryDataOf, type JournalEntry, type TickEvidence } from '../../../shared/session-model';
 import { timelineEvents } from '../../../shared/timeline';
 import type { Marker } from '../../../shared/telemetry-model';
-import { keyIdOf } from '../signing/ed25519';
+import { formatFingerprint, keyIdOf } from '../signing/ed25519';
 import { markerForEntry, type ActionTitles } from '../telemetry/journal-markers';
 import type { RecordedPoint } from '../telemetry/metrics-recorder';
 
 export interface ReportInput {
   doc: RunbookDoc;
-  /** The journal entries the report covers, oldest first. */
+  /** The journal entries the report covers, oldest first (a team session's: services/team/team-report-source.ts). */
   entries: readonly JournalEntry[];
+  /**
+   * This laptop's own journal, when `entries` is a team's merged chain: the
+   * session it started and the chain the PDF's signature names come from it.
+   */
+  local?: readonly JournalEntry[];
+  /** The team chain and its authors, for a session joined to a team. */
+  team?: ReportTeam | null;
+  /** The keyid of the team member whose key signed an entry; null for a local entry. */
+  authorKeyOf?: (entry: JournalEntry) => string | null;
   /** Recorded metrics of the window (metrics.jsonl), any order. */
   metrics: readonly RecordedPoint[];
   environment: string | null;
@@ -42,7 +51,10 @@ export function buildReport(input: ReportInput): ReportData {
   const { doc, entries } = input;
   const first = entries[0];
   const last = entries[entries.length - 1];
-  const started = first?.type === 'session.started' ? (first.data as EntryDataOf<'session.started'>) : null;
+  const own = input.local ?? entries;
+  const ownFirst = own[0];
+  const ownLast = own[own.length - 1];
+  const started = ownFirst?.type === 'session.started' ? (ownFirst.data as EntryDataOf<'session.started'>) : null;
   const closed = entries.find((e) => e.type === 'session.closed');
   const startedAt = first?.ts ?? input.generatedAt;
   const endedAt = closed?.ts ?? last?.ts ?? startedAt;
@@ -170,8 +182,9 @@ export function buildReport(input: ReportInput): ReportData {
     thresholds: doc.thresholds,
     graphs: buildGraphs(input.metrics, firstMs, lastMs, latestBaseline(entries)),
     markers: markers.filter((m) => Number.isFinite(m.at)).sort((a, b) => a.at - b.at),
-    signoffs: signoffTable(doc, signed),
-    chain: { entries: last ? last.seq + 1 : 0, head: last?.hash ?? GENESIS_HASH },
+    signoffs: signoffTable(doc, signed, input.authorKeyOf),
+    chain: { entries: ownLast ? ownLast.seq + 1 : 0, head: ownLast?.hash ?? GENESIS_HASH },
+    ...(input.team ? { team: input.team } : {}),
     reportKey: input.reportKey,
   };
   return input.redactor.redactDeep(report);
@@ -320,20 +333,23 @@ function thin(points: Array<[number, number | null]>, max: number): Array<[numbe
  * The runbook's sign-off lines and table rows, each with the latest person
  * who signed for that role, then roles signed that the runbook does not name.
  */
-export function signoffRows(doc: RunbookDoc, entries: readonly JournalEntry[]): ReportSignoff[] {
+export function signoffRows(doc: RunbookDoc, entries: readonly JournalEntry[], authorKeyOf?: (entry: JournalEntry) => string | null): ReportSignoff[] {
   return signoffTable(
     doc,
     entries.filter((entry) => entry.type === 'signoff.recorded').map((entry) => ({ data: entry.data as EntryDataOf<'signoff.recorded'>, entry })),
+    authorKeyOf,
   );
 }
 
-function signoffTable(doc: RunbookDoc, signed: Array<{ data: EntryDataOf<'signoff.recorded'>; entry: JournalEntry }>): ReportSignoff[] {
+function signoffTable(doc: RunbookDoc, signed: Array<{ data: EntryDataOf<'signoff.recorded'>; entry: JournalEntry }>, authorKeyOf?: (entry: JournalEntry) => string | null): ReportSignoff[] {
   const rows: ReportSignoff[] = [];
   const used = new Set<number>();
   const fill = (row: ReportSignoff, index: number) => {
     const { data, entry } = signed[index]!;
     used.add(index);
-    return { ...row, name: data.name, at: entry.ts, recordedBy: entry.by, keyFingerprint: data.publicKey ? keyFingerprint(data.publicKey) : null };
+    const filled: ReportSignoff = { ...row, name: data.name, at: entry.ts, recordedBy: entry.by, keyFingerprint: data.publicKey ? keyFingerprint(data.publicKey) : null };
+    const teamKey = authorKeyOf?.(entry) ?? null;
+    return teamKey ? { ...filled, teamKeyFingerprint: formatFingerprint(teamKey) } : filled;
   };
   for (const signoff of doc.signoffs) {
     const row: ReportSignoff = { role: signoff.role, line: signoff.line, name: null, at: null, recordedBy: null, keyFingerprint: null };

@@ -18,6 +18,7 @@ import type { ActionJournal } from '../actions/action-journal';
 import { formatFingerprint } from '../signing/ed25519';
 import { signReport, writeReport, writeReportTo } from '../signing/report-signer';
 import type { SigningIdentities } from '../signing/signing-identity';
+import { reportEntries } from '../team/team-report-source';
 import { METRICS_FILE, readRecordedMetrics } from '../telemetry/metrics-recorder';
 import { buildReport } from './build-report';
 import type { ReportPdfRenderer } from './render-pdf';
@@ -49,6 +50,8 @@ export interface ExportedReport {
   signer: string;
   /** Sign-offs whose own key signed the bundle. */
   signedBy: string[];
+  /** The team chain covered (a joined session): rows, head, authors, entries not yet shared. */
+  team: ReportData['team'];
   /** False for a finished session, whose journal takes no more entries. */
   journaled: boolean;
 }
@@ -62,9 +65,14 @@ export async function exportReport(input: ExportReportInput): Promise<ExportedRe
   input.renderer.warmUp?.();
   const now = clock();
   const reportKey = input.identities.reportKey();
+  // A joined session reports the team's merged chain; the rule is team-report-source.ts's.
+  const source = reportEntries(input.sessionDir, entries);
   const data = buildReport({
     doc: input.doc,
-    entries,
+    entries: source.entries,
+    local: source.local,
+    team: source.team,
+    authorKeyOf: source.authorKeyOf,
     metrics: readRecordedMetrics(join(input.sessionDir, METRICS_FILE)),
     environment: input.environment,
     reportKey: { keyid: reportKey.keyid, fingerprint: formatFingerprint(reportKey.keyid) },
@@ -79,7 +87,7 @@ export async function exportReport(input: ExportReportInput): Promise<ExportedRe
     identities: input.identities,
     pdf: rendered,
     pdfName: input.out ? input.out.split(/[\\/]/).pop()! : `${name}.pdf`,
-    predicate: input.redactor.redactDeep(predicateOf(data, entries)),
+    predicate: input.redactor.redactDeep(predicateOf(data, source.entries)),
     signerName: by,
     signedAt: now,
   });
@@ -95,6 +103,7 @@ export async function exportReport(input: ExportReportInput): Promise<ExportedRe
     head: data.chain.head,
     signer: signed.predicate.certificate.subject,
     signedBy: signed.signedBy,
+    team: data.team ?? null,
     journaled,
   };
 }
@@ -113,5 +122,6 @@ function predicateOf(data: ReportData, entries: ReadonlyArray<{ type: string; ts
     journal: data.chain,
     items: data.items,
     signoffs,
+    ...(data.team ? { team: { session: data.team.session, entries: data.team.entries, head: data.team.head } } : {}),
   };
 }

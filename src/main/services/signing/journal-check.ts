@@ -89,7 +89,7 @@ function parseLine(content: string): JournalEntry | null {
  * session and each sign-off it lists. Entries after the covered ones are
  * allowed (the session went on, e.g. report.exported) and noted.
  */
-export function checkCoverage(entries: readonly JournalEntry[], journal: CoveredJournal, predicate: ReportPredicate | null): { problems: string[]; notes: string[] } {
+export function checkCoverage(entries: readonly JournalEntry[], journal: CoveredJournal, predicate: ReportPredicate | null, teamEntries: readonly JournalEntry[] = []): { problems: string[]; notes: string[] } {
   const problems: string[] = [];
   const notes: string[] = [];
   const covered = journal.entries;
@@ -112,7 +112,8 @@ export function checkCoverage(entries: readonly JournalEntry[], journal: Covered
   const started = entries[0];
   const sessionId = started?.type === 'session.started' ? (started.data as { sessionId?: unknown }).sessionId : undefined;
   if (sessionId !== undefined && sessionId !== predicate.session.id) problems.push(`the report is for session ${predicate.session.id}, the journal is session ${String(sessionId)}`);
-  const recorded = entries.slice(0, covered).filter((entry) => entry.type === 'signoff.recorded');
+  // A team session's sign-offs may have been recorded on another member's laptop: the checked team chain holds them.
+  const recorded = [...entries.slice(0, covered), ...teamEntries].filter((entry) => entry.type === 'signoff.recorded');
   for (const signoff of predicate.signoffs) {
     const match = recorded.some((entry) => {
       const data = entry.data as { role?: unknown; name?: unknown; publicKey?: unknown };

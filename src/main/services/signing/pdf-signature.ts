@@ -14,6 +14,8 @@
  * /FlightdeckJournalHead, and in /Keywords for `pdfinfo`): the PDF alone
  * then says which hash chain it vouches for, so a verifier catches a
  * journal that was edited and re-chained even when the bundle is gone.
+ * A team session's report also names the team chain it covers
+ * (/FlightdeckTeamSession, /FlightdeckTeamEntries, /FlightdeckTeamHead).
  *
  * pdf-lib reads Chromium's object streams and writes the file back without
  * them; @signpdf's placeholder then keeps the signature dictionary out of
@@ -32,9 +34,18 @@ export const REPORT_KEY_INFO_KEY = 'FlightdeckReportKey';
 export const JOURNAL_ENTRIES_INFO_KEY = 'FlightdeckJournalEntries';
 export const JOURNAL_HEAD_INFO_KEY = 'FlightdeckJournalHead';
 
+export const TEAM_SESSION_INFO_KEY = 'FlightdeckTeamSession';
+export const TEAM_ENTRIES_INFO_KEY = 'FlightdeckTeamEntries';
+export const TEAM_HEAD_INFO_KEY = 'FlightdeckTeamHead';
+
 export interface CoveredJournal {
   entries: number;
   head: string;
+}
+
+/** A team session's merged chain as a report covers it: rows 0 .. entries-1 of the replica, the last one's hash. */
+export interface CoveredTeamChain extends CoveredJournal {
+  session: string;
 }
 
 export interface PdfSignatureOptions {
@@ -47,6 +58,8 @@ export interface PdfSignatureOptions {
   reportKeyId: string | null;
   /** The journal the report covers (see above); null for a PDF that is not a session's report. */
   journal: CoveredJournal | null;
+  /** The team chain the report covers (see above); absent or null for a session not joined to a team. */
+  team?: CoveredTeamChain | null;
 }
 
 /** Room for RSA-4096 signatures and a chain of a few certificates; grows with longer imported chains. */
@@ -74,6 +87,14 @@ export async function signPdf(pdf: Uint8Array, identity: PdfSigningIdentity, opt
     if (!Number.isSafeInteger(entries) || entries < 0 || !/^[0-9a-f]{64}$/.test(head)) throw new FlightdeckError('bad-input', 'The covered journal needs a whole entry count and a 64-hex-digit head.', { field: 'journal' });
     keywords.push(`flightdeck-journal-entries:${entries}`, `flightdeck-journal-head:${head}`);
     info.push([JOURNAL_ENTRIES_INFO_KEY, String(entries)], [JOURNAL_HEAD_INFO_KEY, head]);
+  }
+  if (options.team) {
+    const { session, entries, head } = options.team;
+    if (!/^[A-Za-z0-9._-]{1,80}$/.test(session) || !Number.isSafeInteger(entries) || entries < 0 || !/^[0-9a-f]{64}$/.test(head)) {
+      throw new FlightdeckError('bad-input', 'The covered team chain needs a session id, a whole entry count and a 64-hex-digit head.', { field: 'team' });
+    }
+    keywords.push(`flightdeck-team-session:${session}`, `flightdeck-team-entries:${entries}`, `flightdeck-team-head:${head}`);
+    info.push([TEAM_SESSION_INFO_KEY, session], [TEAM_ENTRIES_INFO_KEY, String(entries)], [TEAM_HEAD_INFO_KEY, head]);
   }
   if (keywords.length > 0) {
     doc.setKeywords(keywords);

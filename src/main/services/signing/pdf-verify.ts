@@ -12,7 +12,16 @@
  */
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { JOURNAL_ENTRIES_INFO_KEY, JOURNAL_HEAD_INFO_KEY, REPORT_KEY_INFO_KEY, type CoveredJournal } from './pdf-signature';
+import {
+  JOURNAL_ENTRIES_INFO_KEY,
+  JOURNAL_HEAD_INFO_KEY,
+  REPORT_KEY_INFO_KEY,
+  TEAM_ENTRIES_INFO_KEY,
+  TEAM_HEAD_INFO_KEY,
+  TEAM_SESSION_INFO_KEY,
+  type CoveredJournal,
+  type CoveredTeamChain,
+} from './pdf-signature';
 import { subjectLine } from './signing-identity';
 
 export interface PdfSignatureCheck {
@@ -27,6 +36,8 @@ export interface PdfSignatureCheck {
   reportKeyId: string | null;
   /** The journal the signed PDF says it covers (/FlightdeckJournalEntries and /FlightdeckJournalHead), if it names one. */
   journal: CoveredJournal | null;
+  /** The team chain the signed PDF says it covers (/FlightdeckTeam*), for a team session's report. */
+  team: CoveredTeamChain | null;
   /** The certificate to pin with --trust: the top of the chain (the CA that issued the signer, else the signer's own). */
   pin: { subject: string; fingerprint: string } | null;
 }
@@ -42,7 +53,7 @@ const DIGESTS: Record<string, string> = {
 };
 
 export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
-  const result: PdfSignatureCheck = { problems: [], chain: [], signer: null, certificateSha256: null, signedAt: null, reportKeyId: null, journal: null, pin: null };
+  const result: PdfSignatureCheck = { problems: [], chain: [], signer: null, certificateSha256: null, signedAt: null, reportKeyId: null, journal: null, team: null, pin: null };
   const fail = (problem: string): PdfSignatureCheck => {
     result.problems.push(problem);
     return result;
@@ -114,6 +125,7 @@ export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
   const text = pdf.toString('latin1');
   result.reportKeyId = infoValue(text, REPORT_KEY_INFO_KEY, 'report key', result);
   result.journal = journalIn(text, result);
+  result.team = teamIn(text, result);
   return result;
 }
 
@@ -211,4 +223,17 @@ function journalIn(text: string, result: PdfSignatureCheck): CoveredJournal | nu
     return null;
   }
   return { entries: Number(entries), head };
+}
+
+/** The team chain the signed PDF names; null for a report of a session not joined to a team. All three values or none. */
+function teamIn(text: string, result: PdfSignatureCheck): CoveredTeamChain | null {
+  const session = infoValue(text, TEAM_SESSION_INFO_KEY, 'team session', result);
+  const entries = infoValue(text, TEAM_ENTRIES_INFO_KEY, 'team chain entry count', result);
+  const head = infoValue(text, TEAM_HEAD_INFO_KEY, 'team chain head', result);
+  if (session === null && entries === null && head === null) return null;
+  if (session === null || entries === null || head === null || !/^(0|[1-9][0-9]{0,15})$/.test(entries) || !/^[0-9a-f]{64}$/.test(head)) {
+    result.problems.push('the signed PDF names its team chain malformed (a session, an entry count and a 64-hex-digit head are expected)');
+    return null;
+  }
+  return { session, entries: Number(entries), head };
 }

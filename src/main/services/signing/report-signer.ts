@@ -57,6 +57,7 @@ export async function signReport(input: SignReportInput): Promise<SignedReport> 
     signedAt: input.signedAt,
     reportKeyId: reportKey.keyid,
     journal: predicate.journal,
+    team: predicate.team ?? null,
   });
   const signers: DsseSigner[] = [reportKey];
   const signedBy: string[] = [];

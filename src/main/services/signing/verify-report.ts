@@ -13,6 +13,9 @@
  *   the report covers (count and head). The signed PDF names those itself,
  *   so this holds without the bundle: a journal edited and re-chained after
  *   the report no longer ends in the head the PDF's signature covers.
+ * - Team: a team session's report names the team chain it covers (count and
+ *   head, in the signed PDF and the bundle); the session folder's replica must
+ *   hold it, every row up to it checked by its author's key (team-check.ts).
  * - Evidence: a session directory that lost its journal is "evidence
  *   missing", never valid.
  * - Trust: the signer is trusted when the PDF's chain leads to a certificate
@@ -48,6 +51,7 @@ import { keyIdOf } from './ed25519';
 import { parseStatement } from './in-toto';
 import { checkCoverage, checkJournal, short } from './journal-check';
 import { checkPdfSignature, type PdfSignatureCheck } from './pdf-verify';
+import { checkTeamCoverage } from './team-check';
 import { addCertificatePems, readTrust, trustedAnchorOf, type TrustAnchors } from './trust';
 
 export interface VerifyReportOptions {
@@ -130,6 +134,15 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
     problems.push(`the evidence bundle covers ${bundleJournal.entries} journal entries up to ${short(bundleJournal.head)}, the signed PDF ${pdfJournal.entries} up to ${short(pdfJournal.head)}`);
   }
   const covered = pdfJournal ?? bundleJournal;
+  // A team report: the team chain it covers, named by the signed PDF and by the bundle; the two must agree.
+  const pdfTeam = pdfHolds ? pdf.team : null;
+  const bundleTeam = statement?.predicate.team ?? null;
+  if (pdfTeam && bundleTeam && (pdfTeam.session !== bundleTeam.session || pdfTeam.entries !== bundleTeam.entries || pdfTeam.head !== bundleTeam.head)) {
+    problems.push(`the evidence bundle covers team session ${bundleTeam.session} to entry ${bundleTeam.entries} (${short(bundleTeam.head)}), the signed PDF ${pdfTeam.session} to ${pdfTeam.entries} (${short(pdfTeam.head)})`);
+  } else if (statement && pdfTeam && !bundleTeam) {
+    problems.push('the signed PDF covers a team chain the evidence bundle does not name');
+  }
+  const teamCovered = pdfTeam ?? bundleTeam;
   if (covered) {
     details.entries = covered.entries;
     details.head = covered.head;
@@ -157,9 +170,23 @@ export async function verifyReport(target: string, options: VerifyReportOptions 
   } else if (located.session) {
     const journal = checkJournal(located.session);
     notes.push(...journal.notes);
+    // A team report's bundle names the team chain it covers; the folder's replica must still hold it.
+    const team = teamCovered ? checkTeamCoverage(located.session, teamCovered) : null;
+    if (team) {
+      problems.push(...team.problems);
+      missing.push(...team.missing);
+      // A sign-off made on the signer's own laptop is signed by their key in the team chain, not in this bundle.
+      details.signoffs = details.signoffs.map((signoff) => {
+        if (signoff.signatureVerified || !signoff.publicKey || !team.signedOff.has(signoff.publicKey)) return signoff;
+        const at = notes.indexOf(notInBundle(signoff));
+        if (at >= 0) notes.splice(at, 1);
+        notes.push(`${signoff.name} (${signoff.role}) signed off on their own laptop: their own key signed that entry of the team chain`);
+        return { ...signoff, signatureVerified: true };
+      });
+    }
     if (journal.problem) problems.push(journal.problem);
     else if (covered) {
-      const coverage = checkCoverage(journal.entries, covered, statement?.predicate ?? null);
+      const coverage = checkCoverage(journal.entries, covered, statement?.predicate ?? null, team?.entries ?? []);
       problems.push(...coverage.problems);
       notes.push(...coverage.notes);
     } else if (located.pdf) {
@@ -277,13 +304,17 @@ function checkBundle(file: string, pdfBytes: Buffer | null, pdfFile: string | nu
     }
     known.add(keyid);
     const sig = byKeyid.get(keyid);
-    if (sig === undefined) result.notes.push(`${signoff.name} (${signoff.role}) signed off without their own signature in the bundle`);
+    if (sig === undefined) result.notes.push(notInBundle(signoff));
     else if (verifyEnvelopeSignature(envelope, sig, key)) result.signedOff.add(signoff.publicKey);
     else result.problems.push(`the sign-off signature of ${signoff.name} (${signoff.role}) does not verify`);
   }
   const strangers = envelope.signatures.filter((signature) => !known.has(signature.keyid)).length;
   if (strangers > 0) result.notes.push(`the bundle carries ${strangers} signature${strangers === 1 ? '' : 's'} by keys it does not name; they were ignored`);
   return result;
+}
+
+function notInBundle(signoff: { name: string; role: string }): string {
+  return `${signoff.name} (${signoff.role}) signed off without their own signature in the bundle`;
 }
 
 function publicKeyFrom(spkiBase64: string): KeyObject | null {

@@ -7,7 +7,7 @@
  */
 import type { ReactNode } from 'react';
 import { formatBytes, formatDuration, formatSeconds } from '../../../shared/format';
-import type { ReportData, ReportItem, ReportPhase } from '../../../shared/report-model';
+import type { ReportData, ReportItem, ReportPhase, ReportSignoff, ReportTeam } from '../../../shared/report-model';
 import { TIMELINE_KIND_LABELS } from '../../../shared/timeline';
 import { Heading } from '../features/checklist/blocks/Heading';
 import { InlineText } from '../features/checklist/blocks/InlineText';
@@ -99,6 +99,14 @@ export function ReportView({ data }: { data: ReportData }) {
           <dd>
             {data.chain.entries} entries, hash-chain head <span className="hash">{data.chain.head}</span>
           </dd>
+          {data.team && (
+            <>
+              <dt>Team chain</dt>
+              <dd>
+                session {data.team.session} on {data.team.store}: {data.team.entries} entries, head <span className="hash">{data.team.head}</span>
+              </dd>
+            </>
+          )}
           <dt>Report key</dt>
           <dd>
             <span className="hash" data-testid="report-key">
@@ -112,6 +120,8 @@ export function ReportView({ data }: { data: ReportData }) {
           </dd>
         </dl>
       </header>
+
+      {data.team && <PeopleSection team={data.team} />}
 
       <Section title="Sign-off" id="signoffs">
         {data.signoffs.length === 0 ? (
@@ -136,7 +146,9 @@ export function ReportView({ data }: { data: ReportData }) {
                   </td>
                   <td>{row.name ?? <span className="missing">not signed</span>}</td>
                   <td>{stamp(row.at)}</td>
-                  <td>{row.name === null ? '—' : row.keyFingerprint ? <span className="hash">own key {fingerprint(row.keyFingerprint)}</span> : `recorded by ${row.recordedBy ?? 'unnamed operator'}`}</td>
+                  <td>
+                    <SignoffSignature row={row} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -331,6 +343,61 @@ export function ReportView({ data }: { data: ReportData }) {
         </p>
       </Section>
     </main>
+  );
+}
+
+/**
+ * A sign-off's signature: in a team session, the member key whose signature
+ * in the team chain carries it (made on the signer's own laptop); else the
+ * signer's own key, or who typed it in.
+ */
+function SignoffSignature({ row }: { row: ReportSignoff }) {
+  if (row.name === null) return <>—</>;
+  const own = row.keyFingerprint ? <span className="hash">own key {fingerprint(row.keyFingerprint)}</span> : null;
+  if (row.teamKeyFingerprint) {
+    // The member key is usually the signer's own key too; then it is named once.
+    const other = row.keyFingerprint !== null && fingerprint(row.keyFingerprint) !== row.teamKeyFingerprint;
+    return (
+      <>
+        signed in the team chain by {row.recordedBy ?? 'an unnamed member'}&apos;s key <span className="hash">{row.teamKeyFingerprint}</span>
+        {other && <>; {own}</>}
+      </>
+    );
+  }
+  return own ?? <>recorded by {row.recordedBy ?? 'unnamed operator'}</>;
+}
+
+/** Everyone who wrote into a team session's chain, with the key that signs their entries. */
+function PeopleSection({ team }: { team: ReportTeam }) {
+  return (
+    <Section title="People" id="people">
+      <p>
+        Every entry below was signed by its author&apos;s own key on their own laptop and checked before it was shown.
+        {team.unshared > 0 && ` ${team.unshared} ${team.unshared === 1 ? 'entry' : 'entries'} recorded on this laptop ${team.unshared === 1 ? 'is' : 'are'} not yet shared with the team and marked "not yet shared".`}
+        {team.refused > 0 && ` ${team.refused} ${team.refused === 1 ? 'row' : 'rows'} of the team chain failed their check and ${team.refused === 1 ? 'is' : 'are'} left out (flightdeck verify names them).`}
+      </p>
+      <table className="report-table people">
+        <Columns names={['member', 'key', 'entries']} />
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Key fingerprint</th>
+            <th>Entries</th>
+          </tr>
+        </thead>
+        <tbody>
+          {team.members.map((member) => (
+            <tr key={member.keyid}>
+              <td>{member.name}</td>
+              <td>
+                <span className="hash">{member.fingerprint}</span>
+              </td>
+              <td>{member.entries}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
   );
 }
 
