@@ -14,17 +14,20 @@ import { tempDir } from '../support/app';
 import { trustFile } from '../support/cli';
 import { programDir, writeProgram } from '../support/command-programs';
 import { startHttpTarget, type HttpTarget } from '../support/http-targets';
+import { startFlagAdminApi, type FlagAdminApi } from '../support/platform-apis';
 import { startPostgres, type PostgresServer } from '../support/servers';
 import { person, TEAM_RUNBOOK, type Person } from '../support/team';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
 
 const PASSWORD = 'canary-team-rollback-pw-6060';
+const ADMIN_TOKEN = 'canary-team-flag-admin-token-7070';
 
 let pg: PostgresServer;
 let work: ReturnType<typeof tempDir>;
 let programs: string;
 let gate: HttpTarget;
+let flagApi: FlagAdminApi;
 let healthy = true;
 const proxies: TcpProxy[] = [];
 
@@ -36,6 +39,7 @@ beforeAll(async () => {
   gate = await startHttpTarget((_req, res) => {
     res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'not yet');
   });
+  flagApi = await startFlagAdminApi({ token: ADMIN_TOKEN, flags: { checkout_v2: { percentage: 50 } } });
   const store = openPostgresTeamStore({ url: pg.url('postgres'), password: PASSWORD, ssl: { mode: 'disable' } });
   await store.migrate();
   await store.close();
@@ -44,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
   await gate?.close();
+  await flagApi?.close();
   await pg?.stop();
   work?.remove();
   if (programs) rmSync(programs, { recursive: true, force: true });
@@ -68,6 +73,14 @@ async function window(adaThroughProxy: TcpProxy | null) {
     `environment: production
 probes:
   - { name: gate, kind: http, url: "${gate.url}/health" }
+flags:
+  - name: checkout_v2
+    backend:
+      type: http
+      url: ${flagApi.url}/api/admin/feature-flags/checkout_v2
+      headers:
+        Authorization: { secret: ADMIN_TOKEN, prefix: "Bearer " }
+    timeoutMs: 2000
 commands:
   allow: [append-line]
   named:
@@ -86,9 +99,14 @@ rollback:
   );
   for (const p of [ada, bob]) await trustFile(profile, p.home);
   const rollback = (p: Person, extra: string[] = []) => p.cli(['rollback', '--profile', profile, '--session', p.dir, '--yes', '--by', p.name, ...extra], { PATH: `${programs}:${process.env.PATH ?? ''}` });
+  const flagSet = (p: Person, percent: number) =>
+    p.cli(['flag', 'set', '--profile', profile, '--flag', 'checkout_v2', '--percent', String(percent), '--session', p.dir, '--by', p.name], {
+      FLIGHTDECK_SECRET_ADMIN_TOKEN: ADMIN_TOKEN,
+      FLIGHTDECK_SECRET_ADMIN_TOKEN_SCOPE: new URL(flagApi.url).origin,
+    });
   const targetLog = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
   const rows = (sql: string) => pg.psql(`select count(*) from flightdeck_entries where session = '${session}' and ${sql}`).trim();
-  return { ada, bob, session, rollback, targetLog, rows };
+  return { ada, bob, session, rollback, flagSet, targetLog, rows };
 }
 
 describe('single flight', () => {
@@ -145,4 +163,22 @@ describe('single flight', () => {
     // Each step ran once on the target: Ada's first, Bob's last; the health wait is harmless to repeat.
     expect(targetLog()).toEqual(['one', 'three']);
   }, 240_000);
+
+  it('a flag write while another member holds the flight is refused naming them; once it is free the write goes through, once', async () => {
+    healthy = false;
+    const { ada, bob, session, rollback, flagSet, targetLog, rows } = await window(null);
+    const adaRun = rollback(ada);
+    await waitFor('Ada to hold the flight', () => targetLog().includes('one') && pg.psql(`select count(*) from flightdeck_leases where session = '${session}' and holder = 'Ada' and not released`).trim() === '1', { timeoutMs: 60_000 });
+    const refused = await flagSet(bob, 10);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Not written: Ada is rolling back');
+    expect(flagApi.flags.get('checkout_v2')!.percentage).toBe(50);
+    healthy = true;
+    expect((await adaRun).code).toBe(0);
+    const written = await flagSet(bob, 10);
+    expect(written.code, written.stderr).toBe(0);
+    expect(flagApi.flags.get('checkout_v2')!.percentage).toBe(10);
+    // Bob's write is in the team chain, signed by him.
+    expect(rows("entry->>'name' = 'Bob' and entry->>'type' = 'action.started' and entry->'data'->>'kind' = 'flag'")).toBe('1');
+  }, 120_000);
 });

@@ -18,6 +18,9 @@ import { approvedSecretPairs, trustedProfileFile } from './trusted-profile';
 import type { Profile } from '../services/profile/profile-schema';
 import { EnvSecretResolver, redactingIo } from './env-secrets';
 import { openActionJournal, type OpenedJournal } from './action-journal-option';
+import type { Session } from '../services/session/session';
+import { isJoined } from '../services/team/team-config';
+import { withFlagFlight } from './team-flag';
 import { EXIT, UsageError, describeError, exitCodeFor, json, type Io } from './io';
 
 export const FLAG_USAGE = `Usage:
@@ -131,9 +134,13 @@ async function setFlagCommand(values: Values, io: Io, env: NodeJS.ProcessEnv): P
   const { journal, where, close } = openJournal(values, env, true);
   const service = new FlagService({ flags: [config], secrets, journal, settleDelaysMs: [] });
   try {
-    // The current value first, so the journal and the output show the change.
-    await service.read(config.name);
-    const record = percent !== undefined ? await service.set(config.name, percent, by) : await service.setValue(config.name, value!, by);
+    const write = async () => {
+      // The current value first, so the journal and the output show the change.
+      await service.read(config.name);
+      return percent !== undefined ? await service.set(config.name, percent, by) : await service.setValue(config.name, value!, by);
+    };
+    // In a session joined to a team, the write takes the team's single flight first.
+    const record = values.session && isJoined(values.session) ? await withFlagFlight(values.session, env, journal as Session, config.name, io, write) : await write();
     report(record, where, values.json === true, io);
     return record.outcome === 'ok' ? EXIT.ok : EXIT.failure;
   } finally {

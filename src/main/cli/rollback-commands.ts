@@ -194,7 +194,7 @@ async function runRollback(context: RunContext): Promise<number> {
       release = async () => {
         await team.lease.release();
         // What the run recorded goes to the team before the command ends, when the store answers.
-        await sync.flush(5000).catch(() => io.err(`Not yet shared with the team: ${sync.view().unshared.length} entries stay in ${values.session} until it is joined again.`));
+        await sync.flush(5000).catch(() => io.err(`Not yet shared with the team: ${sync.status().unshared} entries stay in ${values.session} until it is joined again.`));
         await stopTeam();
       };
     } finally {

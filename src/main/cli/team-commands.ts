@@ -105,7 +105,7 @@ export async function sessionJoinCommand(args: string[], io: Io, loader: () => P
   try {
     if (values.follow) return await follow(member.config, sync, io, values.json === true);
     try {
-      await sync.until(() => sync.view().connection === 'connected' && sync.view().unshared.length === 0, JOIN_WAIT_MS, `team store ${storeLabel(member.config.store.url)}`);
+      await sync.until(() => sync.status().connection === 'connected' && sync.status().unshared === 0, JOIN_WAIT_MS, `team store ${storeLabel(member.config.store.url)}`);
     } catch {
       const view = sync.view();
       io.err(`Joined team session ${view.session}, but the store is not reachable (${view.lastError ?? 'no answer'}): ${view.unshared.length} entries recorded here are not yet shared.`);
@@ -157,11 +157,11 @@ async function ensureLocalSession(dir: string, runbook: string | undefined, by: 
 async function follow(config: TeamConfig, sync: import('../services/team/team-sync').TeamSync, io: Io, asJson: boolean): Promise<number> {
   let connection = '';
   sync.onChange(() => {
-    const view = sync.view();
-    if (view.connection === connection || (view.connection === 'connecting' && !view.lastError)) return;
-    connection = view.connection;
-    if (asJson) io.out(JSON.stringify({ event: 'connection', connection, lastError: view.lastError, unshared: view.unshared.length }));
-    else io.err(connection === 'connected' ? `Connected to ${view.store}.` : `${connection}: ${view.lastError ?? ''} (${view.unshared.length} not yet shared)`);
+    const now = sync.status();
+    if (now.connection === connection || (now.connection === 'connecting' && !now.lastError)) return;
+    connection = now.connection;
+    if (asJson) io.out(JSON.stringify({ event: 'connection', connection, lastError: now.lastError, unshared: now.unshared }));
+    else io.err(connection === 'connected' ? `Connected to ${storeLabel(config.store.url)}.` : `${connection}: ${now.lastError ?? ''} (${now.unshared} not yet shared)`);
   });
   sync.onEntry((entry: TeamEntry) => {
     if (asJson) io.out(JSON.stringify({ event: 'entry', seq: entry.seq, type: entry.type, name: entry.name, origin: entry.origin, ts: entry.ts, data: entry.data }));

@@ -47,14 +47,19 @@ export function mergedJournal(session: Session, sync: TeamSync): ActionJournal {
  */
 export const PRESS_JOIN_MS = 5000;
 
-export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: string, takeOver: boolean, pressedAt: number, io: Io): Promise<TeamRollbackPlan> {
+/** Starts the sync and waits until this laptop is in step with the store, or refuses: the single flight needs the store. */
+export async function connectForFlight(sync: TeamSync, refusal: string): Promise<void> {
   sync.start();
   try {
-    await sync.until(() => sync.view().connection === 'connected', CONNECT_WAIT_MS, 'the team store');
+    await sync.until(() => sync.status().connection === 'connected', CONNECT_WAIT_MS, 'the team store');
     await sync.flush(CONNECT_WAIT_MS);
   } catch {
-    throw new FlightdeckError('conflict', `Rollback not started: the team store is not reachable (${sync.view().lastError ?? 'no answer'}), so the team's single flight cannot be taken. Nothing ran.`);
+    throw new FlightdeckError('conflict', `${refusal}: the team store is not reachable (${sync.status().lastError ?? 'no answer'}), so the team's single flight cannot be taken. Nothing ran.`);
   }
+}
+
+export async function teamRollbackPlan(session: Session, sync: TeamSync, plan: string, takeOver: boolean, pressedAt: number, io: Io): Promise<TeamRollbackPlan> {
+  await connectForFlight(sync, 'Rollback not started');
   const lease = await sync.refreshLease();
   const me = sync.member.key;
   if (lease && !lease.expired && lease.holderKey !== me) return { kind: 'followed', status: await followHolder(sync, lease, io) };

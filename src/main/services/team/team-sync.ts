@@ -154,6 +154,11 @@ export class TeamSync {
     return [...merged, ...this.unshared()];
   }
 
+  /** The connection and the outbox, without folding the chain: for waits and progress lines. */
+  status(): { connection: TeamConnection; lastError: string | null; unshared: number } {
+    return { connection: this.connection, lastError: this.lastError, unshared: this.unshared().length };
+  }
+
   view(): TeamView {
     const connected = this.connection === 'connected';
     const joined = this.verifier.memberKeys().map((key) => ({ key, name: this.verifier.memberName(key) ?? key }));
@@ -208,11 +213,6 @@ export class TeamSync {
       throw new FlightdeckError('timeout', `The team store ${storeLabel(this.deps.config.store.url)} is not reachable${this.lastError ? ` (${this.lastError})` : ''}.`);
     }
     return this.store;
-  }
-
-  /** A store operation failed underneath a caller: treat the connection as lost. */
-  reportFailure(error: unknown): void {
-    void this.drop(error);
   }
 
   private waitForChange(ms: number): Promise<void> {

@@ -5,8 +5,10 @@
  * own key. When the store lacks Flightdeck's schema, the migrations are
  * listed and run only when the person presses to approve them.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../../api';
+import { useControl } from '../control/control-store';
+import { VaultPanel } from '../control/VaultPanel';
 import { useTeam } from './team-store';
 
 type Pending = { version: number; summary: string }[];
@@ -15,7 +17,9 @@ export function JoinTeam() {
   const [open, setOpen] = useState(false);
   const [store, setStore] = useState('');
   const [session, setSession] = useState('');
-  const [password, setPassword] = useState('');
+  // The password goes through an uncontrolled field, emptied after the call, and never into React state.
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const vault = useControl((s) => s.control?.vault ?? null);
   const [pending, setPending] = useState<Pending>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,8 +36,9 @@ export function JoinTeam() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.joinTeam({ store: store.trim(), session: session.trim(), password, migrate });
-      setPassword('');
+      const field = passwordRef.current;
+      const answer = await api.joinTeam({ store: store.trim(), session: session.trim(), password: field?.value ?? '', migrate });
+      if (field) field.value = '';
       if (answer.pendingMigrations.length > 0) {
         setPending(answer.pendingMigrations);
         return;
@@ -59,6 +64,12 @@ export function JoinTeam() {
     >
       <h2 className="panel-title">Fly with your team</h2>
       <p className="muted">Everyone who joins the same team session sees each other's ticks, notes and decisions, signed by each person's own key, through your team's PostgreSQL.</p>
+      {vault && vault.state !== 'unlocked' && (
+        <>
+          <p className="muted">Your signing key and the store's password are kept in the vault: unlock it first.</p>
+          <VaultPanel vault={vault} />
+        </>
+      )}
       <label>
         Team store
         <input value={store} onChange={(e) => setStore(e.target.value)} placeholder="postgres://user@db.example.com:5432/flightdeck" spellCheck={false} autoComplete="off" required data-testid="team-join-store" />
@@ -69,7 +80,7 @@ export function JoinTeam() {
       </label>
       <label>
         Store password (kept in the vault, sent only to this store)
-        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" data-testid="team-join-password" />
+        <input type="password" ref={passwordRef} autoComplete="off" data-testid="team-join-password" />
       </label>
       {pending.length > 0 && (
         <div className="team-join-migrations" role="alert" data-testid="team-join-migrations">
