@@ -53,10 +53,17 @@ export function JoinTeam() {
     }
   };
 
+  // The vault's own panel (a form of its own) sits above the join form, never inside it.
   return (
+    <div className="team-join-wrap" data-testid="team-join">
+      {vault && vault.state !== 'unlocked' && (
+        <>
+          <p className="muted">Your signing key and the store's password are kept in the vault: unlock it first.</p>
+          <VaultPanel vault={vault} />
+        </>
+      )}
     <form
       className="team-join"
-      data-testid="team-join"
       onSubmit={(event) => {
         event.preventDefault();
         void join(false);
@@ -64,12 +71,6 @@ export function JoinTeam() {
     >
       <h2 className="panel-title">Fly with your team</h2>
       <p className="muted">Everyone who joins the same team session sees each other's ticks, notes and decisions, signed by each person's own key, through your team's PostgreSQL.</p>
-      {vault && vault.state !== 'unlocked' && (
-        <>
-          <p className="muted">Your signing key and the store's password are kept in the vault: unlock it first.</p>
-          <VaultPanel vault={vault} />
-        </>
-      )}
       <label>
         Team store
         <input value={store} onChange={(e) => setStore(e.target.value)} placeholder="postgres://user@db.example.com:5432/flightdeck" spellCheck={false} autoComplete="off" required data-testid="team-join-store" />
@@ -111,5 +112,6 @@ export function JoinTeam() {
         </button>
       </div>
     </form>
+    </div>
   );
 }
