@@ -140,8 +140,8 @@ export class LiveTeamSync {
     const key = new SigningIdentities(vault).signerKey(name, { create: true });
     if (!key) throw new FlightdeckError('locked', 'The vault could not give a signing key.');
     const destination = hostDestination(request.store);
-    if (request.password) vault.put(DEFAULT_STORE_SECRET, request.password, [destination]);
-    const password = vault.has(DEFAULT_STORE_SECRET) ? vault.get(DEFAULT_STORE_SECRET, destination) : '';
+    // A typed password is kept only once the store has accepted it (below); else the one the vault holds.
+    const password = request.password || (vault.has(DEFAULT_STORE_SECRET) ? vault.get(DEFAULT_STORE_SECRET, destination) : '');
     if (!password) throw new FlightdeckError('bad-input', `Give the team store's password: it is kept in the vault and sent only to ${address.display}.`, { field: 'password' });
     const loopback = address.host === '127.0.0.1' || address.host === 'localhost' || address.host === '::1';
     const ssl = request.sslmode ?? (loopback ? 'disable' : 'verify-full');
@@ -149,6 +149,7 @@ export class LiveTeamSync {
     const store = openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: ssl } });
     try {
       const pending = await store.pendingMigrations();
+      if (request.password) vault.put(DEFAULT_STORE_SECRET, request.password, [destination]);
       if (pending.length > 0 && !request.migrate) return { team: null, pendingMigrations: pending };
       if (pending.length > 0) await store.migrate();
     } finally {
