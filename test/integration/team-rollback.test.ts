@@ -10,7 +10,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresTeamStore } from '../../src/main/services/team/team-store';
-import { tempDir } from '../support/app';
+import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import type { RollbackRun } from '../../src/shared/control-model';
+import { BIN } from '../support/cli';
+import { call, openTrusted, tempDir, testApp } from '../support/app';
 import { trustFile } from '../support/cli';
 import { programDir, writeProgram } from '../support/command-programs';
 import { startHttpTarget, type HttpTarget } from '../support/http-targets';
@@ -106,7 +110,7 @@ rollback:
     });
   const targetLog = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
   const rows = (sql: string) => pg.psql(`select count(*) from flightdeck_entries where session = '${session}' and ${sql}`).trim();
-  return { ada, bob, session, rollback, flagSet, targetLog, rows };
+  return { root, ada, bob, session, profile, rollback, flagSet, targetLog, rows };
 }
 
 describe('single flight', () => {
@@ -180,5 +184,43 @@ describe('single flight', () => {
     expect(flagApi.flags.get('checkout_v2')!.percentage).toBe(10);
     // Bob's write is in the team chain, signed by him.
     expect(rows("entry->>'name' = 'Bob' and entry->>'type' = 'action.started' and entry->'data'->>'kind' = 'flag'")).toBe('1');
+  }, 120_000);
+
+  it('in the app, a press while another member\'s run stopped mid-plan is refused before any step acts, pointing to --take-over', async () => {
+    healthy = false;
+    const { root, bob, session, profile, targetLog, rows } = await window(null);
+    // Bob's laptop dies during his step 2: his run is in the team chain, started and never finished.
+    const bobRun = spawn(process.execPath, [BIN, 'rollback', '--profile', profile, '--session', bob.dir, '--yes', '--by', 'Bob'], { env: { ...process.env, ...bob.env, PATH: `${programs}:${process.env.PATH ?? ''}` }, stdio: 'ignore' });
+    const gone = new Promise((resolve) => bobRun.once('exit', resolve));
+    await waitFor('Bob to be waiting for health', () => targetLog().includes('one') && rows("entry->>'name' = 'Bob' and entry->>'type' = 'action.started' and entry->'data'->>'step' = '1'") === '1', { timeoutMs: 60_000 });
+    bobRun.kill('SIGKILL');
+    await gone;
+
+    // Cleo flies the same runbook in the app (her own data directory), joins the team from it, and presses rollback.
+    const runbook = join(root, 'rollout.md');
+    copyFileSync(TEAM_RUNBOOK, runbook);
+    copyFileSync(profile, join(root, 'rollout.flightdeck.yaml'));
+    const app = testApp(join(root, 'cleo-app'), { scryptN: 1024 });
+    try {
+      await call(app, 'setOperator', { name: 'Ada' });
+      await openTrusted(app, runbook);
+      await call(app, 'unlockVault', { passphrase: 'cleo app passphrase' });
+      // "Ada" is taken by the key that joined from Ada's laptop: said at once, nothing joined.
+      const taken = await app.call('joinTeam', { store: pg.url('postgres'), session, password: PASSWORD });
+      expect(taken).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining(`Ada already joined team session ${session} from another laptop`) } });
+      expect(await call(app, 'getTeam')).toBeNull();
+      await call(app, 'setOperator', { name: 'Cleo' });
+      const joined = await call<{ team: { session: string } | null }>(app, 'joinTeam', { store: pg.url('postgres'), session, password: PASSWORD });
+      expect(joined.team?.session).toBe(session);
+      const head = Number(pg.psql(`select head_seq from flightdeck_sessions where id = '${session}'`).trim());
+      await waitFor('Cleo\'s app to hold the team chain', async () => ((await call<{ head: { seq: number } | null; connection: string }>(app, 'getTeam')).head?.seq ?? -1) >= head, { timeoutMs: 30_000 });
+      await waitFor('Bob\'s lease to run out', () => pg.psql(`select expires_at < now() from flightdeck_leases where session = '${session}'`).trim() === 't', { timeoutMs: 60_000, intervalMs: 200 });
+      const run = await call<RollbackRun>(app, 'startRollback', { confirmation: { kind: 'hold', heldMs: 2000 } });
+      expect(run.outcome).toBe('failed');
+      expect(run.steps[0]!.message).toMatch(/Not run here: Bob's run rb-[a-z0-9-]+ stopped mid-plan\. Take it over from a terminal with `flightdeck rollback --take-over`/);
+      expect(targetLog()).toEqual(['one']);
+    } finally {
+      await app.close();
+    }
   }, 120_000);
 });

@@ -18,6 +18,7 @@ import { SigningIdentities } from '../services/signing/signing-identity';
 import { hostDestination } from '../services/vault/destination';
 import type { Vault } from '../services/vault/vault';
 import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
+import { checkTeamChain, MEMBER_JOINED } from '../services/team/team-entry';
 import { describeHolder, takeFlight, type FlightLease } from '../services/team/team-flight';
 import { openPostgresTeamStore } from '../services/team/team-store';
 import { TeamSync } from '../services/team/team-sync';
@@ -83,6 +84,13 @@ export class LiveTeamSync {
     if (!this.lease?.held) {
       const attempt = await takeFlight(sync, { purpose: 'rollback', subject: null });
       if ('heldBy' in attempt) throw new FlightdeckError('conflict', `Not run here: ${describeHolder(attempt.heldBy)}; follow their run.`);
+      // Free, but another member's run stopped mid-plan: the app starts plans afresh, and resuming theirs
+      // without repeating its finished steps is the terminal's --take-over, which shows what already ran.
+      const stopped = othersUnfinishedRun(sync);
+      if (stopped) {
+        await attempt.held.release();
+        throw new FlightdeckError('conflict', `Not run here: ${stopped} stopped mid-plan. Take it over from a terminal with \`flightdeck rollback --take-over\`, which shows what already ran, so no finished step runs twice.`);
+      }
       this.lease = attempt.held;
     }
     await this.lease.fence();
@@ -152,6 +160,9 @@ export class LiveTeamSync {
       if (request.password) vault.put(DEFAULT_STORE_SECRET, request.password, [destination]);
       if (pending.length > 0 && !request.migrate) return { team: null, pendingMigrations: pending };
       if (pending.length > 0) await store.migrate();
+      // A name belongs to the first key that joined with it: said now, not as a sync that never connects.
+      const owner = checkTeamChain(session, await store.readSince(session, -1, 100_000)).accepted.find((entry) => entry.type === MEMBER_JOINED && entry.name === name && entry.author !== key.keyid);
+      if (owner) throw new FlightdeckError('conflict', `${name} already joined team session ${session} from another laptop (key ${owner.author.slice(0, 8)}…): put another name in the top bar, e.g. "${name} (2)".`, { field: 'operator' });
     } finally {
       await store.close();
     }
@@ -251,6 +262,18 @@ export class LiveTeamSync {
     if (sync || this.sessionDir) this.deps.team.attach(null);
     await sync?.stop().catch((error: unknown) => this.deps.log.warn(`team: ${messageOf(error)}`));
   }
+}
+
+/** Another member's rollback the merged chain shows started and not finished: "Ada's run rb-…", else null. */
+function othersUnfinishedRun(sync: TeamSync): string | null {
+  const open = new Map<string, string>();
+  for (const entry of sync.merged()) {
+    const runId = String(entry.data.runId ?? '');
+    if (entry.type === 'rollback.started' && entry.author !== sync.member.key) open.set(runId, entry.name);
+    else if (entry.type === 'rollback.finished') open.delete(runId);
+  }
+  const last = [...open].at(-1);
+  return last ? `${last[1]}'s run ${last[0]}` : null;
 }
 
 function syncSource(sync: TeamSync): TeamSource {

@@ -210,7 +210,8 @@ export class FlagService {
     for (const state of this.flags.values()) {
       const seconds = state.config.watchSeconds;
       if (seconds <= 0) continue;
-      const timer = setInterval(() => void this.watchOnce(state), seconds * 1000);
+      // A read that cannot even start (a secret not in the vault yet: Credentials lists it as missing) must not become an unhandled rejection.
+      const timer = setInterval(() => void this.watchOnce(state).catch(() => undefined), seconds * 1000);
       timer.unref();
       this.watchTimers.push(timer);
     }

@@ -399,7 +399,12 @@ function withFence(spec: ActionSpec, fence: (() => Promise<void>) | undefined): 
   return {
     ...spec,
     run: async (context) => {
-      await fence();
+      try {
+        await fence();
+      } catch (error) {
+        // Refused before it acted: nothing was sent, so the step failed (not unknown).
+        return { outcome: 'failed', message: messageOf(error) };
+      }
       return spec.run(context);
     },
   };
