@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   faults.attach({ journal: () => app.cockpit.activation()?.journal ?? null, operator: () => app.cockpit.operator() });
   announce = (message) => app.cockpit.announce('error', message);
   await app.cockpit.startup(positionals[0] ?? null);
-  // Test hook only (test-team-file.ts): a team view played from a file until the real team sync is attached here.
+  // Test hook only (test-team-file.ts): a team view played from a file, for the panel's e2e.
   const testTeamFile = process.env[TEST_TEAM_VIEW_ENV];
   const testTeam = testTeamFile ? teamSourceFromFile(testTeamFile, log) : null;
   if (testTeam) app.team.attach(testTeam);

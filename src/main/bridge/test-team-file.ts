@@ -1,9 +1,11 @@
 /**
- * TEST HOOK ONLY, until the real team sync lands (issue 16): browser mode
- * started with FLIGHTDECK_TEST_TEAM_VIEW=<file.json> shows that file as the
- * team view, and again each time the file changes. End-to-end tests of the
- * team panel use it to play a team; the lead replaces it with the real
- * TeamSource. Nothing else reads this variable; Electron never does.
+ * TEST HOOK ONLY (issue 16): browser mode started with
+ * FLIGHTDECK_TEST_TEAM_VIEW=<file.json> shows that file as the team view,
+ * and again each time the file changes. team-panel.e2e plays every state
+ * of the panel with it (a lease held, rows refused, members offline)
+ * without staging each in a PostgreSQL; the real team sync
+ * (app/live-team-sync.ts) has its own e2e, team-live.e2e. It only shows
+ * things: nothing it says is acted on. Electron never reads it.
  *
  * A file that does not parse or does not match the TeamView schema is said
  * in the log with its path and field, and the last good view stays.
