@@ -17,7 +17,7 @@ import type { TeamView } from '../../shared/team-model';
 import { SigningIdentities } from '../services/signing/signing-identity';
 import { hostDestination } from '../services/vault/destination';
 import type { Vault } from '../services/vault/vault';
-import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
+import { checkStoreUrl, DEFAULT_STORE_SECRET, defaultSslMode, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
 import { checkTeamChain, MEMBER_JOINED } from '../services/team/team-entry';
 import { describeHolder, takeFlight, type FlightLease } from '../services/team/team-flight';
 import { openPostgresTeamStore } from '../services/team/team-store';
@@ -151,8 +151,7 @@ export class LiveTeamSync {
     // A typed password is kept only once the store has accepted it (below); else the one the vault holds.
     const password = request.password || (vault.has(DEFAULT_STORE_SECRET) ? vault.get(DEFAULT_STORE_SECRET, destination) : '');
     if (!password) throw new FlightdeckError('bad-input', `Give the team store's password: it is kept in the vault and sent only to ${address.display}.`, { field: 'password' });
-    const loopback = address.host === '127.0.0.1' || address.host === 'localhost' || address.host === '::1';
-    const ssl = request.sslmode ?? (loopback ? 'disable' : 'verify-full');
+    const ssl = request.sslmode ?? defaultSslMode(request.store);
     const config: TeamConfig = { session, store: { url: request.store, ssl, caFile: null, secret: DEFAULT_STORE_SECRET }, member: { name, key: key.keyid } };
     const store = openPostgresTeamStore({ url: config.store.url, password, ssl: { mode: ssl } });
     try {

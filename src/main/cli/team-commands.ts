@@ -13,7 +13,7 @@ import { FlightdeckError, messageOf } from '../../shared/errors';
 import { checkPersonName } from '../../shared/person-name';
 import type { RunbookLoader } from '../services/runbook/runbook-loader';
 import { Session, runbookRef } from '../services/session/session';
-import { checkStoreUrl, DEFAULT_STORE_SECRET, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
+import { checkStoreUrl, DEFAULT_STORE_SECRET, defaultSslMode, isJoined, readTeamConfig, storeLabel, writeTeamConfig, type TeamConfig } from '../services/team/team-config';
 import type { TeamEntry } from '../services/team/team-entry';
 import type { TeamStore } from '../services/team/team-store-api';
 import { JournalFollower } from '../services/team/journal-follower';
@@ -42,11 +42,6 @@ Exit status: 0 joined and in step, 1 the store could not be reached (what was
 recorded here stays, not yet shared), 2 bad input.`;
 
 const JOIN_WAIT_MS = 20_000;
-
-function isLoopback(url: string): boolean {
-  const { host } = checkStoreUrl(url);
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
-}
 
 export async function sessionJoinCommand(args: string[], io: Io, loader: () => Promise<RunbookLoader>, env: NodeJS.ProcessEnv = process.env, vaultOptions: VaultOpenOptions = {}): Promise<number> {
   const { values } = parseArgs({
@@ -140,7 +135,7 @@ async function approveMigrations(store: TeamStore, approved: boolean, io: Io): P
 
 function newConfig(url: string, session: string, sslmode: string | undefined, caFile: string | null, name: string, key: string): TeamConfig {
   checkStoreUrl(url);
-  const mode = sslmode ?? (caFile || !isLoopback(url) ? 'verify-full' : 'disable');
+  const mode = sslmode ?? (caFile ? 'verify-full' : defaultSslMode(url));
   if (mode !== 'verify-full' && mode !== 'disable') throw new UsageError(`--sslmode must be verify-full or disable, not "${mode}"`);
   if (caFile && !existsSync(caFile)) throw new FlightdeckError('not-found', 'is not there (the CA certificate for --ca).', { file: caFile });
   return { session, store: { url, ssl: mode, caFile, secret: DEFAULT_STORE_SECRET }, member: { name, key } };

@@ -73,6 +73,16 @@ export function checkStoreUrl(url: string): TeamStoreAddress {
   return parseTeamStoreUrl(url);
 }
 
+/**
+ * TLS unless the store is on this machine: verify-full (certificate chain
+ * and host name checked) everywhere else, so a store on the network is
+ * never reached in clear text by default.
+ */
+export function defaultSslMode(url: string): 'verify-full' | 'disable' {
+  const { host } = parseTeamStoreUrl(url);
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' ? 'disable' : 'verify-full';
+}
+
 /** "host:port/database": how the store is named on screen and in messages. */
 export function storeLabel(url: string): string {
   return parseTeamStoreUrl(url).display;
