@@ -334,15 +334,7 @@ export class PostgresTeamStore implements TeamStore {
         if (head.rows[0]!.existing) return { entry: head.rows[0]!.existing as TeamEntry, duplicate: true };
         const seq = Number(head.rows[0]!.head_seq) + 1;
         const prev = head.rows[0]!.head_hash;
-        let entry: TeamEntry;
-        try {
-          entry = seal(seq, prev);
-        } catch (error) {
-          if (error instanceof FlightdeckError) throw error;
-          throw new FlightdeckError('internal', `Sealing the entry for session "${session}" at seq ${seq} failed: ${messageOf(error)}; nothing was appended.`);
-        }
-        const misplaced = misplacement(entry, { session, seq, prev, author, origin });
-        if (misplaced) throw new FlightdeckError('internal', `The entry sealed for session "${session}" at seq ${seq} ${misplaced}; nothing was appended.`);
+        const entry = sealAt(seal, { session, seq, prev, author, origin });
         await client.query(
           `with inserted as (insert into flightdeck_entries (session, seq, author, origin, entry) values ($1, $2, $3, $4, $5::json) returning 1),
                 moved as (update flightdeck_sessions set head_seq = $2, head_hash = $6 where id = $1 returning 1)
@@ -378,15 +370,7 @@ export class PostgresTeamStore implements TeamStore {
         for (const { origin, seal } of entries) {
           if (there.has(origin)) continue;
           seq += 1;
-          let entry: TeamEntry;
-          try {
-            entry = seal(seq, prev);
-          } catch (error) {
-            if (error instanceof FlightdeckError) throw error;
-            throw new FlightdeckError('internal', `Sealing the entry for session "${session}" at seq ${seq} failed: ${messageOf(error)}; nothing was appended.`);
-          }
-          const misplaced = misplacement(entry, { session, seq, prev, author, origin });
-          if (misplaced) throw new FlightdeckError('internal', `The entry sealed for session "${session}" at seq ${seq} ${misplaced}; nothing was appended.`);
+          const entry = sealAt(seal, { session, seq, prev, author, origin });
           written.push(entry);
           there.add(origin);
           prev = entry.hash;
@@ -595,7 +579,24 @@ function checkTtl(ttlMs: number): void {
 }
 
 /** Where a sealed entry disagrees with the place it was sealed for (a caller's bug that would corrupt the chain's columns). */
-function misplacement(entry: TeamEntry, place: { session: string; seq: number; prev: string; author: string; origin: number }): string | null {
+type Place = { session: string; seq: number; prev: string; author: string; origin: number };
+
+/** The author's seal at this place in the chain, or a refusal (the transaction then appends nothing). */
+function sealAt(seal: (seq: number, prev: string) => TeamEntry, place: Place): TeamEntry {
+  const { session, seq, prev } = place;
+  let entry: TeamEntry;
+  try {
+    entry = seal(seq, prev);
+  } catch (error) {
+    if (error instanceof FlightdeckError) throw error;
+    throw new FlightdeckError('internal', `Sealing the entry for session "${session}" at seq ${seq} failed: ${messageOf(error)}; nothing was appended.`);
+  }
+  const misplaced = misplacement(entry, place);
+  if (misplaced) throw new FlightdeckError('internal', `The entry sealed for session "${session}" at seq ${seq} ${misplaced}; nothing was appended.`);
+  return entry;
+}
+
+function misplacement(entry: TeamEntry, place: Place): string | null {
   for (const field of ['session', 'seq', 'prev', 'author', 'origin'] as const) {
     if (entry?.[field] !== place[field]) return `says ${field} ${JSON.stringify(entry?.[field])}, not ${JSON.stringify(place[field])}`;
   }
