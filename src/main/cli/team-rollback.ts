@@ -104,6 +104,7 @@ async function followHolder(sync: TeamSync, lease: LeaseRow, io: Io): Promise<nu
     io.out(`Rollback ${run.plan} by ${lease.holder}: ${finished.outcome} — ${finished.message}`);
     return finished.outcome === 'ok' ? EXIT.ok : EXIT.failure;
   };
+  let releasedAt: number | undefined;
   for (;;) {
     const theirs = foldRollbackRuns(sync.mergedJournal()).findLast((r) => r.by !== null);
     if (theirs) {
@@ -120,6 +121,12 @@ async function followHolder(sync: TeamSync, lease: LeaseRow, io: Io): Promise<nu
       if (theirs?.finished) return ended(theirs);
       if (now?.expired) {
         io.err(`${describeHolder(now)} before the run finished: run again with --take-over to resume it.`);
+        return EXIT.failure;
+      }
+      // Released: their end is on its way; but a follower never waits without bound.
+      releasedAt ??= Date.now();
+      if (Date.now() - releasedAt > CONNECT_WAIT_MS) {
+        io.err(`${lease.holder} released the single flight, but no end of their run reached this laptop within ${CONNECT_WAIT_MS / 1000} s: check \`flightdeck session status\` before pressing again.`);
         return EXIT.failure;
       }
     }
